@@ -1,0 +1,72 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "AutoTrainess",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AgentCore", targets: ["AgentCore"]),
+        .library(name: "Interfaces", targets: ["Interfaces"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "TrainingBackends", targets: ["TrainingBackends"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "AutoTrainess", targets: ["AutoTrainess"]),
+        .library(name: "AgentTesting", targets: ["AgentTesting"]),
+        .executable(name: "autotrainess", targets: ["AutoTrainessCLI"]),
+        .executable(name: "autotrainess-bench", targets: ["AutoTrainessBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "AgentCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Runtime",
+            dependencies: ["AgentCore", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
+        .target(
+            name: "TrainingBackends",
+            dependencies: [
+                "AgentCore",
+                "Runtime",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "Evaluation",
+            dependencies: ["AgentCore", "Runtime"]
+        ),
+        .target(name: "Interfaces", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
+        .target(name: "Workflows", dependencies: ["AgentCore", "Interfaces"]),
+        .target(name: "AutoTrainess", dependencies: ["AgentCore", "Runtime", "Interfaces", "Workflows", "TrainingBackends", "Evaluation"]),
+        .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
+        .executableTarget(
+            name: "AutoTrainessCLI",
+            dependencies: ["AutoTrainess", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "AutoTrainessBench", dependencies: ["Interfaces"]),
+        .executableTarget(
+            name: "ComposeYourOwnAgent",
+            dependencies: ["AutoTrainess", "AgentTesting"],
+            path: "Examples/ComposeYourOwnAgent"
+        ),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"]),
+        .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "AgentTesting"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,1 @@
+print("autotrainess-bench: no benchmarks yet")

@@ -1,0 +1,118 @@
+import AgentCore
+import Foundation
+
+/// The training objective, as LlamaFactory's `stage`.
+public enum TrainingMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    case sft, dpo, kto, orpo, rm, pt
+}
+
+/// Which weights are trained, as LlamaFactory's `finetuning_type`.
+public enum FinetuningType: String, Sendable, Hashable, Codable, CaseIterable {
+    case full, lora, freeze
+}
+
+/// What to train: independent of where it runs (see executors) and of the backend that runs it.
+public struct TrainingJob: Sendable, Hashable, Codable {
+    /// A stable identifier, used in the output path and in events.
+    public var id: String
+    /// Folder of the model to start from (the task's base model or a registered descendant).
+    public var baseModel: String
+    public var method: TrainingMethod
+    public var finetuning: FinetuningType
+    /// Dataset names registered in `datasetDirectory/dataset_info.json`.
+    public var datasets: [String]
+    /// Folder holding `dataset_info.json` and the data files.
+    public var datasetDirectory: String
+    /// The chat template name (LlamaFactory's `template`).
+    public var template: String
+    /// Further LlamaFactory arguments, e.g. `learning_rate`, `num_train_epochs`, `lora_rank`, `cutoff_len`.
+    public var hyperparameters: [String: JSONValue]
+    /// Where checkpoints, logs and the adapter are written.
+    public var outputDirectory: String
+    /// When set, a LoRA adapter is merged into a full model folder here after training (ready for evaluation).
+    public var mergedModelDirectory: String?
+    /// GPU indices to use; empty means CPU or whatever the machine exposes.
+    public var gpus: [Int]
+    /// Training must stop by this time; the backend tears the job down if it is reached.
+    public var deadline: Date?
+
+    public init(
+        id: String, baseModel: String, method: TrainingMethod = .sft, finetuning: FinetuningType = .lora,
+        datasets: [String], datasetDirectory: String, template: String, hyperparameters: [String: JSONValue] = [:],
+        outputDirectory: String, mergedModelDirectory: String? = nil, gpus: [Int] = [], deadline: Date? = nil
+    ) {
+        self.id = id
+        self.baseModel = baseModel
+        self.method = method
+        self.finetuning = finetuning
+        self.datasets = datasets
+        self.datasetDirectory = datasetDirectory
+        self.template = template
+        self.hyperparameters = hyperparameters
+        self.outputDirectory = outputDirectory
+        self.mergedModelDirectory = mergedModelDirectory
+        self.gpus = gpus
+        self.deadline = deadline
+    }
+}
+
+/// Progress of a running job, as read from the trainer's log.
+public struct TrainingProgress: Sendable, Hashable, Codable {
+    public var step: Int
+    public var totalSteps: Int
+    public var loss: Double?
+    public var learningRate: Double?
+    public var elapsedSeconds: Double?
+    /// Estimated seconds left, from the trainer's own rate.
+    public var remainingSeconds: Double?
+
+    public init(
+        step: Int, totalSteps: Int, loss: Double? = nil, learningRate: Double? = nil, elapsedSeconds: Double? = nil,
+        remainingSeconds: Double? = nil
+    ) {
+        self.step = step
+        self.totalSteps = totalSteps
+        self.loss = loss
+        self.learningRate = learningRate
+        self.elapsedSeconds = elapsedSeconds
+        self.remainingSeconds = remainingSeconds
+    }
+}
+
+/// The outcome of a successful job.
+public struct TrainingResult: Sendable, Hashable, Codable {
+    public var jobID: String
+    public var outputDirectory: String
+    /// A folder a evaluator can load: the merged model when one was asked for, else the output folder.
+    public var modelDirectory: String
+    /// Final metrics, e.g. `train_loss`, `train_runtime` (from `all_results.json`).
+    public var metrics: [String: Double]
+    public var wallSeconds: Double
+
+    public init(jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double) {
+        self.jobID = jobID
+        self.outputDirectory = outputDirectory
+        self.modelDirectory = modelDirectory
+        self.metrics = metrics
+        self.wallSeconds = wallSeconds
+    }
+}
+
+/// One event of a running job.
+public enum TrainingEvent: Sendable, Hashable {
+    /// The process started; `command` is what was run.
+    case started(command: [String])
+    case progress(TrainingProgress)
+    /// One line of the trainer's output.
+    case log(String)
+    case finished(TrainingResult)
+}
+
+/// Something that can train a model. One required method.
+///
+/// Dropping the stream cancels the job and tears down its whole process group.
+public protocol TrainingBackend: Sendable {
+    /// Runs `job`, streaming events that end with `.finished`; the stream throws on failure
+    /// (for the LlamaFactory backend, a diagnosed error with a fix the agent can act on).
+    func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error>
+}
