@@ -17,3 +17,13 @@ import Testing
         #expect(table.cost(of: Usage(inputTokens: 10), model: "unknown-model") == nil)
     }
 }
+
+@Suite struct SecretsTests {
+    @Test func scrubsSecretVariablesAndRedactsTheirValues() {
+        let environment = ["PATH": "/bin", "ANTHROPIC_API_KEY": "sk-ant-12345678", "HF_TOKEN": "hf_abcdefgh"]
+        #expect(Secrets.scrub(environment: environment) == ["PATH": "/bin"])
+        let text = "key sk-ant-12345678 and hf_abcdefgh in /bin"
+        let redacted = Secrets.redact(text, secrets: Secrets.values(in: environment))
+        #expect(redacted == "key [REDACTED] and [REDACTED] in /bin")
+    }
+}
