@@ -8,12 +8,15 @@ struct AgentRun: Sendable {
     let continuation: AsyncThrowingStream<AgentEvent, any Error>.Continuation
     let redactor: SecretRedactor
     let toolsByName: [String: AnyTool]
+    /// The agent's logger with secrets redacted; tools get it too.
+    let logger: Logger
 
     init(agent: Agent, session: AgentSession, continuation: AsyncThrowingStream<AgentEvent, any Error>.Continuation) {
         self.agent = agent
         self.session = session
         self.continuation = continuation
         redactor = SecretRedactor(secrets: agent.secrets)
+        logger = agent.logger.redacting(redactor)
         toolsByName = Dictionary(agent.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -36,7 +39,7 @@ struct AgentRun: Sendable {
         let finished = AgentEvent.finished(outcome)
         try await record(finished)
         session.end()
-        agent.logger.info("agent finished", metadata: ["reason": "\(outcome.reason)", "turns": "\(outcome.turns)"])
+        logger.debug("agent finished", metadata: ["reason": "\(outcome.reason)", "turns": "\(outcome.turns)"])
         continuation.yield(finished)
     }
 
@@ -123,7 +126,7 @@ struct AgentRun: Sendable {
                 try await flushText()
                 let call = redactor.redact(call)
                 turn.calls.append(call)
-                agent.logger.info("tool call", metadata: ["tool": "\(call.name)", "id": "\(call.id)"])
+                logger.debug("tool call", metadata: ["tool": "\(call.name)", "id": "\(call.id)"])
                 try await emit(.toolCall(call))
             case .usage(let usage):
                 turn.usage += usage
@@ -167,7 +170,7 @@ struct AgentRun: Sendable {
         await withTaskGroup(of: (Int, Execution).self) { group in
             for (index, tool) in runnable {
                 let call = calls[index]
-                let context = ToolContext(callID: call.id, logger: agent.logger)
+                let context = ToolContext(callID: call.id, logger: logger)
                 group.addTask {
                     do {
                         return (index, .finished(try await tool.call(arguments: call.arguments, in: context)))
@@ -195,7 +198,7 @@ struct AgentRun: Sendable {
         for (index, call) in calls.enumerated() {
             let output = redactor.redact(outputs[index] ?? .error("Not run."))
             if output.isError {
-                agent.logger.notice(
+                logger.debug(
                     "tool error",
                     metadata: ["tool": "\(call.name)", "error": "\(output.content.prefix(200))"])
             }

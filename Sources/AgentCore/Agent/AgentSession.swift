@@ -3,7 +3,8 @@ import Synchronization
 /// The conversation an agent works in: the full transcript, the (possibly compacted) context the model sees next,
 /// and what the session has spent. Pass the same session to ``Agent/run(_:in:)`` again to continue the conversation.
 ///
-/// Reading is synchronous and safe from any thread; one run at a time may write to a session.
+/// Reading is synchronous and safe from any thread; one run at a time may write to a session (after cancelling a
+/// run, ``waitUntilIdle()`` tells when it has let go).
 ///
 /// ```swift
 /// let session = AgentSession()
@@ -19,6 +20,7 @@ public final class AgentSession: Sendable {
         var totalUsage = Usage.zero
         var totalCostUSD: Double? = 0
         var running = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state: Mutex<State>
@@ -51,7 +53,27 @@ public final class AgentSession: Sendable {
         }
     }
 
-    func end() { state.withLock { $0.running = false } }
+    /// Returns once no run is in progress: after a cancelled run has appended its last results, for example.
+    public func waitUntilIdle() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock {
+                if !$0.running { return true }
+                $0.idleWaiters.append(waiter)
+                return false
+            }
+            if idle { waiter.resume() }
+        }
+    }
+
+    func end() {
+        let waiters = state.withLock { state in
+            state.running = false
+            let waiters = state.idleWaiters
+            state.idleWaiters = []
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
 
     func append(_ message: Message) {
         state.withLock {
