@@ -103,6 +103,7 @@ public final class ScriptedModelProvider: ModelProvider {
         /// The 1-based number of the request that had no scripted turn.
         public var request: Int
 
+        /// Which request ran out of script, and what to do.
         public var description: String {
             "ScriptedModelProvider has no turn for request \(request): add turns to the script "
                 + "or check why the agent made more requests than expected."

@@ -38,7 +38,7 @@ public struct Agent: Sendable {
     public var maxOutputTokens: Int?
     /// The sampling temperature; `nil` leaves it to the provider.
     public var temperature: Double?
-    /// Where the agent logs turns and tool calls (redacted); also handed to tools.
+    /// Where the agent logs its steps at debug level, with ``secrets`` redacted; tools get the same redacting logger.
     public var logger: Logger
 
     /// Creates an agent.
@@ -90,8 +90,9 @@ public struct Agent: Sendable {
     /// Sends `input` as the next user message of `session` and runs the tool loop.
     ///
     /// The stream ends with ``AgentEvent/finished(_:)`` when the model answers or a limit is reached. It throws
-    /// when the provider fails, the store cannot record, a tool throws an ``AgentStoppingError``, or the session
-    /// is already running (``AgentError/sessionBusy``). Cancelling the consuming task or dropping the stream stops
+    /// when the provider fails, the store cannot record, a tool throws an ``AgentStoppingError``, or the agent
+    /// cannot start (an ``AgentError``: the session is already running, duplicate tool names, an unpriced model
+    /// under a dollar limit). Cancelling the consuming task or dropping the stream stops
     /// the model stream and the running tools; the calls that did not finish get error results in the transcript.
     /// - Parameters:
     ///   - input: the task (for a new session) or the next user message (to continue one).

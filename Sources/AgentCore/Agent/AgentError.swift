@@ -4,7 +4,10 @@ public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
     case sessionBusy
     /// A dollar limit was set, but the price table has no price for the model.
     case unpricedModel(String)
+    /// Two tools share a name, so the model could not tell them apart.
+    case duplicateToolName(String)
 
+    /// What went wrong and what to do about it.
     public var description: String {
         switch self {
         case .sessionBusy:
@@ -13,6 +16,8 @@ public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unpricedModel(let model):
             "AgentLimits.maxCostUSD is set but the price table has no price for model '\(model)': "
                 + "add one with PriceTable.setPrice(_:for:) or remove the dollar limit."
+        case .duplicateToolName(let name):
+            "Two of the agent's tools are named '\(name)': give each tool a unique name."
         }
     }
 }

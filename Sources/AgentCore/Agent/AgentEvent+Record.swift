@@ -8,7 +8,8 @@ extension AgentEvent {
     /// The record stored for this event; `nil` for ``textDelta(_:)``.
     public var experimentRecord: ExperimentRecord? {
         switch self {
-        case .turnStarted(let turn): ExperimentRecord(kind: "agent.turn_started", payload: ["turn": .number(Double(turn))])
+        case .turnStarted(let turn):
+            ExperimentRecord(kind: "agent.turn_started", payload: ["turn": .number(Double(turn))])
         case .textDelta: nil
         case .toolCall(let call): Self.record("agent.tool_call", call)
         case .toolDenied(let call, let reason):

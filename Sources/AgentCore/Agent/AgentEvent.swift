@@ -22,9 +22,12 @@ public enum AgentEvent: Sendable, Hashable {
 
 /// A tool call together with the output the model reads for it.
 public struct ToolResult: Sendable, Hashable, Codable {
+    /// The call, as the model made it (redacted).
     public var call: ToolCall
+    /// What the model reads back (redacted).
     public var output: ToolOutput
 
+    /// Creates a result.
     public init(call: ToolCall, output: ToolOutput) {
         self.call = call
         self.output = output
@@ -44,6 +47,7 @@ public struct AgentUsage: Sendable, Hashable, Codable {
     /// The session's cost so far in US dollars; `nil` when the model has no price.
     public var totalCostUSD: Double?
 
+    /// Creates a usage report.
     public init(turn: Int, turnUsage: Usage, totalUsage: Usage, turnCostUSD: Double?, totalCostUSD: Double?) {
         self.turn = turn
         self.turnUsage = turnUsage
@@ -76,6 +80,7 @@ public enum AgentStopReason: Sendable, Hashable, Codable {
 
 /// How a run ended: the reason, the assistant's last text and what the session has spent.
 public struct AgentOutcome: Sendable, Hashable, Codable {
+    /// Why the run ended.
     public var reason: AgentStopReason
     /// The text of the last assistant message of this run (empty when there was none).
     public var finalText: String
@@ -86,6 +91,7 @@ public struct AgentOutcome: Sendable, Hashable, Codable {
     /// The session's cost in US dollars; `nil` when the model has no price.
     public var totalCostUSD: Double?
 
+    /// Creates an outcome.
     public init(reason: AgentStopReason, finalText: String, turns: Int, totalUsage: Usage, totalCostUSD: Double?) {
         self.reason = reason
         self.finalText = finalText
@@ -96,6 +102,7 @@ public struct AgentOutcome: Sendable, Hashable, Codable {
 }
 
 extension BudgetLimit: CustomStringConvertible {
+    /// The limit in words, for example `$5.02 of $5.0`.
     public var description: String {
         switch self {
         case .turns(let limit): "\(limit) turns"
@@ -111,6 +118,7 @@ extension BudgetLimit: CustomStringConvertible {
 }
 
 extension AgentStopReason: CustomStringConvertible {
+    /// The reason in words, for example `budget exhausted: 10 turns`.
     public var description: String {
         switch self {
         case .completed: "completed"

@@ -28,6 +28,10 @@ struct AgentRun: Sendable {
         {
             throw AgentError.unpricedModel(agent.model)
         }
+        var names = Set<String>()
+        for tool in agent.tools where !names.insert(tool.name).inserted {
+            throw AgentError.duplicateToolName(tool.name)
+        }
         try session.begin()
         let outcome: AgentOutcome
         do {

@@ -11,7 +11,9 @@ import Testing
     }
 
     func agent(_ model: ScriptedModelProvider, limits: AgentLimits, prices: PriceTable = .standard) -> Agent {
-        Agent(provider: model, model: "scripted", tools: [AnyTool(AddTool())], limits: limits, prices: prices, secrets: [])
+        Agent(
+            provider: model, model: "scripted", tools: [AnyTool(AddTool())], limits: limits, prices: prices,
+            secrets: [])
     }
 
     @Test func maxTurnsEndsTheRunWithTheLastResultsInTheTranscript() async throws {

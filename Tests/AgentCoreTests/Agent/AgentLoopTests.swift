@@ -110,7 +110,9 @@ import Testing
         #expect(error == nil)
         #expect(echo.calls.value == 0)
         #expect(reviewed.value == 2)
-        #expect(events.contains(.toolDenied(call("c1", "echo", #"{"text":"hi"}"#), reason: "echo is not allowed in this stage")))
+        let echoCall = call("c1", "echo", #"{"text":"hi"}"#)
+        let denied = AgentEvent.toolDenied(echoCall, reason: "echo is not allowed in this stage")
+        #expect(events.contains(denied))
         #expect(events.results.map(\.output) == [.error("Denied: echo is not allowed in this stage"), ToolOutput("2")])
         let toolMessages = model.requests[1].messages.filter { $0.role == .tool }
         #expect(toolMessages.map(\.isError) == [true, false])
@@ -133,7 +135,8 @@ import Testing
     }
 
     @Test func aProviderFailureIsThrown() async throws {
-        let model = ScriptedModelProvider(turns: [.failure(URLError(.networkConnectionLost), after: [.textDelta("Hi")])])
+        let cut = URLError(.networkConnectionLost)
+        let model = ScriptedModelProvider(turns: [.failure(cut, after: [.textDelta("Hi")])])
         let session = AgentSession()
         let (_, error) = await collect(agent(model, tools: []).run("Go", in: session))
         #expect((error as? URLError)?.code == .networkConnectionLost)
@@ -165,6 +168,13 @@ import Testing
         while let event = try await iterator.next(), event != .textDelta("thinking") {}
         let (_, error) = await collect(agent.run("Again", in: session))
         #expect(error as? AgentError == .sessionBusy)
+    }
+
+    @Test func duplicateToolNamesAreRefused() async throws {
+        let model = ScriptedModelProvider(turns: [.text("unused")])
+        let (_, error) = await collect(agent(model, tools: [AnyTool(AddTool()), AnyTool(AddTool())]).run("Go"))
+        #expect(error as? AgentError == .duplicateToolName("add"))
+        #expect(model.requests.isEmpty)
     }
 
     @Test func everyEventIsRecordedInTheStore() async throws {

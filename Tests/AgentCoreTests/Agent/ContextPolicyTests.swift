@@ -54,7 +54,8 @@ import Testing
 
         let sizes = model.requests.map { TokenEstimator.tokens(in: $0.messages) }
         #expect(sizes.max()! <= 3000)
-        #expect(model.requests.allSatisfy { $0.messages.prefix(2) == [.system("Read the document."), .user("Read all 1000 chunks")] })
+        let head: [Message] = [.system("Read the document."), .user("Read all 1000 chunks")]
+        #expect(model.requests.allSatisfy { Array($0.messages.prefix(2)) == head })
         #expect(model.requests.allSatisfy { pairsAreWhole($0.messages) })
         let compactions = events.filter { if case .contextCompacted = $0 { true } else { false } }
         #expect(compactions.count > 50)
@@ -79,7 +80,8 @@ import Testing
         let big = "chunk body\n" + String(repeating: "x", count: 400)
         var messages: [Message] = [.system("s"), .user("task")]
         for index in 0..<6 {
-            messages.append(.assistant("step \(index)", toolCalls: [call("c\(index)", "read_chunk"), call("d\(index)", "add")]))
+            let calls = [call("c\(index)", "read_chunk"), call("d\(index)", "add")]
+            messages.append(.assistant("step \(index)", toolCalls: calls))
             messages.append(.toolResult(callID: "c\(index)", ToolOutput(big)))
             messages.append(.toolResult(callID: "d\(index)", .error("bad sum\nmore")))
         }
@@ -110,7 +112,8 @@ import Testing
         let messages: [Message] = [.system("s"), .user("task"), .assistant("12345678")]
         let measured = ConversationContext(messages: messages, measured: MeasuredTokens(messageCount: 2, tokens: 900))
         #expect(measured.estimatedTokens == 900 + TokenEstimator.overheadPerMessage + 2)
-        #expect(ConversationContext(messages: messages).estimatedTokens == 3 * TokenEstimator.overheadPerMessage + 1 + 1 + 2)
+        let estimated = 3 * TokenEstimator.overheadPerMessage + 1 + 1 + 2
+        #expect(ConversationContext(messages: messages).estimatedTokens == estimated)
     }
 
     @Test func theDigestStaysWithinItsLimitAndCountsWhatItDropped() async throws {

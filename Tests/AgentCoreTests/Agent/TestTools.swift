@@ -149,7 +149,9 @@ final class CapturedLog: Sendable {
 }
 
 /// Collects a run's events, or the error it threw.
-func collect(_ stream: AsyncThrowingStream<AgentEvent, any Error>) async -> (events: [AgentEvent], error: (any Error)?) {
+func collect(
+    _ stream: AsyncThrowingStream<AgentEvent, any Error>
+) async -> (events: [AgentEvent], error: (any Error)?) {
     var events: [AgentEvent] = []
     do {
         for try await event in stream { events.append(event) }

@@ -12,7 +12,9 @@ public protocol ContextPolicy: Sendable {
 
 /// The prompt size a provider reported: the first `messageCount` messages of the context took `tokens` tokens.
 public struct MeasuredTokens: Sendable, Hashable, Codable {
+    /// How many leading messages the measurement covers.
     public var messageCount: Int
+    /// The tokens the provider counted for them (prompt plus the last answer).
     public var tokens: Int
 
     /// Creates a measurement of the first `messageCount` messages.

@@ -20,6 +20,7 @@ public struct DigestSummarizer: Summarizer {
         self.lineCharacters = lineCharacters
     }
 
+    /// Appends one line per folded step to `previous`, dropping the oldest lines beyond `maxCharacters`.
     public func summarize(_ folded: [Message], into previous: String?, maxCharacters: Int) async throws -> String {
         var lines = (previous ?? "").split(separator: "\n").map(String.init)
         var omitted = 0

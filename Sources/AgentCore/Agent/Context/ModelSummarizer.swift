@@ -37,6 +37,8 @@ public struct ModelSummarizer: Summarizer {
         self.messageCharacters = messageCharacters
     }
 
+    /// Asks the model to merge `folded` into `previous`.
+    /// - Throws: whatever the provider throws.
     public func summarize(_ folded: [Message], into previous: String?, maxCharacters: Int) async throws -> String {
         let prompt = """
             Summary so far:

@@ -37,6 +37,8 @@ public struct SummarizingContextPolicy: ContextPolicy {
         self.summarizer = summarizer
     }
 
+    /// Returns `context` unchanged while it fits ``maxTokens``, else with older turns folded into the summary.
+    /// - Throws: whatever the summarizer throws.
     public func fit(_ context: ConversationContext) async throws -> ContextFit {
         let before = context.estimatedTokens
         let messages = context.messages
