@@ -69,6 +69,29 @@ import Testing
         #expect(session.messages.count == 2 + turns * 3 + 1)
     }
 
+    @Test func providerReportedUsageDrivesCompaction() async throws {
+        let usage = Usage(inputTokens: 5000, outputTokens: 10)
+        let model = ScriptedModelProvider(turns: [
+            .toolCalls([call("c1", "read_chunk", #"{"n":1}"#)], usage: usage),
+            .toolCalls([call("c2", "read_chunk", #"{"n":2}"#)], usage: usage),
+            .text("Done."),
+        ])
+        let agent = Agent(
+            provider: model, model: "scripted", tools: [AnyTool(ReadChunk())],
+            contextPolicy: SummarizingContextPolicy(maxTokens: 3000), secrets: [])
+        let (events, error) = await collect(agent.run("Read two chunks"))
+        #expect(error == nil)
+        // By the heuristic alone the context stays far below 3000 tokens; the reported 5010 tokens do not.
+        #expect(model.requests.allSatisfy { TokenEstimator.tokens(in: $0.messages) < 1000 })
+        let compactions = events.compactMap { if case .contextCompacted(let c) = $0 { c } else { nil } }
+        #expect(compactions.count == 1)
+        #expect(compactions.first?.foldedMessages == 2)
+        #expect(compactions.first.map { $0.tokensBefore > 5000 } == true)
+        let third = model.requests[2].messages
+        #expect(third.map(\.role) == [.user, .user, .assistant, .tool])
+        #expect(third[1].text.contains(#"read_chunk({"n":1}) -> ok: chunk 1"#))
+    }
+
     @Test func aSmallContextIsLeftAlone() async throws {
         let messages: [Message] = [.system("s"), .user("task"), .assistant("done")]
         let fit = try await SummarizingContextPolicy(maxTokens: 1000).fit(ConversationContext(messages: messages))

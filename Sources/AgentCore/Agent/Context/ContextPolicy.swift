@@ -45,6 +45,14 @@ public struct ConversationContext: Sendable, Hashable {
         }
         return measured.tokens + TokenEstimator.tokens(in: messages[measured.messageCount...])
     }
+
+    /// How many more tokens the provider counted for the measured prefix than the heuristic estimates: tool
+    /// definitions, message framing and tokenizer differences. Zero when nothing was measured. Policies can treat
+    /// it as a fixed cost of every request.
+    public var measuredOverhead: Int {
+        guard let measured, measured.messageCount <= messages.count else { return 0 }
+        return max(0, measured.tokens - TokenEstimator.tokens(in: messages[..<measured.messageCount]))
+    }
 }
 
 /// What a ``ContextPolicy`` decided.

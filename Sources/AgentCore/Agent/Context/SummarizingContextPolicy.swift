@@ -3,9 +3,10 @@
 ///
 /// Nothing changes while the context's estimated tokens (see ``ConversationContext/estimatedTokens``) stay at or
 /// under ``maxTokens``. Past it, whole turns are folded, oldest first, until the context fits ``targetTokens``
-/// (leaving room to grow before the next compaction). A turn is a user or assistant message together with the tool
-/// results that answer it, so a tool call is never separated from its results. The latest turn is always kept,
-/// even when it alone is larger than the target. The summary is a user message that starts with ``summaryHeader``,
+/// (leaving room to grow before the next compaction); what the provider measured beyond the heuristic
+/// (``ConversationContext/measuredOverhead``) counts as a fixed cost. A turn is a user or assistant message
+/// together with the tool results that answer it, so a tool call is never separated from its results. The latest
+/// turn is always kept, even when it alone is larger than the target. The summary is a user message that starts with ``summaryHeader``,
 /// placed right after the task, and limited to ``maxSummaryTokens``.
 public struct SummarizingContextPolicy: ContextPolicy {
     /// The first line of the summary message; the policy finds its earlier summary by it.
@@ -57,7 +58,8 @@ public struct SummarizingContextPolicy: ContextPolicy {
         let starts = Self.turnStarts(messages, from: bodyStart)
         guard starts.count > 1 else { return ContextFit(messages: messages) }
 
-        let fixed = TokenEstimator.tokens(in: messages[..<headEnd]) + maxSummaryTokens
+        let overhead = context.measuredOverhead
+        let fixed = overhead + TokenEstimator.tokens(in: messages[..<headEnd]) + maxSummaryTokens
         var keptFrom = starts.count - 1
         var kept = TokenEstimator.tokens(in: messages[starts[keptFrom]...])
         while keptFrom > 0 {
@@ -75,7 +77,8 @@ public struct SummarizingContextPolicy: ContextPolicy {
         let result = Array(messages[..<headEnd]) + [.user(Self.summaryHeader + "\n" + clipped)]
             + messages[starts[keptFrom]...]
         let compaction = ContextCompaction(
-            foldedMessages: folded.count, tokensBefore: before, tokensAfter: TokenEstimator.tokens(in: result))
+            foldedMessages: folded.count, tokensBefore: before,
+            tokensAfter: overhead + TokenEstimator.tokens(in: result))
         return ContextFit(messages: result, compaction: compaction)
     }
 
