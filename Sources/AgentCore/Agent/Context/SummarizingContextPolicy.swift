@@ -6,8 +6,8 @@
 /// (leaving room to grow before the next compaction); what the provider measured beyond the heuristic
 /// (``ConversationContext/measuredOverhead``) counts as a fixed cost. A turn is a user or assistant message
 /// together with the tool results that answer it, so a tool call is never separated from its results. The latest
-/// turn is always kept, even when it alone is larger than the target. The summary is a user message that starts with ``summaryHeader``,
-/// placed right after the task, and limited to ``maxSummaryTokens``.
+/// turn is always kept, even when it alone is larger than the target. The summary is a user message that starts
+/// with ``summaryHeader``, placed right after the task, and limited to ``maxSummaryTokens``.
 public struct SummarizingContextPolicy: ContextPolicy {
     /// The first line of the summary message; the policy finds its earlier summary by it.
     public static let summaryHeader = "[Summary of earlier turns, folded to keep the context small]"
