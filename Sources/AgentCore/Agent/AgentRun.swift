@@ -36,15 +36,14 @@ struct AgentRun: Sendable {
         let outcome: AgentOutcome
         do {
             outcome = try await loop(input)
+            try await record(.finished(outcome))
         } catch {
             session.end()
             throw error
         }
-        let finished = AgentEvent.finished(outcome)
-        try await record(finished)
         session.end()
         logger.debug("agent finished", metadata: ["reason": "\(outcome.reason)", "turns": "\(outcome.turns)"])
-        continuation.yield(finished)
+        continuation.yield(.finished(outcome))
     }
 
     private func loop(_ input: String) async throws -> AgentOutcome {

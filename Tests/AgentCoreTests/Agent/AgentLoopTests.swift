@@ -177,6 +177,19 @@ import Testing
         #expect(model.requests.isEmpty)
     }
 
+    @Test func aStoreThatCannotRecordStopsTheRunAndReleasesTheSession() async throws {
+        struct ReadOnlyStore: ExperimentStore {
+            func append(_ record: ExperimentRecord) async throws -> ExperimentRecord { throw DiskFull() }
+            func records() async throws -> [ExperimentRecord] { [] }
+        }
+        let model = ScriptedModelProvider(turns: [.text("unused")])
+        let session = AgentSession()
+        let (_, error) = await collect(agent(model, tools: [], store: ReadOnlyStore()).run("Go", in: session))
+        #expect(error is DiskFull)
+        #expect(!session.isRunning)
+        #expect(model.requests.isEmpty)
+    }
+
     @Test func everyEventIsRecordedInTheStore() async throws {
         let store = InMemoryExperimentStore()
         let model = ScriptedModelProvider(turns: [
