@@ -140,13 +140,17 @@ public actor JSONLExperimentStore: ExperimentStore {
         var numbered = record
         numbered.sequence = nextSequence
         var line = try Self.attempt(fileURL.path, "encode record") { try RecordCoding.encoder.encode(numbered) }
+        // Keep what a reader will decode (times are stored to the millisecond), so reopening yields equal records.
+        let stored = try Self.attempt(fileURL.path, "decode record") {
+            try RecordCoding.decoder.decode(ExperimentRecord.self, from: line)
+        }
         line.append(UInt8(ascii: "\n"))
         if needsLineBreak { line.insert(UInt8(ascii: "\n"), at: 0) }
         try writeDurably(line)
         needsLineBreak = false
         nextSequence += 1
-        stored.append(numbered)
-        return numbered
+        self.stored.append(stored)
+        return stored
     }
 
     public func records() async throws -> [ExperimentRecord] { stored }

@@ -3,7 +3,7 @@ import Foundation
 
 /// What a run has spent so far.
 public struct BudgetSpent: Sendable, Hashable, Codable {
-    /// Wall-clock seconds: the budget clock's last reading, else the span between the first and last record.
+    /// Wall-clock seconds: the budget clock's last reading, else the span between the earliest and latest record.
     public var elapsedSeconds: Double
     public var trainingSeconds: Double
     public var evaluationSeconds: Double
@@ -135,8 +135,8 @@ public struct RunState: Sendable, Hashable, Codable {
         }
         if let clockReading {
             state.budget.elapsedSeconds = clockReading
-        } else if let first = records.first, let last = records.last {
-            state.budget.elapsedSeconds = last.time.timeIntervalSince(first.time)
+        } else if let first = records.map(\.time).min(), let last = records.map(\.time).max() {
+            state.budget.elapsedSeconds = last.timeIntervalSince(first)
         }
         return state
     }

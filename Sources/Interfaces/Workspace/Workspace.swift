@@ -42,7 +42,7 @@ public struct Workspace: Sendable, Hashable {
             return (workspace, try workspace.readManifest())
         }
         try workspace.writeJSON(manifest, to: workspace.runFile)
-        return (workspace, manifest)
+        return (workspace, try workspace.readManifest())
     }
 
     /// Opens an existing run folder.
