@@ -20,13 +20,15 @@ struct IterationTranscriptTests {
                 #"{"iteration": 1, "weakness": "90% wrong; many outputs give no final answer", "#
                     + #""evidence": ["iterations/0/eval/baseline.json", "item-3"], "#
                     + #""hypothesis": "rows ending in '#### <answer>' teach the answer format", "#
-                    + #""changes": ["40 formatted arithmetic rows"], "successCriterion": "accuracy >= 0.3 on 100 items"}"#
+                    + #""changes": ["40 formatted arithmetic rows"], "#
+                    + #""successCriterion": "accuracy >= 0.3 on 100 items"}"#
             ),
             ("read_skill", #"{"name": "data", "stage": "construction"}"#),
             (
                 "data",
                 #"{"action": "build", "iteration": 1, "dataset": "sums", "format": "alpaca", "#
-                    + #""sources": ["\#(source)"], "mapping": {"instruction": "question", "output": "\u0023### {answer}"}}"#
+                    + #""sources": ["\#(source)"], "#
+                    + #""mapping": {"instruction": "question", "output": "\u0023### {answer}"}}"#
             ),
             ("data", #"{"action": "inspect", "iteration": 1, "dataset": "sums", "count": 1}"#),
             ("data", #"{"action": "validate", "iteration": 1, "dataset": "sums"}"#),

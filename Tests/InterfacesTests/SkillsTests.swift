@@ -37,12 +37,15 @@ struct SkillsTests {
         let library = try SkillLibrary()
         let project = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
         let files = try library.export(to: harness, project: project)
-        let expectedFolder = switch harness {
-        case .codex: ".agents/skills"
-        case .claude: ".claude/skills"
-        case .opencode: ".opencode/skills"
-        }
-        #expect(FileManager.default.fileExists(atPath: project.appendingPathComponent("\(expectedFolder)/plan/SKILL.md").path))
+        let expectedFolder =
+            switch harness {
+            case .codex: ".agents/skills"
+            case .claude: ".claude/skills"
+            case .opencode: ".opencode/skills"
+            }
+        #expect(
+            FileManager.default.fileExists(
+                atPath: project.appendingPathComponent("\(expectedFolder)/plan/SKILL.md").path))
         #expect(files.count == library.skills.reduce(0) { $0 + 1 + $1.stages.count })
         let exported = try SkillLibrary(directory: harness.skillsDirectory(in: project))
         #expect(exported.skills.map(\.name) == library.skills.map(\.name))
@@ -54,7 +57,9 @@ struct SkillsTests {
                 #expect(try exported.read(skill.name, stage: stage) == library.read(skill.name, stage: stage))
             }
         }
-        #expect(try SkillLibrary(directory: harness.skillsDirectory(in: project)).export(to: harness, project: project).count == files.count)
+        #expect(
+            try SkillLibrary(directory: harness.skillsDirectory(in: project)).export(to: harness, project: project)
+                .count == files.count)
     }
 
     @Test("unknown harnesses and broken skill folders are refused with what to fix")
@@ -68,8 +73,10 @@ struct SkillsTests {
         try Data("# no frontmatter\n".utf8).write(to: skill.appendingPathComponent("SKILL.md"))
         #expect(throws: SkillError.self) { try SkillLibrary(directory: folder) }
         try Data("---\nname: beta\ndescription: x\n---\n".utf8).write(to: skill.appendingPathComponent("SKILL.md"))
-        #expect(throws: SkillError.invalidFrontmatter(
-            file: skill.appendingPathComponent("SKILL.md").path, reason: "name 'beta' differs from its folder")) {
+        #expect(
+            throws: SkillError.invalidFrontmatter(
+                file: skill.appendingPathComponent("SKILL.md").path, reason: "name 'beta' differs from its folder")
+        ) {
             try SkillLibrary(directory: folder)
         }
         try Data("---\nname: alpha\ndescription: \"quoted: fine\"\n---\nbody\n".utf8)

@@ -20,17 +20,20 @@ struct ToolsTests {
              "successCriterion": "CRITERION"}
             """#
         let early = try await run.call(
-            "plan", plan.replacingOccurrences(of: "EVIDENCE", with: "iterations/0/eval/baseline.json")
+            "plan",
+            plan.replacingOccurrences(of: "EVIDENCE", with: "iterations/0/eval/baseline.json")
                 .replacingOccurrences(of: "CRITERION", with: "accuracy >= 0.3"))
         #expect(early.isError)
         #expect(early.content.contains("no checkable evidence"))
         try await baseline(run)
         let vague = try await run.call(
-            "plan", plan.replacingOccurrences(of: "EVIDENCE", with: "the model seems weak")
+            "plan",
+            plan.replacingOccurrences(of: "EVIDENCE", with: "the model seems weak")
                 .replacingOccurrences(of: "CRITERION", with: "accuracy >= 0.3"))
         #expect(vague.isError)
         let unmeasurable = try await run.call(
-            "plan", plan.replacingOccurrences(of: "EVIDENCE", with: "sample item-3")
+            "plan",
+            plan.replacingOccurrences(of: "EVIDENCE", with: "sample item-3")
                 .replacingOccurrences(of: "CRITERION", with: "better answers"))
         #expect(unmeasurable.isError)
         #expect(unmeasurable.content.contains("measurable"))
@@ -38,7 +41,8 @@ struct ToolsTests {
         #expect(malformed.isError)
         #expect(malformed.content.contains("Invalid arguments"))
         let skipAhead = try await run.call(
-            "plan", plan.replacingOccurrences(of: "\"iteration\": 1", with: "\"iteration\": 3")
+            "plan",
+            plan.replacingOccurrences(of: "\"iteration\": 1", with: "\"iteration\": 3")
                 .replacingOccurrences(of: "EVIDENCE", with: "sample item-3")
                 .replacingOccurrences(of: "CRITERION", with: "accuracy >= 0.3"))
         #expect(skipAhead.isError)
@@ -153,7 +157,8 @@ struct ToolsTests {
         let run = try TestRun()
         try await baseline(run)
         try await buildSums(run)
-        let output = try await run.call("data", #"{"action": "inspect", "iteration": 1, "dataset": "sums", "count": 2}"#)
+        let output = try await run.call(
+            "data", #"{"action": "inspect", "iteration": 1, "dataset": "sums", "count": 2}"#)
         #expect(!output.isError)
         #expect(output.content.contains("<|im_start|>user\nWhat is 0 times 3?<|im_end|>\n<|im_start|>assistant\n"))
         #expect(output.content.contains("<|im_start|>assistant\nThe sum is 3.\n#### 3<|im_end|>"))
@@ -242,17 +247,21 @@ struct ToolsTests {
              "scores": ["SCORE"], "decision": "DECISION", "nextStep": "build formatted data"}
             """#
         let unknown = try await run.call(
-            "log", log.replacingOccurrences(of: "SCORE", with: "nope").replacingOccurrences(of: "DECISION", with: "keep"))
+            "log",
+            log.replacingOccurrences(of: "SCORE", with: "nope").replacingOccurrences(of: "DECISION", with: "keep"))
         #expect(unknown.isError)
         #expect(unknown.content.contains("known: baseline, smoke"))
         let keepOnSmoke = try await run.call(
-            "log", log.replacingOccurrences(of: "SCORE", with: "smoke").replacingOccurrences(of: "DECISION", with: "keep"))
+            "log",
+            log.replacingOccurrences(of: "SCORE", with: "smoke").replacingOccurrences(of: "DECISION", with: "keep"))
         #expect(keepOnSmoke.isError)
         let badDecision = try await run.call(
-            "log", log.replacingOccurrences(of: "SCORE", with: "baseline").replacingOccurrences(of: "DECISION", with: "yes"))
+            "log",
+            log.replacingOccurrences(of: "SCORE", with: "baseline").replacingOccurrences(of: "DECISION", with: "yes"))
         #expect(badDecision.isError)
         let good = try await run.call(
-            "log", log.replacingOccurrences(of: "SCORE", with: "baseline").replacingOccurrences(of: "DECISION", with: "keep"))
+            "log",
+            log.replacingOccurrences(of: "SCORE", with: "baseline").replacingOccurrences(of: "DECISION", with: "keep"))
         #expect(!good.isError, "\(good.content)")
         let markdown = run.text(run.workspace.experimentLogFile)
         #expect(markdown.contains("## Iteration 0 (baseline): keep"))
@@ -300,7 +309,8 @@ struct ToolsTests {
     func runCommand() async throws {
         let run = try TestRun(
             commandEnvironment: ["PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test-secret-value", "MODE": "x"])
-        let where_ = try await run.call("run_command", #"{"command": "pwd; echo MODE=$MODE; echo KEY=$OPENAI_API_KEY"}"#)
+        let where_ = try await run.call(
+            "run_command", #"{"command": "pwd; echo MODE=$MODE; echo KEY=$OPENAI_API_KEY"}"#)
         #expect(!where_.isError)
         #expect(where_.content.contains(run.workspace.root.path))
         #expect(where_.content.contains("MODE=x"))

@@ -18,8 +18,9 @@ struct WorkspaceTests {
             runID: "r1", task: task, config: ["provider": "anthropic"], versions: ["llamafactory": "0.9.5"],
             budget: RunBudget(totalSeconds: 36000, reserveSeconds: 1800))
         let (workspace, written) = try Workspace.create(at: root, manifest: manifest)
-        for url in [workspace.runFile, workspace.eventsFile, workspace.experimentLogFile, workspace.checkpointsDirectory]
-        {
+        for url in [
+            workspace.runFile, workspace.eventsFile, workspace.experimentLogFile, workspace.checkpointsDirectory,
+        ] {
             #expect(FileManager.default.fileExists(atPath: url.path), "\(url.path)")
         }
         try Data("keep me\n".utf8).write(to: workspace.experimentLogFile)
@@ -67,7 +68,10 @@ struct WorkspaceTests {
         let start = Date(timeIntervalSince1970: 1_000_000)
         let record = IterationRecord(
             iteration: 1, stage: "local", hypothesis: "format rows help", data: ["sums"], config: [:],
-            scores: [ScoreRecord(label: "c1", metric: "accuracy", value: 0.4, stderr: 0.05, sampleCount: 100, comparable: true)],
+            scores: [
+                ScoreRecord(
+                    label: "c1", metric: "accuracy", value: 0.4, stderr: 0.05, sampleCount: 100, comparable: true)
+            ],
             decision: .keep, failures: ["first job ran out of memory"], nextStep: "harder problems")
         let records: [ExperimentRecord] = [
             ExperimentRecord(sequence: 1, time: start, kind: RecordKind.stageEntered, payload: ["stage": "baseline"]),
@@ -85,7 +89,8 @@ struct WorkspaceTests {
             ExperimentRecord(
                 sequence: 7, time: start, kind: RecordKind.checkpointRegistered,
                 payload: ["id": "c1", "modelPath": "checkpoints/c1"]),
-            ExperimentRecord(sequence: 8, time: start, kind: RecordKind.iterationLogged, payload: try JSONValue(encoding: record)),
+            ExperimentRecord(
+                sequence: 8, time: start, kind: RecordKind.iterationLogged, payload: try JSONValue(encoding: record)),
             ExperimentRecord(
                 sequence: 9, time: start.addingTimeInterval(600), kind: RecordKind.modelUsage,
                 payload: ["inputTokens": 500, "outputTokens": 100, "cachedInputTokens": 400]),
@@ -100,18 +105,23 @@ struct WorkspaceTests {
         #expect(state.budget.trainingSeconds == 120)
         #expect(state.budget.evaluationSeconds == 30)
         #expect(state.budget.elapsedSeconds == 600)
-        #expect(state.checkpoints == [
-            CheckpointSummary(id: "c1", modelPath: "checkpoints/c1", iteration: 1, registered: true, evaluation: "c1", score: 0.4)
-        ])
+        #expect(
+            state.checkpoints == [
+                CheckpointSummary(
+                    id: "c1", modelPath: "checkpoints/c1", iteration: 1, registered: true, evaluation: "c1", score: 0.4)
+            ])
         #expect(state.lastDecision == .keep)
-        #expect(state.history == [
-            "iteration 1 (local): format rows help -> keep; c1 0.400; 1 failure(s); next: harder problems"
-        ])
+        #expect(
+            state.history == [
+                "iteration 1 (local): format rows help -> keep; c1 0.400; 1 failure(s); next: harder problems"
+            ])
         #expect(state.summary.contains("- iteration 2, last logged 1; stage: local"))
         #expect(state.summary.contains("10m00s wall (training 2m00s, evaluation 30s), 1800 tokens, $0.01"))
 
         var clocked = records
-        clocked.append(ExperimentRecord(sequence: 11, time: start, kind: RecordKind.budgetElapsed, payload: ["elapsedSeconds": 4000]))
+        clocked.append(
+            ExperimentRecord(
+                sequence: 11, time: start, kind: RecordKind.budgetElapsed, payload: ["elapsedSeconds": 4000]))
         #expect(RunState.rebuild(from: clocked).budget.elapsedSeconds == 4000)
         #expect(RunState.rebuild(from: []) == RunState())
     }

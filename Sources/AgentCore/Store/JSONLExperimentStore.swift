@@ -21,6 +21,7 @@ public struct StoreDamage: Sendable, Hashable, Codable, CustomStringConvertible 
     /// Why the line was rejected.
     public var reason: String
 
+    /// Creates a damage report.
     public init(line: Int, byteOffset: Int, byteCount: Int, isTruncatedTail: Bool, reason: String) {
         self.line = line
         self.byteOffset = byteOffset
@@ -37,10 +38,14 @@ public struct StoreDamage: Sendable, Hashable, Codable, CustomStringConvertible 
 
 /// An error of the JSONL store: what failed, on which file, and the system's reason.
 public struct ExperimentStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The store file.
     public var file: String
+    /// What was being done: `create`, `read`, `write`, `fsync`, ...
     public var operation: String
+    /// The system's reason.
     public var reason: String
 
+    /// Creates an error.
     public init(file: String, operation: String, reason: String) {
         self.file = file
         self.operation = operation
@@ -54,7 +59,9 @@ public struct ExperimentStoreError: Error, Sendable, Hashable, CustomStringConve
 
 /// The records and damaged lines found in a store file.
 public struct ExperimentStoreContents: Sendable, Hashable {
+    /// The records that decoded, in file order.
     public var records: [ExperimentRecord]
+    /// The lines that did not decode.
     public var damage: [StoreDamage]
     /// Whether the file ends without a newline (its last line was cut short).
     public var endsMidLine: Bool

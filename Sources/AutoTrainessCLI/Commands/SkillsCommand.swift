@@ -35,7 +35,10 @@ struct SkillsCommand: AsyncParsableCommand {
                     directory: skillsDir.map { URL(fileURLWithPath: $0) } ?? PackageResources.skills)
                 let project = URL(fileURLWithPath: directory)
                 let files = try library.export(to: target, project: project)
-                print("Wrote \(library.skills.count) skills (\(files.count) files) to \(target.skillsDirectory(in: project).path)")
+                print(
+                    "Wrote \(library.skills.count) skills (\(files.count) files) to "
+                        + target.skillsDirectory(in: project).path
+                )
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(2)

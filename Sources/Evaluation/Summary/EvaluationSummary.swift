@@ -14,10 +14,15 @@ public enum FailureMode: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A reader's view of an evaluation: a seeded random pick of samples and a triage of the wrong answers.
 public struct EvaluationSummary: Sendable, Hashable, Codable {
+    /// The benchmark's name.
     public var benchmark: String
+    /// The evaluation's label.
     public var label: String
+    /// The metric name, e.g. `accuracy`.
     public var metric: String
+    /// The headline score.
     public var score: Double
+    /// Number of samples scored.
     public var sampleCount: Int
     /// The picked samples, in report order.
     public var picked: [SampleRecord]
@@ -121,8 +126,9 @@ public struct EvaluationSummary: Sendable, Hashable, Codable {
             current = ""
         }
         for character in text {
-            if character.isASCII, character.isNumber || character == "." || character == ","
-                || (character == "-" && current.isEmpty)
+            if character.isASCII,
+                character.isNumber || character == "." || character == ","
+                    || (character == "-" && current.isEmpty)
             {
                 current.append(character)
             } else {

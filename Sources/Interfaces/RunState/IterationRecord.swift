@@ -15,17 +15,22 @@ public enum IterationDecision: String, Sendable, Hashable, Codable, CaseIterable
 public struct ScoreRecord: Sendable, Hashable, Codable {
     /// The evaluation's label (e.g. `"baseline"`, `"iter1-job1"`).
     public var label: String
+    /// The metric name, e.g. `accuracy`.
     public var metric: String
+    /// The score.
     public var value: Double
+    /// Standard error of the score, when the evaluator gave one.
     public var stderr: Double?
     /// Lower end of the 95% interval (`value - 1.96 * stderr`), `nil` without a standard error.
     public var low: Double?
     /// Upper end of the 95% interval.
     public var high: Double?
+    /// Number of samples scored.
     public var sampleCount: Int
     /// Whether the sample count met the floor that comparisons require.
     public var comparable: Bool
 
+    /// Creates a score, deriving the 95% interval from `stderr`.
     public init(
         label: String, metric: String, value: Double, stderr: Double?, sampleCount: Int, comparable: Bool
     ) {
@@ -50,19 +55,26 @@ public struct ScoreRecord: Sendable, Hashable, Codable {
 
 /// The typed record of one iteration: what was tried, on which data and settings, what it scored, what was decided.
 public struct IterationRecord: Sendable, Hashable, Codable {
+    /// The iteration number (0 for the baseline).
     public var iteration: Int
     /// The workflow stage, e.g. `"baseline"`, `"local"`, `"exploration"`.
     public var stage: String
+    /// What the iteration tested.
     public var hypothesis: String
     /// The datasets used (names registered in the iteration's `dataset_info.json`) or a short description.
     public var data: [String]
     /// The training settings that matter (method, learning rate, epochs, ...).
     public var config: [String: JSONValue]
+    /// Scores of the evaluations that count, from the saved reports.
     public var scores: [ScoreRecord]
+    /// What was decided about the candidate.
     public var decision: IterationDecision
+    /// What went wrong, in plain words.
     public var failures: [String]
+    /// What the next iteration should do.
     public var nextStep: String
 
+    /// Creates a record.
     public init(
         iteration: Int, stage: String, hypothesis: String, data: [String], config: [String: JSONValue],
         scores: [ScoreRecord], decision: IterationDecision, failures: [String], nextStep: String

@@ -5,12 +5,16 @@ import Foundation
 public struct BudgetSpent: Sendable, Hashable, Codable {
     /// Wall-clock seconds: the budget clock's last reading, else the span between the earliest and latest record.
     public var elapsedSeconds: Double
+    /// Wall-clock seconds of finished training jobs.
     public var trainingSeconds: Double
+    /// Seconds spent in evaluations.
     public var evaluationSeconds: Double
+    /// Model tokens, summed over turns.
     public var usage: Usage
     /// Model spend in US dollars, summed over turns whose price was known.
     public var costUSD: Double
 
+    /// Creates a spend summary.
     public init(
         elapsedSeconds: Double = 0, trainingSeconds: Double = 0, evaluationSeconds: Double = 0, usage: Usage = .zero,
         costUSD: Double = 0
@@ -25,15 +29,20 @@ public struct BudgetSpent: Sendable, Hashable, Codable {
 
 /// A trained or registered candidate and its latest score.
 public struct CheckpointSummary: Sendable, Hashable, Codable {
+    /// The checkpoint id (its folder under `checkpoints/`).
     public var id: String
+    /// The model folder, relative to the run.
     public var modelPath: String
+    /// The iteration that produced it.
     public var iteration: Int?
     /// Whether the checkpoint registry recorded it (rather than only the train tool).
     public var registered: Bool
     /// The label and score of its latest evaluation.
     public var evaluation: String?
+    /// The score of its latest evaluation.
     public var score: Double?
 
+    /// Creates a summary.
     public init(
         id: String, modelPath: String, iteration: Int? = nil, registered: Bool = false, evaluation: String? = nil,
         score: Double? = nil
@@ -55,15 +64,20 @@ public struct RunState: Sendable, Hashable, Codable {
     public var lastLoggedIteration: Int?
     /// The workflow stage last entered.
     public var stage: String?
+    /// What the run has spent.
     public var budget: BudgetSpent
+    /// Trained and registered candidates, in the order they appeared.
     public var checkpoints: [CheckpointSummary]
+    /// The decision of the last logged iteration.
     public var lastDecision: IterationDecision?
     /// The latest evaluation of each label, as `label: score`.
     public var evaluations: [String: Double]
     /// One compact line per logged iteration.
     public var history: [String]
+    /// How many records were folded.
     public var recordCount: Int
 
+    /// Creates a state; see ``rebuild(from:)``.
     public init(
         iteration: Int = 0, lastLoggedIteration: Int? = nil, stage: String? = nil, budget: BudgetSpent = BudgetSpent(),
         checkpoints: [CheckpointSummary] = [], lastDecision: IterationDecision? = nil,
@@ -99,7 +113,9 @@ public struct RunState: Sendable, Hashable, Codable {
                     cachedInputTokens: payload["cachedInputTokens"]?.intValue ?? 0)
                 state.budget.costUSD += payload["costUSD"]?.doubleValue ?? 0
             case RecordKind.budgetElapsed:
-                if let seconds = payload["elapsedSeconds"]?.doubleValue { clockReading = max(clockReading ?? 0, seconds) }
+                if let seconds = payload["elapsedSeconds"]?.doubleValue {
+                    clockReading = max(clockReading ?? 0, seconds)
+                }
             case RecordKind.trainFinished:
                 state.budget.trainingSeconds += payload["wallSeconds"]?.doubleValue ?? 0
                 if let id = payload["jobID"]?.stringValue, let path = payload["modelDirectory"]?.stringValue {

@@ -6,6 +6,7 @@ public struct Skill: Sendable, Hashable {
     public var name: String
     /// One line: when to open the skill.
     public var description: String
+    /// The skill folder.
     public var directory: URL
     /// The other markdown files of the skill (e.g. `selection`, `construction`), without `.md`, sorted.
     public var stages: [String]
@@ -29,7 +30,8 @@ public enum SkillError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownSkill(let name, let known):
             "No skill '\(name)'; available: \(known.joined(separator: ", "))."
         case .unknownStage(let skill, let stage, let known):
-            "Skill '\(skill)' has no stage '\(stage)'; its stages: \(known.isEmpty ? "none" : known.joined(separator: ", "))."
+            "Skill '\(skill)' has no stage '\(stage)'; its stages: "
+                + (known.isEmpty ? "none." : known.joined(separator: ", ") + ".")
         case .unknownHarness(let name):
             "Unknown harness '\(name)': use \(SkillHarness.allCases.map(\.rawValue).joined(separator: ", "))."
         case .io(let path, let reason):
@@ -49,17 +51,19 @@ public enum SkillHarness: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The folder under a project root that holds one folder per skill.
     public func skillsDirectory(in project: URL) -> URL {
-        let relative = switch self {
-        case .codex: ".agents/skills"
-        case .claude: ".claude/skills"
-        case .opencode: ".opencode/skills"
-        }
+        let relative =
+            switch self {
+            case .codex: ".agents/skills"
+            case .claude: ".claude/skills"
+            case .opencode: ".opencode/skills"
+            }
         return project.appendingPathComponent(relative, isDirectory: true)
     }
 }
 
 /// The skills of a folder: an index for the agent's instructions, and each skill or stage file on demand.
 public struct SkillLibrary: Sendable {
+    /// The folder the skills were loaded from.
     public let directory: URL
     /// The skills, sorted by name.
     public let skills: [Skill]
@@ -183,13 +187,17 @@ extension Optional where Wrapped == Data {
 
 /// `read_skill`: opens a skill, or one of its stage files, by name.
 public struct ReadSkillTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
         public var name: String
+        /// A stage file name, without `.md`.
         public var stage: String?
     }
 
+    /// The skills the tool opens.
     public let library: SkillLibrary
 
+    /// Creates the tool over `library`.
     public init(library: SkillLibrary) { self.library = library }
 
     public var name: String { "read_skill" }

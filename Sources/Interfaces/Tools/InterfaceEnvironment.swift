@@ -5,17 +5,24 @@ import TrainingBackends
 
 /// Everything the interface tools act on: the run folder, its store, the task, and the configured services.
 public struct InterfaceEnvironment: Sendable {
+    /// The run folder.
     public var workspace: Workspace
+    /// The task.
     public var task: TaskProfile
+    /// The run's store; every tool records what it did.
     public var store: any ExperimentStore
+    /// Runs training jobs.
     public var backend: any TrainingBackend
+    /// Scores models on the benchmark.
     public var evaluator: any Evaluator
+    /// Checks datasets (schema, duplicates, length, contamination).
     public var checker: any DatasetChecker
     /// Training and evaluation must end by this time (the budget's deadline less its reserve).
     public var deadline: Date?
     /// The environment `run_command` starts from; secrets are always scrubbed from it.
     public var commandEnvironment: [String: String]
 
+    /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,

@@ -14,6 +14,7 @@ public struct PathJail: Sendable, Hashable {
     /// Further folders that may be read (never written), e.g. a task's data roots.
     public let readOnlyRoots: [URL]
 
+    /// Creates a jail; symbolic links in the roots themselves are resolved.
     public init(root: URL, readOnlyRoots: [URL] = []) {
         self.root = Self.realURL(root)
         self.readOnlyRoots = readOnlyRoots.map { Self.realURL($0) }

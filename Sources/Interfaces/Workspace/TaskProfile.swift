@@ -18,6 +18,7 @@ public struct TaskProfile: Sendable, Hashable, Codable {
     /// Folders outside the run that the `data` tool may read sources from (read only).
     public var dataRoots: [String]
 
+    /// Creates a task profile.
     public init(
         name: String, baseModel: String, template: String, benchmark: String, benchmarkSize: Int? = nil,
         cutoffLength: Int = 1024, dataRoots: [String] = []
@@ -41,6 +42,7 @@ public struct RunBudget: Sendable, Hashable, Codable {
     /// Model spend limit in US dollars; `nil` for none.
     public var maxCostUSD: Double?
 
+    /// Creates a budget.
     public init(totalSeconds: Double, reserveSeconds: Double = 0, maxCostUSD: Double? = nil) {
         self.totalSeconds = totalSeconds
         self.reserveSeconds = reserveSeconds
@@ -50,15 +52,20 @@ public struct RunBudget: Sendable, Hashable, Codable {
 
 /// The contents of a run's `run.json`: task, configuration, tool versions and budget.
 public struct RunManifest: Sendable, Hashable, Codable {
+    /// The run's identifier (usually its folder name).
     public var runID: String
+    /// When the run was created.
     public var createdAt: Date
+    /// The task.
     public var task: TaskProfile
     /// Free-form run configuration (provider, model, backend, executor, ...), secrets excluded.
     public var config: [String: JSONValue]
     /// Versions of the tools involved, e.g. `["autotrainess": "0.1.0", "llamafactory": "0.9.5"]`.
     public var versions: [String: String]
+    /// The time and money the run may spend.
     public var budget: RunBudget
 
+    /// Creates a manifest.
     public init(
         runID: String, createdAt: Date = Date(), task: TaskProfile, config: [String: JSONValue] = [:],
         versions: [String: String] = [:], budget: RunBudget

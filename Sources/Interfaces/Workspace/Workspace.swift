@@ -136,13 +136,19 @@ public struct Workspace: Sendable, Hashable {
 
 /// The paths of one iteration: `iterations/<n>/{plan.md,data,train,eval}`.
 public struct IterationPaths: Sendable, Hashable {
+    /// The iteration folder.
     public let root: URL
 
+    /// Creates the paths under `root`.
     public init(root: URL) { self.root = root }
 
+    /// `plan.md`.
     public var plan: URL { root.appendingPathComponent("plan.md") }
+    /// `data/`: built datasets and `dataset_info.json`.
     public var data: URL { root.appendingPathComponent("data", isDirectory: true) }
+    /// `train/`: one folder per training job.
     public var train: URL { root.appendingPathComponent("train", isDirectory: true) }
+    /// `eval/`: raw reports and summaries.
     public var eval: URL { root.appendingPathComponent("eval", isDirectory: true) }
     /// LlamaFactory's dataset registry for this iteration; lists approved datasets only.
     public var datasetInfo: URL { data.appendingPathComponent("dataset_info.json") }

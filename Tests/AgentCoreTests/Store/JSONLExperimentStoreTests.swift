@@ -19,7 +19,8 @@ struct JSONLExperimentStoreTests {
         let file = temporaryFile()
         let store = try JSONLExperimentStore(fileURL: file)
         for index in 1...3 {
-            let record = try await store.append(ExperimentRecord(kind: "tool.call", payload: ["n": .number(Double(index))]))
+            let record = try await store.append(
+                ExperimentRecord(kind: "tool.call", payload: ["n": .number(Double(index))]))
             #expect(record.sequence == index)
         }
         let reopened = try JSONLExperimentStore(fileURL: file)

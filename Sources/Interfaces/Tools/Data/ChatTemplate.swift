@@ -4,8 +4,10 @@ import Foundation
 public struct ChatTurn: Sendable, Hashable, Codable {
     /// `system`, `user` or `assistant`.
     public var role: String
+    /// The message text.
     public var content: String
 
+    /// Creates a turn.
     public init(role: String, content: String) {
         self.role = role
         self.content = content

@@ -6,18 +6,29 @@ import Foundation
 /// sources with a field mapping, and validate it into a verdict (approved datasets are registered in the
 /// iteration's `dataset_info.json`).
 public struct DataTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// `inspect`, `build` or `validate`.
         public var action: String
+        /// The iteration that produced it.
         public var iteration: Int?
+        /// The dataset's name.
         public var dataset: String?
+        /// How many examples `inspect` renders.
         public var count: Int?
+        /// Source files for `build`.
         public var sources: [String]?
+        /// `alpaca` or `sharegpt` for `build`.
         public var format: String?
+        /// How source fields map to dataset fields, for `build`.
         public var mapping: FieldMapping?
+        /// At most this many rows (`build`) or samples (`eval`).
         public var limit: Int?
+        /// The cutoff for `validate`; the task's when absent.
         public var cutoffLength: Int?
     }
 
+    /// The run, store and services the tool acts on.
     public let environment: InterfaceEnvironment
 
     public init(environment: InterfaceEnvironment) { self.environment = environment }
@@ -34,9 +45,12 @@ public struct DataTool: Tool {
             properties: [
                 "action": .string(allowed: ["inspect", "build", "validate"]),
                 "iteration": .integer(description: "The iteration (build, validate; inspect with dataset)", minimum: 1),
-                "dataset": .string(description: "Dataset name ([a-z0-9_-]); its file is iterations/<n>/data/<name>.json"),
-                "count": .integer(description: "inspect: how many examples to render (default 3)", minimum: 1, maximum: 10),
-                "sources": .array(of: .string(), description: "build: JSON or JSONL files, relative to the run or in a data root"),
+                "dataset": .string(
+                    description: "Dataset name ([a-z0-9_-]); its file is iterations/<n>/data/<name>.json"),
+                "count": .integer(
+                    description: "inspect: how many examples to render (default 3)", minimum: 1, maximum: 10),
+                "sources": .array(
+                    of: .string(), description: "build: JSON or JSONL files, relative to the run or in a data root"),
                 "format": .string(allowed: DatasetFormat.allCases.map(\.rawValue)),
                 "mapping": .object(
                     properties: [
@@ -141,13 +155,15 @@ public struct DataTool: Tool {
         } else {
             try registry.revoke(name: name)
         }
-        let counts = DatasetFindingKind.allCases.compactMap { kind in
-            check.count(kind) > 0 ? "\(kind.rawValue) \(check.count(kind))" : nil
-        } + (check.contamination.isEmpty ? [] : ["contaminated \(check.contamination.count)"])
+        let counts =
+            DatasetFindingKind.allCases.compactMap { kind in
+                check.count(kind) > 0 ? "\(kind.rawValue) \(check.count(kind))" : nil
+            } + (check.contamination.isEmpty ? [] : ["contaminated \(check.contamination.count)"])
         try await environment.record(
             RecordKind.dataValidated,
             [
-                "iteration": .number(Double(iteration)), "dataset": .string(name), "verdict": .string(verdict.kind.rawValue),
+                "iteration": .number(Double(iteration)), "dataset": .string(name),
+                "verdict": .string(verdict.kind.rawValue),
                 "reasons": .array(verdict.reasons.map(JSONValue.string)), "samples": .number(Double(check.sampleCount)),
                 "contamination": .number(Double(check.contamination.count)),
             ])
@@ -158,7 +174,8 @@ public struct DataTool: Tool {
         lines += verdict.reasons.map { "- \($0)" }
         lines += verdict.notes.map { "- note: \($0)" }
         if verdict.kind == .approve {
-            lines.append("Registered in \(environment.workspace.relativePath(of: paths.datasetInfo)). Next: train on it.")
+            lines.append(
+                "Registered in \(environment.workspace.relativePath(of: paths.datasetInfo)). Next: train on it.")
         }
         return ToolOutput(lines.joined(separator: "\n"))
     }
@@ -174,7 +191,8 @@ public struct DataTool: Tool {
     }
 
     private func datasetName(_ name: String?) throws -> String {
-        guard let name, !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+        guard let name, !name.isEmpty,
+            name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
         else { throw ToolRefusal("dataset must be a name of lowercase letters, digits, '_' or '-'.") }
         return name
     }
@@ -192,10 +210,14 @@ public struct DataTool: Tool {
     /// The chat turns of a built row (alpaca or sharegpt).
     static func turns(of row: JSONValue) -> [ChatTurn] {
         var turns: [ChatTurn] = []
-        if let system = row["system"]?.stringValue, !system.isEmpty { turns.append(ChatTurn(role: "system", content: system)) }
+        if let system = row["system"]?.stringValue, !system.isEmpty {
+            turns.append(ChatTurn(role: "system", content: system))
+        }
         if let conversation = row["conversations"]?.arrayValue {
             for turn in conversation {
-                let role = turn["from"]?.stringValue == "gpt" ? "assistant" : (turn["from"]?.stringValue == "system" ? "system" : "user")
+                let role =
+                    turn["from"]?.stringValue == "gpt"
+                    ? "assistant" : (turn["from"]?.stringValue == "system" ? "system" : "user")
                 turns.append(ChatTurn(role: role, content: turn["value"]?.stringValue ?? ""))
             }
         } else {

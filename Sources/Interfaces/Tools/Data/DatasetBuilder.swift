@@ -28,13 +28,18 @@ public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable {
 /// How source fields become dataset fields. Each value is a dotted field path (`"answer"`, `"meta.question"`)
 /// or a template with `{path}` placeholders (`"{rationale}\n#### {answer}"`).
 public struct FieldMapping: Sendable, Hashable, Codable {
+    /// The prompt (alpaca `instruction`, or the user turn).
     public var instruction: String?
+    /// Extra prompt text (alpaca `input`).
     public var input: String?
+    /// The answer (alpaca `output`, or the assistant turn).
     public var output: String?
+    /// A system prompt.
     public var system: String?
     /// For `sharegpt`: a field holding a list of turns (`{role, content}` or `{from, value}`), used as is.
     public var messages: String?
 
+    /// Creates a mapping; unset fields are not mapped.
     public init(
         instruction: String? = nil, input: String? = nil, output: String? = nil, system: String? = nil,
         messages: String? = nil
@@ -49,17 +54,22 @@ public struct FieldMapping: Sendable, Hashable, Codable {
 
 /// What a build wrote and skipped.
 public struct DatasetBuildResult: Sendable, Hashable {
+    /// Rows written.
     public var rows: Int
     /// Skipped source rows per reason.
     public var skipped: [String: Int]
+    /// The dataset file written.
     public var output: URL
 }
 
 /// Builds a LlamaFactory dataset from JSON or JSONL source files with a field mapping.
 public struct DatasetBuilder: Sendable {
+    /// The shape of the rows.
     public var format: DatasetFormat
+    /// How source fields become dataset fields.
     public var mapping: FieldMapping
 
+    /// Creates a builder.
     public init(format: DatasetFormat, mapping: FieldMapping) {
         self.format = format
         self.mapping = mapping
@@ -83,7 +93,8 @@ public struct DatasetBuilder: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(rows).write(to: output, options: .atomic)
         return DatasetBuildResult(rows: rows.count, skipped: skipped, output: output)
     }
@@ -179,7 +190,9 @@ public struct DatasetBuilder: Sendable {
     static func lookup(_ path: String, in row: JSONValue) -> JSONValue? {
         path.split(separator: ".").reduce(Optional(row)) { value, key in
             guard let value else { return nil }
-            if let index = Int(key), let array = value.arrayValue { return array.indices.contains(index) ? array[index] : nil }
+            if let index = Int(key), let array = value.arrayValue {
+                return array.indices.contains(index) ? array[index] : nil
+            }
             return value[String(key)]
         }
     }
@@ -215,5 +228,6 @@ public struct DatasetBuilder: Sendable {
 /// A build failure: the message names the field, file or line.
 public struct DatasetBuildError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
+    /// Creates an error with its message.
     public init(_ description: String) { self.description = description }
 }

@@ -18,13 +18,16 @@ public enum DatasetFindingKind: String, Sendable, Hashable, Codable, CaseIterabl
 
 /// How many rows showed one kind of problem, with a few row numbers to look at.
 public struct DatasetFinding: Sendable, Hashable, Codable {
+    /// What kind of problem.
     public var kind: DatasetFindingKind
+    /// How many rows have it.
     public var count: Int
     /// Up to a handful of 0-based row indices.
     public var rows: [Int]
     /// One line of detail, e.g. the field that was missing.
     public var detail: String?
 
+    /// Creates a finding.
     public init(kind: DatasetFindingKind, count: Int, rows: [Int] = [], detail: String? = nil) {
         self.kind = kind
         self.count = count
@@ -42,6 +45,7 @@ public struct ContaminationHit: Sendable, Hashable, Codable {
     /// Share of the benchmark item's n-grams found in the row (1 for an exact match).
     public var overlap: Double
 
+    /// Creates a hit.
     public init(row: Int, benchmarkID: String, overlap: Double) {
         self.row = row
         self.benchmarkID = benchmarkID
@@ -51,10 +55,14 @@ public struct ContaminationHit: Sendable, Hashable, Codable {
 
 /// The result of checking one dataset file.
 public struct DatasetCheck: Sendable, Hashable, Codable {
+    /// Number of samples scored.
     public var sampleCount: Int
+    /// Problems found, by kind.
     public var findings: [DatasetFinding]
+    /// Rows that overlap benchmark items.
     public var contamination: [ContaminationHit]
 
+    /// Creates a check result.
     public init(sampleCount: Int, findings: [DatasetFinding] = [], contamination: [ContaminationHit] = []) {
         self.sampleCount = sampleCount
         self.findings = findings

@@ -4,20 +4,27 @@ import Foundation
 /// The approval of one dataset: what was checked, so that a later change to the file is noticed.
 public struct DatasetApproval: Sendable, Hashable, Codable {
     public var name: String
+    /// The data file, inside the iteration's `data/` folder.
     public var fileName: String
+    /// The shape of the rows.
     public var format: DatasetFormat
     /// FNV-1a 64-bit hash of the file's bytes when it was approved, in hex.
     public var contentHash: String
+    /// Rows in the approved file.
     public var samples: Int
+    /// When it was approved.
     public var approvedAt: Date
 }
 
 /// The datasets approved for one iteration: `data/dataset_info.json` (what LlamaFactory reads) and
 /// `data/approvals.json` (hashes that the `train` tool checks).
 public struct DatasetRegistry: Sendable {
+    /// The run folder.
     public let workspace: Workspace
+    /// The iteration whose datasets these are.
     public let iteration: IterationPaths
 
+    /// Creates the registry of one iteration.
     public init(workspace: Workspace, iteration: IterationPaths) {
         self.workspace = workspace
         self.iteration = iteration

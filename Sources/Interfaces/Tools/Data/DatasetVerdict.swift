@@ -12,11 +12,14 @@ public enum DatasetVerdictKind: String, Sendable, Hashable, Codable {
 
 /// A dataset verdict with the reasons that led to it.
 public struct DatasetVerdict: Sendable, Hashable, Codable {
+    /// Where the dataset goes next.
     public var kind: DatasetVerdictKind
+    /// Why, with counts and row numbers.
     public var reasons: [String]
     /// Minor findings that did not block approval.
     public var notes: [String]
 
+    /// Creates a verdict.
     public init(kind: DatasetVerdictKind, reasons: [String], notes: [String] = []) {
         self.kind = kind
         self.reasons = reasons

@@ -5,15 +5,21 @@ import Foundation
 /// `eval`: evaluates a model with the configured evaluator, saves the raw report and a 15-sample summary, and
 /// compares against an earlier evaluation only when both meet the sample floor.
 public struct EvalTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// The iteration number (0 for the baseline).
         public var iteration: Int
         /// `"base"`, a checkpoint id, or a model folder inside the run.
         public var model: String
+        /// A name for the evaluation.
         public var label: String
+        /// At most this many rows (`build`) or samples (`eval`).
         public var limit: Int?
+        /// The label of an earlier evaluation to compare with.
         public var compareWith: String?
     }
 
+    /// The run, store and services the tool acts on.
     public let environment: InterfaceEnvironment
 
     public init(environment: InterfaceEnvironment) { self.environment = environment }
@@ -55,8 +61,7 @@ public struct EvalTool: Tool {
         var previous: EvaluationReport?
         if let other = arguments.compareWith {
             guard let report = try await archive.report(label: other) else {
-                let known = try await archive.entries().map(\.label)
-                return .error("No evaluation labelled '\(other)'; known: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
+                return .error("No evaluation labelled '\(other)'; known: \(try await archive.knownLabels()).")
             }
             guard report.sampleCount >= sampleFloor else {
                 return .error(
@@ -108,7 +113,8 @@ public struct EvalTool: Tool {
             lines.append(
                 comparable
                     ? Self.comparison(report, previous)
-                    : "Comparison with \(previous.label) refused: \(report.sampleCount) samples < floor \(sampleFloor).")
+                    : "Comparison with \(previous.label) refused: \(report.sampleCount) samples < floor \(sampleFloor)."
+            )
         }
         lines.append(
             "Saved \(workspace.relativePath(of: reportURL)) and \(workspace.relativePath(of: summaryURL)).")
@@ -122,14 +128,16 @@ public struct EvalTool: Tool {
             return .success(workspace.checkpointDirectory(model).path)
         }
         guard let url = try? environment.jail.resolve(model), FileManager.default.fileExists(atPath: url.path) else {
-            return .failure(ToolRefusal("No model '\(model)': use 'base', a checkpoint id, or a model folder in the run."))
+            return .failure(
+                ToolRefusal("No model '\(model)': use 'base', a checkpoint id, or a model folder in the run."))
         }
         return .success(url.path)
     }
 
     private static func scoreText(_ report: EvaluationReport) -> String {
         guard let stderr = report.stderr else { return String(format: "%.3f", report.score) }
-        return String(format: "%.3f ± %.3f (95%% CI [%.3f, %.3f])", report.score, 1.96 * stderr,
+        return String(
+            format: "%.3f ± %.3f (95%% CI [%.3f, %.3f])", report.score, 1.96 * stderr,
             report.score - 1.96 * stderr, report.score + 1.96 * stderr)
     }
 

@@ -16,6 +16,12 @@ struct EvaluationArchive {
         return latest.sorted { $0.value.0 < $1.value.0 }.map { ($0.key, $0.value.1) }
     }
 
+    /// The saved labels, comma-separated, or `none`.
+    func knownLabels() async throws -> String {
+        let labels = try await entries().map(\.label)
+        return labels.isEmpty ? "none" : labels.joined(separator: ", ")
+    }
+
     /// The saved report of `label`, or `nil` when there is none.
     func report(label: String) async throws -> EvaluationReport? {
         guard let payload = try await entries().last(where: { $0.label == label })?.payload,

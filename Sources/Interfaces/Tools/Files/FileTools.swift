@@ -3,12 +3,17 @@ import Foundation
 
 /// `read_file`: reads a text file inside the run folder (or a task data root), a window at a time.
 public struct ReadFileTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// A path relative to the run folder.
         public var path: String
+        /// The first character to return.
         public var offset: Int?
+        /// How many characters to return.
         public var length: Int?
     }
 
+    /// The folder paths must stay in.
     public let jail: PathJail
     /// The most characters one call returns.
     public var maxLength: Int
@@ -62,12 +67,17 @@ public struct ReadFileTool: Tool {
 
 /// `write_file`: writes a text file inside the run folder. The store, `run.json` and `final_model/` are off limits.
 public struct WriteFileTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// A path relative to the run folder.
         public var path: String
+        /// The text to write.
         public var content: String
+        /// Whether to append instead of replacing.
         public var append: Bool?
     }
 
+    /// The folder paths must stay in.
     public let jail: PathJail
 
     public init(jail: PathJail) { self.jail = jail }
@@ -96,7 +106,9 @@ public struct WriteFileTool: Tool {
             return .error("'\(relative)' is managed by the run itself and cannot be written by tools.")
         }
         var isDirectory: ObjCBool = false
-        if relative.isEmpty || (FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+        if relative.isEmpty
+            || (FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        {
             return .error("'\(arguments.path)' is a folder: name a file.")
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -114,10 +126,13 @@ public struct WriteFileTool: Tool {
 
 /// `list_dir`: lists a folder inside the run folder (or a task data root) with sizes.
 public struct ListDirectoryTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// A folder relative to the run folder; the run folder when absent.
         public var path: String?
     }
 
+    /// The folder paths must stay in.
     public let jail: PathJail
     /// The most entries one call lists.
     public var maxEntries: Int

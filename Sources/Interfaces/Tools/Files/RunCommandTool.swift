@@ -11,6 +11,7 @@ import Foundation
 public struct CommandResult: Sendable, Hashable {
     /// The exit status, or the signal number when `timedOut` or killed.
     public var status: Int32
+    /// Whether the command was killed at its timeout.
     public var timedOut: Bool
     /// Standard output and error, interleaved.
     public var output: String
@@ -21,11 +22,15 @@ public struct CommandResult: Sendable, Hashable {
 ///
 /// The working directory is the run folder; the command itself is not sandboxed.
 public struct RunCommandTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// A `/bin/sh` command line.
         public var command: String
+        /// Seconds before the command is killed (default 120).
         public var timeoutSeconds: Int?
     }
 
+    /// The run folder.
     public let workspace: Workspace
     /// The environment the command starts from; secret variables are removed.
     public let environment: [String: String]
@@ -34,6 +39,7 @@ public struct RunCommandTool: Tool {
     /// The longest a command may run.
     public var maxTimeoutSeconds: Int
 
+    /// Creates the tool for the run folder of `workspace`.
     public init(
         workspace: Workspace, environment: [String: String], keptCharacters: Int = 3000, maxTimeoutSeconds: Int = 1800
     ) {

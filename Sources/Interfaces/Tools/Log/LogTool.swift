@@ -5,19 +5,29 @@ import Foundation
 ///
 /// Scores are not typed in by the model: they are taken from the saved evaluations named by label.
 public struct LogTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// The iteration number (0 for the baseline).
         public var iteration: Int
+        /// The workflow stage, e.g. `baseline` or `local`.
         public var stage: String
+        /// What the iteration tested.
         public var hypothesis: String
+        /// Dataset names or a short description.
         public var data: [String]
+        /// The settings that mattered.
         public var config: [String: JSONValue]?
         /// Labels of saved evaluations.
         public var scores: [String]
+        /// `keep`, `discard` or `inconclusive`.
         public var decision: String
+        /// What went wrong, if anything.
         public var failures: [String]?
+        /// What the next iteration should do.
         public var nextStep: String
     }
 
+    /// The run, store and services the tool acts on.
     public let environment: InterfaceEnvironment
 
     public init(environment: InterfaceEnvironment) { self.environment = environment }
@@ -54,13 +64,12 @@ public struct LogTool: Tool {
         ] where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .error("\(field) is empty.")
         }
-        let entries = try await EvaluationArchive(environment: environment).entries()
+        let archive = EvaluationArchive(environment: environment)
+        let entries = try await archive.entries()
         var scores: [ScoreRecord] = []
         for label in arguments.scores {
             guard let payload = entries.last(where: { $0.label == label })?.payload else {
-                let known = entries.map(\.label)
-                return .error(
-                    "No saved evaluation labelled '\(label)'; known: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
+                return .error("No saved evaluation labelled '\(label)'; known: \(try await archive.knownLabels()).")
             }
             scores.append(
                 ScoreRecord(
@@ -80,7 +89,8 @@ public struct LogTool: Tool {
             failures: arguments.failures ?? [], nextStep: arguments.nextStep)
         try await environment.store.append(
             ExperimentRecord(kind: RecordKind.iterationLogged, payload: try JSONValue(encoding: record)))
-        let rendered = ExperimentLog.render(records: try await environment.store.records(), title: environment.task.name)
+        let rendered = ExperimentLog.render(
+            records: try await environment.store.records(), title: environment.task.name)
         try Data(rendered.utf8).write(to: environment.workspace.experimentLogFile, options: .atomic)
         let scoreText = scores.map { "\($0.label) \($0.rendered)" }.joined(separator: "; ")
         return ToolOutput(

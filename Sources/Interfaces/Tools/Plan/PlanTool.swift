@@ -7,15 +7,23 @@ import Foundation
 /// A plan must rest on evidence that can be checked: at least one item must name a file in the run (e.g. a saved
 /// evaluation report), a sample id of a saved evaluation, or an evaluated label. A plan with none is refused.
 public struct PlanTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// The iteration number (0 for the baseline).
         public var iteration: Int
+        /// What the last evaluation got wrong.
         public var weakness: String
+        /// Checkable facts: report paths, sample ids, eval labels.
         public var evidence: [String]
+        /// What the iteration tested.
         public var hypothesis: String
+        /// What the iteration does differently.
         public var changes: [String]
+        /// A measurable target with a number.
         public var successCriterion: String
     }
 
+    /// The run, store and services the tool acts on.
     public let environment: InterfaceEnvironment
 
     public init(environment: InterfaceEnvironment) { self.environment = environment }
@@ -87,7 +95,9 @@ public struct PlanTool: Tool {
         let entries = try await archive.entries()
         var sampleIDs: Set<String> = []
         for entry in entries {
-            if let report = try await archive.report(label: entry.label) { sampleIDs.formUnion(report.samples.map(\.id)) }
+            if let report = try await archive.report(label: entry.label) {
+                sampleIDs.formUnion(report.samples.map(\.id))
+            }
         }
         let labels = Set(entries.map(\.label))
         let jail = environment.jail

@@ -5,16 +5,23 @@ import TrainingBackends
 /// `train`: submits a training job on approved datasets to the configured backend, records its progress in the
 /// store and reports the result.
 public struct TrainTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
+        /// The iteration number (0 for the baseline).
         public var iteration: Int
+        /// Approved dataset names.
         public var datasets: [String]
+        /// The training method (default `sft`).
         public var method: String?
+        /// Which weights to train (default `lora`).
         public var finetuning: String?
         /// `"base"` (default) or the id of a checkpoint in `checkpoints/`.
         public var startFrom: String?
+        /// Further LlamaFactory arguments.
         public var hyperparameters: [String: JSONValue]?
     }
 
+    /// The run, store and services the tool acts on.
     public let environment: InterfaceEnvironment
     /// How many of the trainer's last output lines a failure report shows.
     public var logTailLines: Int
@@ -34,7 +41,8 @@ public struct TrainTool: Tool {
         .object(
             properties: [
                 "iteration": .integer(minimum: 1),
-                "datasets": .array(of: .string(), description: "Names approved in iterations/<n>/data/dataset_info.json"),
+                "datasets": .array(
+                    of: .string(), description: "Names approved in iterations/<n>/data/dataset_info.json"),
                 "method": .string(allowed: TrainingMethod.allCases.map(\.rawValue)),
                 "finetuning": .string(allowed: FinetuningType.allCases.map(\.rawValue)),
                 "startFrom": .string(description: "'base' (default) or a checkpoint id"),
@@ -81,7 +89,8 @@ public struct TrainTool: Tool {
                         RecordKind.trainFinished,
                         [
                             "iteration": iteration, "jobID": .string(job.id),
-                            "modelDirectory": .string(environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
+                            "modelDirectory": .string(
+                                environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
                             "wallSeconds": .number(result.wallSeconds),
                             "metrics": .object(result.metrics.mapValues(JSONValue.number)),
                         ])
@@ -111,18 +120,22 @@ public struct TrainTool: Tool {
     private func makeJob(_ arguments: Arguments) throws -> TrainingJob {
         guard arguments.iteration >= 1 else { throw ToolRefusal("iteration must be 1 or more.") }
         guard !arguments.datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
-        let method = try arguments.method.map { name in
-            guard let method = TrainingMethod(rawValue: name) else {
-                throw ToolRefusal("Unknown method '\(name)': use one of \(TrainingMethod.allCases.map(\.rawValue)).")
-            }
-            return method
-        } ?? .sft
-        let finetuning = try arguments.finetuning.map { name in
-            guard let type = FinetuningType(rawValue: name) else {
-                throw ToolRefusal("Unknown finetuning '\(name)': use one of \(FinetuningType.allCases.map(\.rawValue)).")
-            }
-            return type
-        } ?? .lora
+        let method =
+            try arguments.method.map { name in
+                guard let method = TrainingMethod(rawValue: name) else {
+                    throw ToolRefusal(
+                        "Unknown method '\(name)': use one of \(TrainingMethod.allCases.map(\.rawValue)).")
+                }
+                return method
+            } ?? .sft
+        let finetuning =
+            try arguments.finetuning.map { name in
+                guard let type = FinetuningType(rawValue: name) else {
+                    throw ToolRefusal(
+                        "Unknown finetuning '\(name)': use one of \(FinetuningType.allCases.map(\.rawValue)).")
+                }
+                return type
+            } ?? .lora
         let workspace = environment.workspace
         let paths = workspace.iteration(arguments.iteration)
         let registry = DatasetRegistry(workspace: workspace, iteration: paths)
@@ -163,7 +176,9 @@ public struct TrainTool: Tool {
         let model = environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))
         text += ". Model: \(model)."
         if !result.metrics.isEmpty {
-            let metrics = result.metrics.keys.sorted().prefix(6).map { "\($0)=\(String(format: "%.4g", result.metrics[$0]!))" }
+            let metrics = result.metrics.keys.sorted().prefix(6).map {
+                "\($0)=\(String(format: "%.4g", result.metrics[$0]!))"
+            }
             text += " Metrics: \(metrics.joined(separator: ", "))."
         }
         return text + " Next: evaluate it (eval model=\(model))."
