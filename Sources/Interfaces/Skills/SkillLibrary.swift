@@ -1,66 +1,6 @@
 import AgentCore
 import Foundation
 
-/// One skill: a folder with a `SKILL.md` (frontmatter `name` and `description`) and optional stage files.
-public struct Skill: Sendable, Hashable {
-    public var name: String
-    /// One line: when to open the skill.
-    public var description: String
-    /// The skill folder.
-    public var directory: URL
-    /// The other markdown files of the skill (e.g. `selection`, `construction`), without `.md`, sorted.
-    public var stages: [String]
-}
-
-/// Errors met loading or exporting skills.
-public enum SkillError: Error, Sendable, Hashable, CustomStringConvertible {
-    case noSkills(directory: String)
-    case invalidFrontmatter(file: String, reason: String)
-    case unknownSkill(name: String, known: [String])
-    case unknownStage(skill: String, stage: String, known: [String])
-    case unknownHarness(String)
-    case io(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .noSkills(let directory):
-            "No skills in \(directory): expected folders holding SKILL.md. Pass the Skills/ folder of the package."
-        case .invalidFrontmatter(let file, let reason):
-            "\(file): \(reason). Start the file with '---', 'name: …', 'description: …', '---'."
-        case .unknownSkill(let name, let known):
-            "No skill '\(name)'; available: \(known.joined(separator: ", "))."
-        case .unknownStage(let skill, let stage, let known):
-            "Skill '\(skill)' has no stage '\(stage)'; its stages: "
-                + (known.isEmpty ? "none." : known.joined(separator: ", ") + ".")
-        case .unknownHarness(let name):
-            "Unknown harness '\(name)': use \(SkillHarness.allCases.map(\.rawValue).joined(separator: ", "))."
-        case .io(let path, let reason):
-            "I/O error on \(path): \(reason)."
-        }
-    }
-}
-
-/// The coding-agent harnesses skills can be exported to, each with the project folder it reads skills from.
-public enum SkillHarness: String, Sendable, Hashable, Codable, CaseIterable {
-    /// OpenAI Codex: repository skills in `.agents/skills/<name>/SKILL.md`.
-    case codex
-    /// Claude Code: project skills in `.claude/skills/<name>/SKILL.md`.
-    case claude
-    /// OpenCode: project skills in `.opencode/skills/<name>/SKILL.md`.
-    case opencode
-
-    /// The folder under a project root that holds one folder per skill.
-    public func skillsDirectory(in project: URL) -> URL {
-        let relative =
-            switch self {
-            case .codex: ".agents/skills"
-            case .claude: ".claude/skills"
-            case .opencode: ".opencode/skills"
-            }
-        return project.appendingPathComponent(relative, isDirectory: true)
-    }
-}
-
 /// The skills of a folder: an index for the agent's instructions, and each skill or stage file on demand.
 public struct SkillLibrary: Sendable {
     /// The folder the skills were loaded from.
@@ -182,43 +122,5 @@ extension Optional where Wrapped == Data {
     fileprivate func unwrap(_ url: URL) throws -> Data {
         guard let self else { throw SkillError.io(path: url.path, reason: "cannot read") }
         return self
-    }
-}
-
-/// `read_skill`: opens a skill, or one of its stage files, by name.
-public struct ReadSkillTool: Tool {
-    /// The tool's arguments, as the model writes them (see ``parameters``).
-    public struct Arguments: Decodable, Sendable {
-        public var name: String
-        /// A stage file name, without `.md`.
-        public var stage: String?
-    }
-
-    /// The skills the tool opens.
-    public let library: SkillLibrary
-
-    /// Creates the tool over `library`.
-    public init(library: SkillLibrary) { self.library = library }
-
-    public var name: String { "read_skill" }
-    public var description: String {
-        "Open a skill from the index (e.g. 'data'), or one of its stage files (e.g. name 'data', stage 'validation')."
-    }
-
-    public var parameters: JSONSchema {
-        .object(
-            properties: [
-                "name": .string(allowed: library.skills.map(\.name)),
-                "stage": .string(description: "A stage file listed in the index"),
-            ],
-            required: ["name"])
-    }
-
-    public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
-        do {
-            return ToolOutput(try library.read(arguments.name, stage: arguments.stage))
-        } catch let error as SkillError {
-            return .error(error.description)
-        }
     }
 }

@@ -164,6 +164,7 @@ public enum WorkspaceError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidFile(path: String, reason: String)
     /// A path points outside the run folder.
     case pathEscapes(path: String, reason: String)
+    /// A file or folder could not be created, read or written.
     case io(path: String, reason: String)
 
     public var description: String {
