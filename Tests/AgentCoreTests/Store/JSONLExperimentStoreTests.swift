@@ -4,6 +4,8 @@ import Testing
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 @Suite("JSONL experiment store")
@@ -58,7 +60,7 @@ struct JSONLExperimentStoreTests {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let child = try ChildWriter(file: file, fullRecords: nil)
         let reported = try child.waitForRecords(atLeast: 40)
-        child.kill()
+        child.killHard()
         let contents = try JSONLExperimentStore.read(fileURL: file)
         let sequences = contents.records.map(\.sequence)
         #expect(sequences == Array(1...sequences.count))
@@ -74,7 +76,7 @@ struct JSONLExperimentStoreTests {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let child = try ChildWriter(file: file, fullRecords: 10)
         let partialBytes = try child.waitForPartial()
-        child.kill()
+        child.killHard()
 
         let store = try JSONLExperimentStore(fileURL: file)
         #expect(try await store.records().map(\.sequence) == Array(1...10))
@@ -150,8 +152,8 @@ private final class ChildWriter {
         }
     }
 
-    func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+    func killHard() {
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
