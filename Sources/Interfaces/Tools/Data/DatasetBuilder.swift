@@ -85,9 +85,10 @@ public struct DatasetBuilder: Sendable {
         outer: for source in sources {
             for row in try Self.readRows(source) {
                 if let limit, rows.count >= limit { break outer }
-                switch map(row) {
-                case .success(let mapped): rows.append(mapped)
-                case .failure(let reason): skipped[reason.description, default: 0] += 1
+                do {
+                    rows.append(try mappedRow(row))
+                } catch {
+                    skipped[error.description, default: 0] += 1
                 }
             }
         }
@@ -112,9 +113,11 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
-    /// Maps one source row.
-    func map(_ row: JSONValue) -> Result<JSONValue, DatasetBuildError> {
+    /// Maps one source row into a dataset row.
+    /// - Throws: ``DatasetBuildError`` naming the missing field or the unusable turn (the row is then skipped).
+    public func mappedRow(_ row: JSONValue) throws(DatasetBuildError) -> JSONValue {
         do {
+            try validateMapping()
             var result: [String: JSONValue] = [:]
             if let system = mapping.system { result["system"] = .string(try Self.resolve(system, in: row)) }
             switch format {
@@ -125,11 +128,11 @@ public struct DatasetBuilder: Sendable {
             case .sharegpt:
                 result["conversations"] = .array(try conversation(row))
             }
-            return .success(.object(result))
+            return .object(result)
         } catch let error as DatasetBuildError {
-            return .failure(error)
+            throw error
         } catch {
-            return .failure(DatasetBuildError("\(error)"))
+            throw DatasetBuildError("\(error)")
         }
     }
 
