@@ -235,6 +235,10 @@ struct ToolsTests {
         #expect(unknown.isError)
         let badLabel = try await run.call("eval", #"{"iteration": 0, "model": "base", "label": "Bad Label"}"#)
         #expect(badLabel.isError)
+        let crash = try await run.call("eval", #"{"iteration": 0, "model": "base", "label": "crash-1"}"#)
+        #expect(crash.isError)
+        #expect(crash.content == "Evaluation crash-1 failed: evaluator crashed: model folder has no weights")
+        #expect(try await run.store.records().last?.kind == RecordKind.evalFailed)
     }
 
     @Test("log takes scores from saved evaluations and renders experiment_log.md")

@@ -131,6 +131,8 @@ public enum RecordKind {
     public static let trainFailed = "train.failed"
     /// `{iteration, label, metric, score, stderr, sampleCount, comparable, modelPath, reportPath, durationSeconds}`.
     public static let evalReport = "eval.report"
+    /// `{iteration, label, error}`.
+    public static let evalFailed = "eval.failed"
     /// `{id, modelPath, score, parent}`: written by the checkpoint registry.
     public static let checkpointRegistered = "checkpoint.registered"
     /// An ``IterationRecord``.

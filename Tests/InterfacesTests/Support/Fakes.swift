@@ -50,6 +50,9 @@ struct FakeEvaluator: Evaluator {
     var baseModel: String
 
     func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
+        if target.label.hasPrefix("crash") {
+            throw FakeFailure(message: "evaluator crashed: model folder has no weights")
+        }
         let count = min(target.limit ?? size, size)
         let isBase = target.modelPath == baseModel
         let samples = (0..<count).map { index in

@@ -78,7 +78,23 @@ public struct EvalTool: Tool {
 
         let target = EvaluationTarget(
             modelPath: modelPath, label: arguments.label, limit: arguments.limit, deadline: environment.deadline)
-        let report = try await environment.evaluator.evaluate(target)
+        let report: EvaluationReport
+        do {
+            report = try await environment.evaluator.evaluate(target)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as any AgentStoppingError {
+            throw error
+        } catch {
+            let message = Secrets.redactEnvironmentSecrets("\(error)")
+            try await environment.record(
+                RecordKind.evalFailed,
+                [
+                    "iteration": .number(Double(arguments.iteration)), "label": .string(arguments.label),
+                    "error": .string(message),
+                ])
+            return .error("Evaluation \(arguments.label) failed: \(message)")
+        }
         let paths = try environment.workspace.prepareIteration(arguments.iteration)
         let reportURL = paths.eval.appendingPathComponent("\(arguments.label).json")
         let summaryURL = paths.eval.appendingPathComponent("\(arguments.label)-summary.md")
