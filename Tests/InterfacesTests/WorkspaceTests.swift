@@ -35,6 +35,7 @@ struct WorkspaceTests {
         #expect(FileManager.default.fileExists(atPath: paths.eval.path))
         #expect(paths.datasetInfo.lastPathComponent == "dataset_info.json")
         #expect(workspace.finalModelDirectory.lastPathComponent == "final_model")
+        #expect(workspace.relativePath(of: workspace.checkpointRegistryFile) == "checkpoints/registry.json")
     }
 
     @Test("open rejects a folder without run.json")

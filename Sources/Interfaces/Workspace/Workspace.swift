@@ -65,6 +65,8 @@ public struct Workspace: Sendable, Hashable {
     public var iterationsDirectory: URL { root.appendingPathComponent("iterations", isDirectory: true) }
     /// `checkpoints/`: evaluated candidates.
     public var checkpointsDirectory: URL { root.appendingPathComponent("checkpoints", isDirectory: true) }
+    /// `checkpoints/registry.json`: the evaluated candidates with their scores and lineage.
+    public var checkpointRegistryFile: URL { checkpointsDirectory.appendingPathComponent("registry.json") }
     /// `final_model/`: the promoted submission (only ever replaced atomically, never written in place).
     public var finalModelDirectory: URL { root.appendingPathComponent("final_model", isDirectory: true) }
 
