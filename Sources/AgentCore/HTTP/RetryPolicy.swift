@@ -53,9 +53,6 @@ public struct RetryPolicy: Sendable {
     /// Never retries.
     public static let none = RetryPolicy(maxAttempts: 1)
 
-    /// Whether an HTTP status is worth retrying.
-    public static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
-
     /// The wait after failed attempt number `attempt` (1-based), or `nil` when no further attempt should be made.
     /// - Parameters:
     ///   - attempt: the attempt that just failed, counting from 1.

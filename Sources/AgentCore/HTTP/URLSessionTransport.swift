@@ -141,14 +141,17 @@ private final class DataTaskBridge: NSObject, URLSessionDataDelegate, Sendable {
         guard let urlError = error as? URLError else { return HTTPTransportError(.other, "\(error)") }
         let message = urlError.localizedDescription
         switch urlError.code {
-        case .timedOut: return HTTPTransportError(.timedOut, message)
-        case .cancelled: return HTTPTransportError(.cancelled, message)
+        case .timedOut:
+            return HTTPTransportError(.timedOut, "no bytes arrived within the request timeout")
+        case .cancelled:
+            return HTTPTransportError(.cancelled, "the request was cancelled")
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            return HTTPTransportError(.cannotConnect, message)
-        case .networkConnectionLost, .secureConnectionFailed:
-            return HTTPTransportError(.connectionLost, message)
+            return HTTPTransportError(.cannotConnect, "cannot connect to the server: \(message)")
+        case .networkConnectionLost, .secureConnectionFailed, .unknown:
+            // libcurl reports a body cut short ("transfer closed with outstanding read data") as an unknown error.
+            return HTTPTransportError(.connectionLost, "the connection was lost: \(message)")
         case .badServerResponse, .cannotParseResponse, .cannotDecodeRawData:
-            return HTTPTransportError(.badResponse, message)
+            return HTTPTransportError(.badResponse, "the server's answer is not valid HTTP: \(message)")
         default:
             return HTTPTransportError(.other, "\(message) (URLError \(urlError.code.rawValue))")
         }

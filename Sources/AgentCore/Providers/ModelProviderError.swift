@@ -76,7 +76,7 @@ public struct ModelProviderError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String {
         var text = model.isEmpty ? "\(provider): \(detail)" : "\(provider) model '\(model)': \(detail)"
         if let status { text += " (HTTP \(status))" }
-        if let apiMessage, !apiMessage.isEmpty { text += ". The API said: \(apiMessage)" }
+        if let apiMessage, !apiMessage.isEmpty { text += ". The API said: \"\(apiMessage)\"" }
         if let hint { text += ". \(hint)" }
         return text
     }
