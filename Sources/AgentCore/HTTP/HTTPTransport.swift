@@ -50,7 +50,8 @@ public struct HTTPResponse: Sendable {
     ///   - body: the body chunks.
     public init(status: Int, headers: [String: String], body: AsyncThrowingStream<Data, any Error>) {
         self.status = status
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        self.headers = Dictionary(
+            headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
     }
 

@@ -38,5 +38,6 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         }
     }
 
+    /// The code and the message, for people.
     public var description: String { "HTTP transport error (\(code.rawValue)): \(message)" }
 }

@@ -73,6 +73,7 @@ public struct ModelProviderError: Error, Sendable, Hashable, CustomStringConvert
         self.retryAfter = retryAfter
     }
 
+    /// The provider, the model, what happened, the HTTP status, the API's message and what to do.
     public var description: String {
         var text = model.isEmpty ? "\(provider): \(detail)" : "\(provider) model '\(model)': \(detail)"
         if let status { text += " (HTTP \(status))" }
@@ -81,6 +82,7 @@ public struct ModelProviderError: Error, Sendable, Hashable, CustomStringConvert
         return text
     }
 
+    /// The same text as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 
     /// Whether sending the request again may succeed.

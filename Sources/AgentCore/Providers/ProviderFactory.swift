@@ -3,12 +3,12 @@ import Logging
 
 /// Builds a ``ModelProvider`` from a provider name, as the command line gives it.
 ///
-/// | name | API | key variable | default base URL |
+/// | name | API | key variable | base URL (`baseURL` overrides) |
 /// |---|---|---|---|
-/// | `anthropic` | Messages | `ANTHROPIC_API_KEY` | `ANTHROPIC_BASE_URL` or `https://api.anthropic.com` |
-/// | `openai` | Chat Completions | `OPENAI_API_KEY` | `OPENAI_BASE_URL` or `https://api.openai.com/v1` |
-/// | `deepseek` | Chat Completions | `DEEPSEEK_API_KEY` | `https://api.deepseek.com/v1` |
-/// | `openai-compatible` | Chat Completions | `OPENAI_COMPATIBLE_API_KEY` (optional) | required: `baseURL` or `OPENAI_COMPATIBLE_BASE_URL` |
+/// | `anthropic` | Messages | `ANTHROPIC_API_KEY` | `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com` |
+/// | `openai` | Chat Completions | `OPENAI_API_KEY` | `OPENAI_BASE_URL`, else `https://api.openai.com/v1` |
+/// | `deepseek` | Chat Completions | `DEEPSEEK_API_KEY` | `DEEPSEEK_BASE_URL`, else `https://api.deepseek.com/v1` |
+/// | `openai-compatible` | Chat Completions | `OPENAI_COMPATIBLE_API_KEY`, optional | `OPENAI_COMPATIBLE_BASE_URL` |
 ///
 /// `openai-compatible` is for vLLM, SGLang, llama.cpp's server, LlamaFactory's `api` and the like; it never sends
 /// `OPENAI_API_KEY` to such a server.
@@ -37,7 +37,8 @@ public enum ProviderFactory {
         let name = provider.lowercased()
         guard !model.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ModelProviderError(
-                .invalidConfiguration, provider: name, model: model, detail: "no model name given: pass one, e.g. --model")
+                .invalidConfiguration, provider: name, model: model,
+                detail: "no model name given: pass one, e.g. --model")
         }
         func url(_ variable: String, default fallback: String?) throws(ModelProviderError) -> URL {
             if let baseURL { return baseURL }
@@ -62,12 +63,14 @@ public enum ProviderFactory {
         case "openai":
             return OpenAICompatibleProvider(
                 name: name, baseURL: try url("OPENAI_BASE_URL", default: "https://api.openai.com/v1"),
-                apiKey: try APIKey.resolve(apiKey, variable: "OPENAI_API_KEY", provider: name, environment: environment),
+                apiKey: try APIKey.resolve(
+                    apiKey, variable: "OPENAI_API_KEY", provider: name, environment: environment),
                 maxTokensField: "max_completion_tokens", transport: transport, retryPolicy: retryPolicy, logger: logger)
         case "deepseek":
             return OpenAICompatibleProvider(
                 name: name, baseURL: try url("DEEPSEEK_BASE_URL", default: "https://api.deepseek.com/v1"),
-                apiKey: try APIKey.resolve(apiKey, variable: "DEEPSEEK_API_KEY", provider: name, environment: environment),
+                apiKey: try APIKey.resolve(
+                    apiKey, variable: "DEEPSEEK_API_KEY", provider: name, environment: environment),
                 transport: transport, retryPolicy: retryPolicy, logger: logger)
         case "openai-compatible":
             return OpenAICompatibleProvider(

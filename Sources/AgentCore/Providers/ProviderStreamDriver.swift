@@ -60,7 +60,8 @@ struct ProviderStreamDriver: Sendable {
             var delivered = false
             let failure: ModelProviderError
             do {
-                try await send(model: model, request: request, decoder: decoder(), delivered: &delivered, into: continuation)
+                try await send(
+                    model: model, request: request, decoder: decoder(), delivered: &delivered, into: continuation)
                 continuation.finish()
                 return
             } catch {
@@ -75,15 +76,19 @@ struct ProviderStreamDriver: Sendable {
             else {
                 logger.error(
                     "model request failed",
-                    metadata: ["provider": "\(provider)", "model": "\(model)", "attempt": "\(attempt)",
-                        "error": "\(failure.description)"])
+                    metadata: [
+                        "provider": "\(provider)", "model": "\(model)", "attempt": "\(attempt)",
+                        "error": "\(failure.description)",
+                    ])
                 continuation.finish(throwing: failure)
                 return
             }
             logger.warning(
                 "model request failed; retrying",
-                metadata: ["provider": "\(provider)", "model": "\(model)", "attempt": "\(attempt)",
-                    "delay": "\(delay)", "error": "\(failure.description)"])
+                metadata: [
+                    "provider": "\(provider)", "model": "\(model)", "attempt": "\(attempt)",
+                    "delay": "\(delay)", "error": "\(failure.description)",
+                ])
             do {
                 try await retryPolicy.sleep(delay)
             } catch {

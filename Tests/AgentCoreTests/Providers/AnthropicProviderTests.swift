@@ -18,7 +18,8 @@ import Testing
         model: "claude-sonnet-4-5",
         messages: [
             .system("You train models."), .system("Be brief."), .user("Read the data."),
-            .assistant("Reading.", toolCalls: [ToolCall(id: "toolu_1", name: "read_file", arguments: #"{"path":"a"}"#)]),
+            .assistant(
+                "Reading.", toolCalls: [ToolCall(id: "toolu_1", name: "read_file", arguments: #"{"path":"a"}"#)]),
             .toolResult(callID: "toolu_1", .error("no such file: a")),
             .user("Try again."),
         ],
@@ -65,7 +66,9 @@ import Testing
         #expect(result.text == "I'll read both files.")
         #expect(
             result.toolCalls == [
-                ToolCall(id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "read_file", arguments: #"{"path": "data/train.jsonl"}"#),
+                ToolCall(
+                    id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "read_file", arguments: #"{"path": "data/train.jsonl"}"#
+                ),
                 ToolCall(id: "toolu_01A09q90qw90lq917835lq9", name: "list_directory", arguments: #"{"path":"data"}"#),
                 ToolCall(id: "toolu_01Bq8NfNn3oX1cYQk2Lr5s7T", name: "get_time", arguments: "{}"),
             ])
@@ -92,7 +95,9 @@ import Testing
     }
 
     @Test func retriesOverloaded529ThenSucceeds() async throws {
-        let server = try LoopbackHTTPServer(script: [.json("anthropic/529.json", status: 529), .sse("anthropic/text.sse")])
+        let server = try LoopbackHTTPServer(script: [
+            .json("anthropic/529.json", status: 529), .sse("anthropic/text.sse"),
+        ])
         let sleeps = RecordedSleeps()
         let result = await CollectedStream.from(try provider(server, sleeps: sleeps).stream(request))
         #expect(result.error == nil)
@@ -123,7 +128,9 @@ import Testing
     }
 
     @Test func anErrorEventBeforeAnyTextIsRetried() async throws {
-        let server = try LoopbackHTTPServer(script: [.sse("anthropic/overloaded-event.sse"), .sse("anthropic/text.sse")])
+        let server = try LoopbackHTTPServer(script: [
+            .sse("anthropic/overloaded-event.sse"), .sse("anthropic/text.sse"),
+        ])
         let sleeps = RecordedSleeps()
         let result = await CollectedStream.from(try provider(server, sleeps: sleeps).stream(request))
         #expect(result.error == nil)
@@ -149,8 +156,8 @@ import Testing
         #expect(error.code == .unauthorized)
         #expect(
             error.description
-                == #"anthropic model 'claude-sonnet-4-5': the API key was refused (HTTP 401). The API said: "invalid x-api-key". Check the API key for anthropic"#
-        )
+                == "anthropic model 'claude-sonnet-4-5': the API key was refused (HTTP 401). "
+                + #"The API said: "invalid x-api-key". Check the API key for anthropic"#)
         #expect(server.requests.count == 1)
     }
 

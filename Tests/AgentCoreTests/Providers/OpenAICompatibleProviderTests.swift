@@ -49,7 +49,8 @@ import Testing
         #expect(result.error == nil)
         #expect(
             result.toolCalls == [
-                ToolCall(id: "call_Wg1b7dH2T0iYkU1qC3hG0ka", name: "read_file", arguments: #"{"path": "data/train.jsonl"}"#),
+                ToolCall(
+                    id: "call_Wg1b7dH2T0iYkU1qC3hG0ka", name: "read_file", arguments: #"{"path": "data/train.jsonl"}"#),
                 ToolCall(id: "call_Ok8pXyV6nQ2rJ3sL4mN5bcd", name: "list_directory", arguments: #"{"path": "data"}"#),
             ])
         #expect(result.finish == .toolCalls)
@@ -89,7 +90,8 @@ import Testing
     }
 
     @Test func givesUpAfterMaxAttemptsWithTheAPIsMessage() async throws {
-        let server = try LoopbackHTTPServer(script: Array(repeating: try .json("openai/500.json", status: 500), count: 4))
+        let server = try LoopbackHTTPServer(
+            script: Array(repeating: try .json("openai/500.json", status: 500), count: 4))
         let result = await CollectedStream.from(provider(server).stream(request))
         let error = try #require(result.providerError)
         #expect(error.code == .server && error.status == 500)
@@ -114,10 +116,21 @@ import Testing
         ])
         let result = await CollectedStream.from(provider(server).stream(request))
         let error = try #require(result.providerError)
-        #expect(error.code == .transport || error.code == .malformedStream)
-        #expect(error.description.contains("gpt-4o"))
+        #expect(error.code == .transport)
+        #expect(error.description.contains("openai model 'gpt-4o': the connection failed after part of the response"))
         #expect(result.text == "The café")
         #expect(server.requests.count == 1)
+    }
+
+    @Test func retriesRefusedConnectionsThenReportsThem() async throws {
+        let server = try LoopbackHTTPServer(script: [])
+        server.stop()
+        let sleeps = RecordedSleeps()
+        let result = await CollectedStream.from(provider(server, sleeps: sleeps).stream(request))
+        let error = try #require(result.providerError)
+        #expect(error.code == .transport)
+        #expect(error.description.contains("cannot connect to the server"))
+        #expect(sleeps.recorded == [.milliseconds(500), .seconds(1), .seconds(2)])
     }
 
     @Test func unauthorizedNamesProviderModelAndTheAPIsMessage() async throws {
@@ -173,7 +186,10 @@ import Testing
         let body = provider.body(
             for: ModelRequest(
                 model: "m",
-                messages: [.user("go"), .assistant("", toolCalls: [call]), .toolResult(callID: "call_1", .error("no such file"))]))
+                messages: [
+                    .user("go"), .assistant("", toolCalls: [call]),
+                    .toolResult(callID: "call_1", .error("no such file")),
+                ]))
         let messages = try #require(body["messages"]?.arrayValue)
         #expect(messages[1]["content"] == .null)
         #expect(messages[1]["tool_calls"]?.arrayValue?.first?["function"]?["arguments"] == #"{"path":"a"}"#)

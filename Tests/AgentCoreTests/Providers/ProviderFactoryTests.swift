@@ -19,7 +19,8 @@ import Testing
         #expect {
             try ProviderFactory.make(provider: "gemini", model: "m", environment: [:])
         } throws: { error in
-            (error as? ModelProviderError)?.description.contains("anthropic, openai, deepseek, openai-compatible") == true
+            (error as? ModelProviderError)?.description.contains("anthropic, openai, deepseek, openai-compatible")
+                == true
         }
         #expect {
             try ProviderFactory.make(provider: "openai-compatible", model: "m", environment: [:])
@@ -36,7 +37,8 @@ import Testing
     @Test func buildsEachProviderAndTalksToALocalServer() async throws {
         let server = try LoopbackHTTPServer(script: [.sse("openai/text.sse"), .sse("anthropic/text.sse")])
         let local = try ProviderFactory.make(
-            provider: "openai-compatible", model: "qwen", environment: ["OPENAI_COMPATIBLE_BASE_URL": "\(server.baseURL)/v1"])
+            provider: "openai-compatible", model: "qwen",
+            environment: ["OPENAI_COMPATIBLE_BASE_URL": "\(server.baseURL)/v1"])
         let reply = try await local.respond(ModelRequest(model: "qwen", messages: [.user("hi")]))
         #expect(reply.message.text.hasPrefix("The café"))
         #expect(server.requests.first?.headers["authorization"] == nil)

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct RetryPolicyTests {
     @Test func backsOffExponentiallyUpToTheCapAndStopsAtMaxAttempts() {
-        let policy = RetryPolicy(maxAttempts: 6, baseDelay: .seconds(1), maxDelay: .seconds(5), jitter: 0.5, random: { 0 })
+        let policy = RetryPolicy(
+            maxAttempts: 6, baseDelay: .seconds(1), maxDelay: .seconds(5), jitter: 0.5, random: { 0 })
         let delays = (1...6).map { policy.delay(afterAttempt: $0) }
         #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5), nil])
     }

@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A request the loopback server received.
@@ -73,11 +73,13 @@ struct ScriptedResponse: Sendable {
 /// and records what it received. Written on POSIX sockets so tests exercise the real `URLSessionTransport`.
 ///
 /// Requests beyond the script get `418` with a body saying so (not retried by clients), so a wrong retry shows
-/// up as an extra recorded request instead of a hang. Every wait is bounded.
+/// up as an extra recorded request instead of a hang. Every wait is bounded; the serving thread ends when the
+/// server is stopped or released, or after its lifetime.
 final class LoopbackHTTPServer: Sendable {
     private struct State {
         var requests: [RecordedRequest] = []
         var clientClosedConnections = 0
+        var served = 0
         var stopped = false
     }
 
@@ -97,9 +99,9 @@ final class LoopbackHTTPServer: Sendable {
     init(script: [ScriptedResponse]) throws {
         self.script = script
         #if os(Linux)
-        let socketType = Int32(SOCK_STREAM.rawValue)
+            let socketType = Int32(SOCK_STREAM.rawValue)
         #else
-        let socketType = SOCK_STREAM
+            let socketType = SOCK_STREAM
         #endif
         let fd = socket(AF_INET, socketType, 0)
         guard fd >= 0 else { throw LoopbackError("socket() failed: errno \(errno)") }
@@ -108,7 +110,9 @@ final class LoopbackHTTPServer: Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -120,11 +124,17 @@ final class LoopbackHTTPServer: Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in serve() }
+        let deadline = ContinuousClock.now + Self.lifetime
+        let thread = Thread { [weak self] in
+            while ContinuousClock.now < deadline, let server = self, server.serveNextConnection() {}
+        }
         thread.start()
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        close(listener)
+    }
 
     /// The requests received so far, in order.
     var requests: [RecordedRequest] { state.withLock { $0.requests } }
@@ -163,23 +173,24 @@ final class LoopbackHTTPServer: Sendable {
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
-    private func serve() {
-        defer { close(listener) }
-        let deadline = ContinuousClock.now + Self.lifetime
-        var served = 0
-        while !isStopped, ContinuousClock.now < deadline {
-            guard Self.waitReadable(listener, milliseconds: 50) else { continue }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
-            defer { close(client) }
-            guard let request = Self.readRequest(client) else { continue }
-            state.withLock { $0.requests.append(request) }
-            let response =
-                served < script.count
-                ? script[served] : .text("unscripted request \(served + 1): the test expected fewer", status: 418)
-            served += 1
-            respond(response, on: client)
+    /// Waits briefly for one connection and answers it; returns `false` once the server is stopped.
+    private func serveNextConnection() -> Bool {
+        guard !isStopped else { return false }
+        guard Self.waitReadable(listener, milliseconds: 50) else { return true }
+        let client = accept(listener, nil, nil)
+        guard client >= 0 else { return true }
+        defer { close(client) }
+        guard let request = Self.readRequest(client) else { return true }
+        let served = state.withLock { state in
+            state.requests.append(request)
+            defer { state.served += 1 }
+            return state.served
         }
+        let response =
+            served < script.count
+            ? script[served] : .text("unscripted request \(served + 1): the test expected fewer", status: 418)
+        respond(response, on: client)
+        return true
     }
 
     private func respond(_ response: ScriptedResponse, on client: Int32) {
@@ -242,7 +253,8 @@ final class LoopbackHTTPServer: Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         if headers["expect"]?.lowercased() == "100-continue" {
             _ = write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: client)

@@ -10,7 +10,9 @@ struct CollectedStream {
         events.reduce(into: "") { text, event in if case .textDelta(let delta) = event { text += delta } }
     }
     var toolCalls: [ToolCall] { events.compactMap { if case .toolCall(let call) = $0 { call } else { nil } } }
-    var usage: Usage { events.reduce(into: Usage()) { total, event in if case .usage(let more) = event { total += more } } }
+    var usage: Usage {
+        events.reduce(into: Usage()) { total, event in if case .usage(let more) = event { total += more } }
+    }
     var finish: FinishReason? { events.compactMap { if case .finished(let reason) = $0 { reason } else { nil } }.last }
     var providerError: ModelProviderError? { error as? ModelProviderError }
 

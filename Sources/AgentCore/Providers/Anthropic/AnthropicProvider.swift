@@ -49,7 +49,8 @@ public struct AnthropicProvider: ModelProvider {
         retryPolicy: RetryPolicy = .standard, logger: Logger = Logger(label: "autotrainess.provider.anthropic")
     ) throws(ModelProviderError) {
         self.name = "anthropic"
-        self.apiKey = try APIKey.resolve(apiKey, variable: Self.apiKeyVariable, provider: "anthropic", environment: environment)
+        self.apiKey = try APIKey.resolve(
+            apiKey, variable: Self.apiKeyVariable, provider: "anthropic", environment: environment)
         self.baseURL = baseURL
         self.defaultMaxOutputTokens = defaultMaxOutputTokens
         self.requestTimeout = requestTimeout

@@ -63,7 +63,8 @@ struct AnthropicStreamDecoder: ProviderStreamDecoder {
         case "error":
             let error = payload["error"]
             throw StreamFailure(
-                code: Self.code(forErrorType: error?["type"]?.stringValue), detail: "the API sent an error event in the stream",
+                code: Self.code(forErrorType: error?["type"]?.stringValue),
+                detail: "the API sent an error event in the stream",
                 apiMessage: error?["message"]?.stringValue ?? error?.compactText)
         default:
             break
@@ -74,7 +75,8 @@ struct AnthropicStreamDecoder: ProviderStreamDecoder {
     mutating func finish() throws -> [ModelEvent] {
         guard isComplete else {
             let seen = started ? "after message_start" : "before message_start"
-            throw StreamFailure.malformed("the stream ended \(seen) but without message_stop: the response is incomplete")
+            throw StreamFailure.malformed(
+                "the stream ended \(seen) but without message_stop: the response is incomplete")
         }
         var total = usage
         total.inputTokens += usage.cachedInputTokens + cacheCreationTokens
@@ -90,7 +92,9 @@ struct AnthropicStreamDecoder: ProviderStreamDecoder {
     }
 
     private static func index(of payload: JSONValue, _ type: String) throws -> Int {
-        guard let index = payload["index"]?.intValue else { throw StreamFailure.malformed("a \(type) event has no index") }
+        guard let index = payload["index"]?.intValue else {
+            throw StreamFailure.malformed("a \(type) event has no index")
+        }
         return index
     }
 

@@ -109,7 +109,8 @@ public struct OpenAICompatibleProvider: ModelProvider {
             return ["role": .string(message.role.rawValue), "content": .string(message.text)]
         case .assistant:
             var encoded: [String: JSONValue] = [
-                "role": "assistant", "content": message.text.isEmpty && !message.toolCalls.isEmpty ? .null : .string(message.text),
+                "role": "assistant",
+                "content": message.text.isEmpty && !message.toolCalls.isEmpty ? .null : .string(message.text),
             ]
             if !message.toolCalls.isEmpty {
                 encoded["tool_calls"] = .array(
@@ -122,7 +123,9 @@ public struct OpenAICompatibleProvider: ModelProvider {
             }
             return .object(encoded)
         case .tool:
-            return ["role": "tool", "tool_call_id": .string(message.toolCallID ?? ""), "content": .string(message.text)]
+            return [
+                "role": "tool", "tool_call_id": .string(message.toolCallID ?? ""), "content": .string(message.text),
+            ]
         }
     }
 }

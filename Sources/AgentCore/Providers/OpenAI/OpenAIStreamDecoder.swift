@@ -67,7 +67,8 @@ struct OpenAIStreamDecoder: ProviderStreamDecoder {
 
     private static func usage(from value: JSONValue) -> Usage {
         let cached =
-            value["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? value["prompt_cache_hit_tokens"]?.intValue ?? 0
+            value["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? value["prompt_cache_hit_tokens"]?.intValue
+            ?? 0
         return Usage(
             inputTokens: value["prompt_tokens"]?.intValue ?? 0, outputTokens: value["completion_tokens"]?.intValue ?? 0,
             cachedInputTokens: cached)
