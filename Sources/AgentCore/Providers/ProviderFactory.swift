@@ -9,12 +9,14 @@ import Logging
 /// | `openai` | Chat Completions | `OPENAI_API_KEY` | `OPENAI_BASE_URL`, else `https://api.openai.com/v1` |
 /// | `deepseek` | Chat Completions | `DEEPSEEK_API_KEY` | `DEEPSEEK_BASE_URL`, else `https://api.deepseek.com/v1` |
 /// | `openai-compatible` | Chat Completions | `OPENAI_COMPATIBLE_API_KEY`, optional | `OPENAI_COMPATIBLE_BASE_URL` |
+/// | `llamafactory` | Chat Completions | `LLAMAFACTORY_API_KEY`, optional | `LLAMAFACTORY_BASE_URL`, else `http://127.0.0.1:8000/v1` |
 ///
-/// `openai-compatible` is for vLLM, SGLang, llama.cpp's server, LlamaFactory's `api` and the like; it never sends
-/// `OPENAI_API_KEY` to such a server.
+/// `openai-compatible` is for vLLM, SGLang, llama.cpp's server and the like; it never sends `OPENAI_API_KEY` to
+/// such a server. `llamafactory` is LlamaFactory's `api` server, which cannot stream tool calls: requests with
+/// tools are sent unstreamed (``OpenAICompatibleProvider/Streaming/unlessTools``).
 public enum ProviderFactory {
     /// The provider names ``make(provider:model:baseURL:apiKey:environment:transport:retryPolicy:logger:)`` knows.
-    public static let providerNames = ["anthropic", "openai", "deepseek", "openai-compatible"]
+    public static let providerNames = ["anthropic", "openai", "deepseek", "openai-compatible", "llamafactory"]
 
     /// Builds the provider called `provider`.
     /// - Parameters:
@@ -76,6 +78,11 @@ public enum ProviderFactory {
             return OpenAICompatibleProvider(
                 name: name, baseURL: try url("OPENAI_COMPATIBLE_BASE_URL", default: nil),
                 apiKey: apiKey ?? environment["OPENAI_COMPATIBLE_API_KEY"], transport: transport,
+                retryPolicy: retryPolicy, logger: logger)
+        case "llamafactory":
+            return OpenAICompatibleProvider(
+                name: name, baseURL: try url("LLAMAFACTORY_BASE_URL", default: "http://127.0.0.1:8000/v1"),
+                apiKey: apiKey ?? environment["LLAMAFACTORY_API_KEY"], streaming: .unlessTools, transport: transport,
                 retryPolicy: retryPolicy, logger: logger)
         default:
             throw ModelProviderError(

@@ -1,6 +1,45 @@
 import Foundation
 import Logging
 
+/// Turns a response body, chunk by chunk, into ``ModelEvent``s.
+protocol ProviderBodyDecoder: Sendable {
+    /// Whether the whole response has been decoded; the rest of the body is not read.
+    var isComplete: Bool { get }
+    /// The model events that `chunk` completes.
+    /// - Throws: ``StreamFailure`` when the body is not what the API documents.
+    mutating func consume(_ chunk: Data) throws -> [ModelEvent]
+    /// The last events, once the body has ended.
+    /// - Throws: ``StreamFailure`` when the body ended before the response was complete.
+    mutating func finish() throws -> [ModelEvent]
+}
+
+/// A `text/event-stream` body: SSE framing around a provider's event decoder.
+struct ServerSentEventBodyDecoder<Events: ProviderStreamDecoder>: ProviderBodyDecoder {
+    private var parser = ServerSentEventParser()
+    private var events: Events
+
+    init(_ events: Events) { self.events = events }
+
+    var isComplete: Bool { events.isComplete }
+
+    mutating func consume(_ chunk: Data) throws -> [ModelEvent] {
+        var decoded: [ModelEvent] = []
+        for event in parser.feed(chunk) {
+            decoded += try events.decode(event)
+            if events.isComplete { break }
+        }
+        return decoded
+    }
+
+    mutating func finish() throws -> [ModelEvent] {
+        var decoded: [ModelEvent] = []
+        if !events.isComplete {
+            for event in parser.finish() { decoded += try events.decode(event) }
+        }
+        return decoded + (try events.finish())
+    }
+}
+
 /// Turns one provider's server-sent events into ``ModelEvent``s.
 protocol ProviderStreamDecoder: Sendable {
     /// Whether the provider has signalled the end of the response (`[DONE]`, `message_stop`).
@@ -22,7 +61,7 @@ struct StreamFailure: Error {
     static func malformed(_ detail: String) -> StreamFailure { StreamFailure(code: .malformedStream, detail: detail) }
 }
 
-/// Sends a streaming request with retries and feeds the body through a ``ProviderStreamDecoder``.
+/// Sends a request with retries and feeds the response body through a ``ProviderBodyDecoder``.
 ///
 /// Shared by the providers: status-code errors, `Retry-After`, retry only while nothing was delivered to the
 /// caller, cancellation, and redaction of the key from every error.
@@ -39,7 +78,7 @@ struct ProviderStreamDriver: Sendable {
     static let errorBodyLimit = 64 * 1024
 
     /// Streams the response to `request`, decoding it with a fresh decoder per attempt.
-    func stream<Decoder: ProviderStreamDecoder>(
+    func stream<Decoder: ProviderBodyDecoder>(
         model: String, request: HTTPRequest, decoder: @escaping @Sendable () -> Decoder
     ) -> AsyncThrowingStream<ModelEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self, throwing: (any Error).self)
@@ -50,7 +89,7 @@ struct ProviderStreamDriver: Sendable {
         return stream
     }
 
-    private func run<Decoder: ProviderStreamDecoder>(
+    private func run<Decoder: ProviderBodyDecoder>(
         model: String, request: HTTPRequest, decoder: @Sendable () -> Decoder,
         into continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
     ) async {
@@ -98,7 +137,7 @@ struct ProviderStreamDriver: Sendable {
         }
     }
 
-    private func send<Decoder: ProviderStreamDecoder>(
+    private func send<Decoder: ProviderBodyDecoder>(
         model: String, request: HTTPRequest, decoder: Decoder, delivered: inout Bool,
         into continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
     ) async throws {
@@ -109,23 +148,12 @@ struct ProviderStreamDriver: Sendable {
             let body = try await response.collectBody(limit: Self.errorBodyLimit)
             throw statusError(response, body: body, model: model)
         }
-        var parser = ServerSentEventParser()
-        body: for try await chunk in response.body {
-            for event in parser.feed(chunk) {
-                for modelEvent in try decoder.decode(event) {
-                    continuation.yield(modelEvent)
-                    delivered = true
-                }
-                if decoder.isComplete { break body }
+        for try await chunk in response.body {
+            for modelEvent in try decoder.consume(chunk) {
+                continuation.yield(modelEvent)
+                delivered = true
             }
-        }
-        if !decoder.isComplete {
-            for event in parser.finish() {
-                for modelEvent in try decoder.decode(event) {
-                    continuation.yield(modelEvent)
-                    delivered = true
-                }
-            }
+            if decoder.isComplete { break }
         }
         for modelEvent in try decoder.finish() {
             continuation.yield(modelEvent)

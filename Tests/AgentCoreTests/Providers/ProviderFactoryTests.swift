@@ -19,7 +19,8 @@ import Testing
         #expect {
             try ProviderFactory.make(provider: "gemini", model: "m", environment: [:])
         } throws: { error in
-            (error as? ModelProviderError)?.description.contains("anthropic, openai, deepseek, openai-compatible")
+            (error as? ModelProviderError)?.description.contains(
+                "anthropic, openai, deepseek, openai-compatible, llamafactory")
                 == true
         }
         #expect {

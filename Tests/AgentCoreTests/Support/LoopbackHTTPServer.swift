@@ -64,6 +64,11 @@ struct ScriptedResponse: Sendable {
             stall: false)
     }
 
+    /// A `200` event-stream head, then the connection closes before any byte of the body.
+    static let cutBeforeBody = ScriptedResponse(
+        status: 200, headers: ["Content-Type": "text/event-stream; charset=utf-8"], body: [], chunkSize: 1,
+        ending: .cutConnection, stall: false)
+
     /// No response at all: the client's timeout must fire.
     static let stalled = ScriptedResponse(
         status: 0, headers: [:], body: [], chunkSize: 1, ending: .holdUntilClientCloses, stall: true)

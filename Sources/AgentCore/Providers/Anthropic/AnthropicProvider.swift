@@ -72,7 +72,9 @@ public struct AnthropicProvider: ModelProvider {
                 "Accept": "text/event-stream",
             ],
             body: Data(body(for: request).compactText.utf8), timeout: requestTimeout)
-        return driver.stream(model: request.model, request: http) { AnthropicStreamDecoder() }
+        return driver.stream(model: request.model, request: http) {
+            ServerSentEventBodyDecoder(AnthropicStreamDecoder())
+        }
     }
 
     /// The JSON body sent for `request`.

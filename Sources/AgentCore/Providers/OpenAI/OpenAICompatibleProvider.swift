@@ -12,6 +12,17 @@ import Logging
 /// let reply = try await local.respond(ModelRequest(model: "qwen", messages: [.user("Hi")]))
 /// ```
 public struct OpenAICompatibleProvider: ModelProvider {
+    /// When to ask the server to stream.
+    public enum Streaming: String, Sendable, Hashable, Codable {
+        /// Always stream (`stream: true`).
+        case always
+        /// Stream unless the request offers tools. For servers that cannot stream tool calls: LlamaFactory 0.9.5's
+        /// `api` answers a streamed request with tools with `200` and then drops the connection.
+        case unlessTools
+        /// Never stream: the server answers with one JSON completion, emitted as the same events at the end.
+        case never
+    }
+
     /// The provider's name in errors and logs (`openai`, `deepseek`, `openai-compatible`, ...).
     public var name: String
     /// The API root that `chat/completions` is appended to, e.g. `https://api.openai.com/v1`.
@@ -19,6 +30,8 @@ public struct OpenAICompatibleProvider: ModelProvider {
     /// The request field that carries ``ModelRequest/maxOutputTokens``: `max_tokens` for most servers,
     /// `max_completion_tokens` for OpenAI's current models.
     public var maxTokensField: String
+    /// When to ask the server to stream.
+    public var streaming: Streaming
     /// Extra header fields sent with every request (organisation, project, ...).
     public var headers: [String: String]
     /// The longest wait for the response head or for the next bytes of the stream.
@@ -35,6 +48,7 @@ public struct OpenAICompatibleProvider: ModelProvider {
     ///   - baseURL: the API root, ending before `chat/completions` (usually in `/v1`).
     ///   - apiKey: sent as `Authorization: Bearer`; `nil` for servers that need none.
     ///   - maxTokensField: the field for the output token limit.
+    ///   - streaming: when to ask the server to stream (default always).
     ///   - headers: extra header fields.
     ///   - requestTimeout: the idle timeout per request.
     ///   - transport: the HTTP transport.
@@ -42,7 +56,7 @@ public struct OpenAICompatibleProvider: ModelProvider {
     ///   - logger: where retries and failures are logged (never keys or headers).
     public init(
         name: String = "openai-compatible", baseURL: URL, apiKey: String? = nil, maxTokensField: String = "max_tokens",
-        headers: [String: String] = [:], requestTimeout: Duration = .seconds(600),
+        streaming: Streaming = .always, headers: [String: String] = [:], requestTimeout: Duration = .seconds(600),
         transport: any HTTPTransport = URLSessionTransport(), retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "autotrainess.provider.openai")
     ) {
@@ -50,6 +64,7 @@ public struct OpenAICompatibleProvider: ModelProvider {
         self.baseURL = baseURL
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.maxTokensField = maxTokensField
+        self.streaming = streaming
         self.headers = headers
         self.requestTimeout = requestTimeout
         self.retryPolicy = retryPolicy
@@ -59,12 +74,25 @@ public struct OpenAICompatibleProvider: ModelProvider {
 
     /// Streams the response to `request`.
     /// - Returns: text deltas as they arrive, then the assembled tool calls, the usage and `.finished`;
-    ///   the stream throws ``ModelProviderError``.
+    ///   the stream throws ``ModelProviderError``. Without streaming, all events arrive at the end.
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let driver = ProviderStreamDriver(
             provider: name, transport: transport, retryPolicy: retryPolicy, logger: logger,
             secrets: apiKey.map { [$0] } ?? [])
-        return driver.stream(model: request.model, request: httpRequest(for: request)) { OpenAIStreamDecoder() }
+        if streams(request) {
+            return driver.stream(model: request.model, request: httpRequest(for: request)) {
+                ServerSentEventBodyDecoder(OpenAIStreamDecoder())
+            }
+        }
+        return driver.stream(model: request.model, request: httpRequest(for: request)) { OpenAICompletionDecoder() }
+    }
+
+    private func streams(_ request: ModelRequest) -> Bool {
+        switch streaming {
+        case .always: true
+        case .unlessTools: request.tools.isEmpty
+        case .never: false
+        }
     }
 
     /// The JSON body sent for `request`.
@@ -72,9 +100,9 @@ public struct OpenAICompatibleProvider: ModelProvider {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": .array(request.messages.map(Self.encode)),
-            "stream": true,
-            "stream_options": ["include_usage": true],
+            "stream": .bool(streams(request)),
         ]
+        if streams(request) { body["stream_options"] = ["include_usage": true] }
         if !request.tools.isEmpty {
             body["tools"] = .array(
                 request.tools.map { tool in
@@ -95,7 +123,7 @@ public struct OpenAICompatibleProvider: ModelProvider {
     private func httpRequest(for request: ModelRequest) -> HTTPRequest {
         var fields = headers
         fields["Content-Type"] = "application/json"
-        fields["Accept"] = "text/event-stream"
+        fields["Accept"] = streams(request) ? "text/event-stream" : "application/json"
         if let apiKey { fields["Authorization"] = "Bearer \(apiKey)" }
         return HTTPRequest(
             url: baseURL.appending(path: "chat/completions"), headers: fields,

@@ -65,7 +65,7 @@ struct OpenAIStreamDecoder: ProviderStreamDecoder {
         return events
     }
 
-    private static func usage(from value: JSONValue) -> Usage {
+    static func usage(from value: JSONValue) -> Usage {
         let cached =
             value["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? value["prompt_cache_hit_tokens"]?.intValue
             ?? 0
@@ -74,7 +74,7 @@ struct OpenAIStreamDecoder: ProviderStreamDecoder {
             cachedInputTokens: cached)
     }
 
-    private static func finishReason(_ reason: String) -> FinishReason {
+    static func finishReason(_ reason: String) -> FinishReason {
         switch reason {
         case "stop": .stop
         case "tool_calls", "function_call": .toolCalls
