@@ -32,6 +32,17 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
+extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The method, URL, header names and body size: never header values, which may hold keys.
+    public var description: String {
+        let names = headers.keys.sorted().joined(separator: ", ")
+        return "\(method) \(url.absoluteString) headers: [\(names)] body: \(body?.count ?? 0) bytes"
+    }
+
+    /// The same as ``description``, so that `dump` and `debugPrint` show no header values either.
+    public var debugDescription: String { description }
+}
+
 /// The answer to an ``HTTPRequest``: status and headers now, the body as it arrives.
 public struct HTTPResponse: Sendable {
     /// The HTTP status code.

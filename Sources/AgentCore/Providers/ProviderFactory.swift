@@ -3,13 +3,15 @@ import Logging
 
 /// Builds a ``ModelProvider`` from a provider name, as the command line gives it.
 ///
-/// | name | API | key variable | base URL (`baseURL` overrides) |
-/// |---|---|---|---|
-/// | `anthropic` | Messages | `ANTHROPIC_API_KEY` | `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com` |
-/// | `openai` | Chat Completions | `OPENAI_API_KEY` | `OPENAI_BASE_URL`, else `https://api.openai.com/v1` |
-/// | `deepseek` | Chat Completions | `DEEPSEEK_API_KEY` | `DEEPSEEK_BASE_URL`, else `https://api.deepseek.com/v1` |
-/// | `openai-compatible` | Chat Completions | `OPENAI_COMPATIBLE_API_KEY`, optional | `OPENAI_COMPATIBLE_BASE_URL` |
-/// | `llamafactory` | Chat Completions | `LLAMAFACTORY_API_KEY`, optional | `LLAMAFACTORY_BASE_URL`, else `http://127.0.0.1:8000/v1` |
+/// All but `anthropic` speak Chat Completions through ``OpenAICompatibleProvider``.
+///
+/// | name | key variable | base URL (`baseURL` overrides) |
+/// |---|---|---|
+/// | `anthropic` (Messages API) | `ANTHROPIC_API_KEY` | `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com` |
+/// | `openai` | `OPENAI_API_KEY` | `OPENAI_BASE_URL`, else `https://api.openai.com/v1` |
+/// | `deepseek` | `DEEPSEEK_API_KEY` | `DEEPSEEK_BASE_URL`, else `https://api.deepseek.com/v1` |
+/// | `openai-compatible` | `OPENAI_COMPATIBLE_API_KEY`, optional | `OPENAI_COMPATIBLE_BASE_URL` |
+/// | `llamafactory` | `LLAMAFACTORY_API_KEY`, optional | `LLAMAFACTORY_BASE_URL`, else `http://127.0.0.1:8000/v1` |
 ///
 /// `openai-compatible` is for vLLM, SGLang, llama.cpp's server and the like; it never sends `OPENAI_API_KEY` to
 /// such a server. `llamafactory` is LlamaFactory's `api` server, which cannot stream tool calls: requests with

@@ -47,3 +47,16 @@ import Testing
         }
     }
 }
+
+@Suite struct HTTPRequestDescriptionTests {
+    @Test func describesHeaderNamesButNotTheirValues() {
+        let request = HTTPRequest(
+            url: URL(string: "https://api.example.com/v1/chat/completions")!,
+            headers: ["Authorization": "Bearer sk-secret-0123456789", "x-api-key": "sk-ant-secret-0123456789"],
+            body: Data("{}".utf8))
+        for text in [String(describing: request), String(reflecting: request), "\(request)"] {
+            #expect(!text.contains("secret"))
+            #expect(text.contains("Authorization, x-api-key"))
+        }
+    }
+}
