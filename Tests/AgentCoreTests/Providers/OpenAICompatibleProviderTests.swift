@@ -169,6 +169,18 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
+    @Test func cancellingBeforeTheResponseHeadClosesTheConnection() async throws {
+        let server = try LoopbackHTTPServer(script: [.stalled])
+        let stream = provider(server).stream(request)
+        let consumer = Task { await CollectedStream.from(stream) }
+        #expect(await server.waitForRequests(1))
+        consumer.cancel()
+        let result = await consumer.value
+        #expect(result.events.isEmpty)
+        #expect(await server.waitForClientClose())
+        #expect(server.requests.count == 1)
+    }
+
     @Test func aSilentServerTimesOut() async throws {
         let server = try LoopbackHTTPServer(script: [.stalled])
         let result = await CollectedStream.from(
