@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "AgentTesting"]),
         .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),
