@@ -53,6 +53,7 @@ public struct CodeSandbox: Sendable, Hashable, Codable {
             workingDirectory: folder, deadline: Date().addingTimeInterval(timeoutSeconds),
             terminationGracePeriod: .milliseconds(200))
         let outcome = try await ProcessRunner.run(spec)
-        return Result(passed: outcome.succeeded, timedOut: outcome.timedOut, outputTail: Array(outcome.outputTail.suffix(20)))
+        return Result(
+            passed: outcome.succeeded, timedOut: outcome.timedOut, outputTail: Array(outcome.outputTail.suffix(20)))
     }
 }

@@ -167,20 +167,23 @@ public struct LocalBenchmarkEvaluator: Evaluator {
         var generations: [String: Generation] = [:]
         for (index, line) in text.split(separator: "\n").enumerated() {
             guard let generation = try? JSONDecoder().decode(Generation.self, from: Data(line.utf8)) else {
-                throw EvaluationError.logMalformed(path: url.path, reason: "line \(index + 1) is not a generation record")
+                throw EvaluationError.logMalformed(
+                    path: url.path, reason: "line \(index + 1) is not a generation record")
             }
             generations[generation.id] = generation
         }
         let missing = expected.filter { generations[$0] == nil }
         guard missing.isEmpty else {
             throw EvaluationError.logMalformed(
-                path: url.path, reason: "no output for \(missing.count) item(s): \(missing.prefix(5).joined(separator: ", "))")
+                path: url.path,
+                reason: "no output for \(missing.count) item(s): \(missing.prefix(5).joined(separator: ", "))")
         }
         return generations
     }
 
     static func readInfo(_ url: URL) -> [String: String] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let object = try? JSONValue(parsing: text).objectValue
+        guard let text = try? String(contentsOf: url, encoding: .utf8),
+            let object = try? JSONValue(parsing: text).objectValue
         else { return [:] }
         return object.mapValues { value in
             switch value {

@@ -97,7 +97,9 @@ public struct PostTrainBenchEvaluator: Evaluator {
             for _ in 0..<max(phase.attempts, 0) {
                 if let deadline = target.deadline, Date() >= deadline { break }
                 try? FileManager.default.removeItem(at: metricsFile)
-                var arguments = [scriptURL.path, "--model-path", target.modelPath, "--json-output-file", metricsFile.path]
+                var arguments = [
+                    scriptURL.path, "--model-path", target.modelPath, "--json-output-file", metricsFile.path,
+                ]
                 if let limit = target.limit { arguments += ["--limit", String(limit)] }
                 arguments += phase.arguments
                 let spec = ProcessSpec(
@@ -134,7 +136,8 @@ public struct PostTrainBenchEvaluator: Evaluator {
                 path: metricsFile.path, reason: "no metric '\(primaryMetric ?? "accuracy")' (has: \(available))")
         }
         var samples: [SampleRecord] = []
-        var sampleCount = ["n", "samples", "sample_count", "num_samples"].lazy.compactMap { metrics[$0] }.first.map(Int.init)
+        let countKeys = ["n", "samples", "sample_count", "num_samples"]
+        var sampleCount = countKeys.lazy.compactMap { metrics[$0] }.first.map(Int.init)
         var versions: [String: String] = [:]
         if let logURL = InspectLogLocator.newestLog(in: logDirectory),
             let log = try? InspectLogReader.read(logURL), log.status == .success,
@@ -144,11 +147,11 @@ public struct PostTrainBenchEvaluator: Evaluator {
             sampleCount = inner.sampleCount
             versions = inner.versions
         }
-        versions["evaluate.py sha256"] = (try? FileFingerprint.digest(of: taskDirectory.appendingPathComponent(script)))
+        versions["\(script) sha256"] = try? FileFingerprint.digest(of: taskDirectory.appendingPathComponent(script))
         return EvaluationReport(
-            benchmark: benchmark, metric: metric, score: score, stderr: metrics["stderr"], sampleCount: sampleCount ?? 0,
-            limit: target.limit, samples: samples, command: command, versions: versions, modelPath: target.modelPath,
-            label: target.label, durationSeconds: durationSeconds)
+            benchmark: benchmark, metric: metric, score: score, stderr: metrics["stderr"],
+            sampleCount: sampleCount ?? 0, limit: target.limit, samples: samples, command: command,
+            versions: versions, modelPath: target.modelPath, label: target.label, durationSeconds: durationSeconds)
     }
 
     /// Reads a metrics file: a JSON object of metric name → number (non-numeric entries are ignored).

@@ -22,7 +22,8 @@ enum OutputFolder {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw EvaluationError.invalidInput("cannot create the output folder \(url.path): \(error.localizedDescription)")
+            throw EvaluationError.invalidInput(
+                "cannot create the output folder \(url.path): \(error.localizedDescription)")
         }
         return url
     }
