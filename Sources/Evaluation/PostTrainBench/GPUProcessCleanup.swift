@@ -47,8 +47,8 @@ public struct GPUProcessCleanup: Sendable, Hashable, Codable {
         return killed.sorted()
     }
 
-    /// This user's processes whose command line contains one of `patterns`.
-    static func processes(matching patterns: [String]) -> [Int32] {
+    /// This user's processes whose command line contains one of `patterns` (read from `/proc`; empty elsewhere).
+    public static func processes(matching patterns: [String]) -> [Int32] {
         guard !patterns.isEmpty,
             let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc")
         else { return [] }
