@@ -19,7 +19,8 @@ public struct InspectEvaluator: Evaluator {
     public var taskArguments: [String: String]
     /// `--max-tokens`, when set.
     public var maxTokens: Int?
-    /// `--temperature` (0 by default, for reproducible scores).
+    /// `--temperature`; `nil` means 0 (greedy, reproducible) for vLLM and OpenAI-compatible servers, and no flag
+    /// for `hf/`, whose transformers backend rejects 0 and decodes greedily by default.
     public var temperature: Double?
     /// More `inspect eval` arguments, added last.
     public var extraArguments: [String]
@@ -40,7 +41,7 @@ public struct InspectEvaluator: Evaluator {
     public init(
         task: String, model: InspectModel = .huggingFace, logDirectory: URL,
         modelArguments: [String: String] = [:], taskArguments: [String: String] = [:], maxTokens: Int? = nil,
-        temperature: Double? = 0, extraArguments: [String] = [], environment: PythonEnvironment = PythonEnvironment(),
+        temperature: Double? = nil, extraArguments: [String] = [], environment: PythonEnvironment = PythonEnvironment(),
         extraEnvironment: [String: String] = [:], workingDirectory: URL? = nil
     ) {
         self.task = task
@@ -65,7 +66,9 @@ public struct InspectEvaluator: Evaluator {
         if case .openAICompatible(_, _, let baseURL) = model { arguments += ["--model-base-url", baseURL] }
         if let limit = target.limit { arguments += ["--limit", String(limit)] }
         if let maxTokens { arguments += ["--max-tokens", String(maxTokens)] }
-        if let temperature { arguments += ["--temperature", String(temperature)] }
+        if let temperature = temperature ?? (model == .huggingFace ? nil : 0) {
+            arguments += ["--temperature", String(temperature)]
+        }
         for (key, value) in modelArguments.sorted(by: { $0.key < $1.key }) { arguments += ["-M", "\(key)=\(value)"] }
         for (key, value) in taskArguments.sorted(by: { $0.key < $1.key }) { arguments += ["-T", "\(key)=\(value)"] }
         return arguments + extraArguments
