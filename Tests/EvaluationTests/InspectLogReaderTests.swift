@@ -120,3 +120,23 @@ struct InspectLogReaderTests {
         #expect(decoded.target == "a | b")
     }
 }
+
+@Suite("InspectLogSummary")
+struct InspectLogSummaryTests {
+    @Test("summarises status, metrics and counts of the real logs")
+    func summaries() throws {
+        let success = Fixtures.url("inspect/success.json")
+        let summary = InspectLogSummary(log: try InspectLogReader.read(success), path: success.path)
+        #expect(summary.status == .success)
+        #expect(summary.headlineMetric == "accuracy")
+        #expect(summary.metrics["match"]?["stderr"] == 0)
+        #expect(summary.sampleCount == 3)
+        #expect(summary.description.contains("status: success"))
+
+        let error = Fixtures.url("inspect/error.json")
+        let failed = InspectLogSummary(log: try InspectLogReader.read(error), path: error.path)
+        #expect(failed.status == .error)
+        #expect(failed.metrics.isEmpty)
+        #expect(failed.error?.contains("solver failed on purpose") == true)
+    }
+}
