@@ -67,6 +67,21 @@ struct InspectEvaluatorTests {
         }
     }
 
+    @Test("a model folder that transformers cannot load is a model-load error naming the cause")
+    func unloadableModel() async throws {
+        let broken = try Fixtures.temporaryDirectory()
+        try Data(#"{"model_type": "qwen2", "#.utf8).write(to: broken.appendingPathComponent("config.json"))
+        let task = Fixtures.url("inspect/arith_task.py").path + "@arith"
+        do {
+            _ = try await evaluator(task: task, logs: try Fixtures.temporaryDirectory())
+                .evaluate(EvaluationTarget(modelPath: broken.path, label: "broken", limit: 1))
+            Issue.record("an unloadable model produced a report")
+        } catch EvaluationError.modelLoadFailed(let path, let detail) {
+            #expect(path == broken.path)
+            #expect(detail.contains("config.json"))
+        }
+    }
+
     @Test("a missing model folder is refused before inspect starts")
     func missingModel() async throws {
         await #expect(throws: EvaluationError.modelNotFound(path: "/nonexistent/model")) {

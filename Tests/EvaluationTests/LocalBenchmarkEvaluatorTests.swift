@@ -44,7 +44,8 @@ struct LocalBenchmarkEvaluatorTests {
     @Test("a model folder that cannot be loaded is a model-load error naming the folder")
     func unloadableModel() async throws {
         let broken = try Fixtures.temporaryDirectory()
-        try Data(#"{"model_type": "qwen2", "hidden_size": "#.utf8).write(to: broken.appendingPathComponent("config.json"))
+        try Data(#"{"model_type": "qwen2", "hidden_size": "#.utf8)
+            .write(to: broken.appendingPathComponent("config.json"))
         let evaluator = LocalBenchmarkEvaluator(
             benchmark: Self.benchmark, workDirectory: try Fixtures.temporaryDirectory(), maxNewTokens: 4,
             environment: PythonStack.environment)

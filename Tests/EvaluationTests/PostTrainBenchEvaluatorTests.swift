@@ -17,7 +17,8 @@ struct PostTrainBenchEvaluatorTests {
             try FileManager.default.copyItem(at: Fixtures.url("posttrainbench/standin"), to: task)
             model = root.appendingPathComponent("candidate", isDirectory: true)
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
-            try Data(#"{"architectures": ["LlamaForCausalLM"]}"#.utf8).write(to: model.appendingPathComponent("config.json"))
+            try Data(#"{"architectures": ["LlamaForCausalLM"]}"#.utf8)
+                .write(to: model.appendingPathComponent("config.json"))
             output = root.appendingPathComponent("out", isDirectory: true)
             record = root.appendingPathComponent("invocations.jsonl")
         }
@@ -45,7 +46,8 @@ struct PostTrainBenchEvaluatorTests {
     func success() async throws {
         let setup = try Setup()
         let evaluator = try setup.evaluator()
-        let report = try await evaluator.evaluate(EvaluationTarget(modelPath: setup.model.path, label: "cand", limit: 20))
+        let target = EvaluationTarget(modelPath: setup.model.path, label: "cand", limit: 20)
+        let report = try await evaluator.evaluate(target)
         #expect(report.benchmark == "toytask")
         #expect(report.metric == "accuracy")
         #expect(report.score == 0.25)
@@ -79,7 +81,8 @@ struct PostTrainBenchEvaluatorTests {
         let schedule = MaxTokenCascade.postTrainBench(task: "gsm8k")
         #expect(schedule.phases.map(\.attempts) == [4, 3, 2])
         #expect(schedule.phases.map(\.arguments) == [[], ["--max-tokens", "3000"], ["--max-tokens", "2000"]])
-        #expect(MaxTokenCascade.postTrainBench(task: "healthbench").phases[1].arguments == ["--max-new-tokens", "12288"])
+        let healthbench = MaxTokenCascade.postTrainBench(task: "healthbench")
+        #expect(healthbench.phases[1].arguments == ["--max-new-tokens", "12288"])
     }
 
     @Test("refuses to run when evaluate.py or templates/ changed since the recorded fingerprint")

@@ -10,7 +10,8 @@ enum PythonStack {
 
     static var isAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: environment.pythonExecutable.path)
-            && FileManager.default.isExecutableFile(atPath: environment.binDirectory.appendingPathComponent("inspect").path)
+            && FileManager.default.isExecutableFile(
+                atPath: environment.binDirectory.appendingPathComponent("inspect").path)
     }
 
     /// A tiny random Qwen2 model (hidden 64, 2 layers) with a chatml tokenizer, built once per test process.

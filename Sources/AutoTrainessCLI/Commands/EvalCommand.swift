@@ -136,6 +136,7 @@ enum EvalOutput {
     static func text(_ report: EvaluationReport) -> String {
         let stderr = report.stderr.map { String(format: " ± %.4f", $0) } ?? ""
         return "\(report.benchmark) \(report.metric): \(String(format: "%.4f", report.score))\(stderr) "
-            + "(n=\(report.sampleCount), model \(report.modelPath), \(String(format: "%.1f", report.durationSeconds)) s)"
+            + "(n=\(report.sampleCount), model \(report.modelPath), "
+            + "\(String(format: "%.1f", report.durationSeconds)) s)"
     }
 }

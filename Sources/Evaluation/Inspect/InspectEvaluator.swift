@@ -96,6 +96,11 @@ public struct InspectEvaluator: Evaluator {
         }
         let logURL = Self.logLocation(fromJSONLines: stdout.lines) ?? InspectLogLocator.newestLog(in: logFolder)
         guard outcome.exitCode == 0, let logURL else {
+            if model.loadsModelFolder,
+                let detail = Self.modelLoadFailure(in: outcome.outputTail, modelPath: target.modelPath)
+            {
+                throw EvaluationError.modelLoadFailed(path: target.modelPath, detail: detail)
+            }
             throw EvaluationError.evaluatorFailed(
                 command: spec.commandLine, exitCode: outcome.exitCode, signal: outcome.signal,
                 outputTail: outcome.outputTail.map { Secrets.redactEnvironmentSecrets($0, extra: secrets) })
@@ -104,6 +109,16 @@ public struct InspectEvaluator: Evaluator {
         return try InspectLogReader.report(
             from: log, path: logURL.path, target: target, command: spec.commandLine,
             durationSeconds: outcome.wallSeconds)
+    }
+
+    /// The final Python exception line of a failed run when it names the model folder (transformers reports load
+    /// failures that way, e.g. `OSError: It looks like the config file at '…/config.json' is not a valid JSON file.`).
+    static func modelLoadFailure(in tail: [String], modelPath: String) -> String? {
+        let exception = #/^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception): /#
+        guard let last = tail.last(where: { $0.firstMatch(of: exception) != nil }), last.contains(modelPath) else {
+            return nil
+        }
+        return last
     }
 
     /// The log location in inspect's `--json` `done` record, if stdout holds one.
