@@ -112,7 +112,7 @@ public struct InspectEvaluator: Evaluator {
     }
 
     /// The final Python exception line of a failed run when it names the model folder (transformers reports load
-    /// failures that way, e.g. `OSError: It looks like the config file at '…/config.json' is not a valid JSON file.`).
+    /// failures that way: `OSError: It looks like the config file at '…/config.json' is not a valid JSON file.`).
     static func modelLoadFailure(in tail: [String], modelPath: String) -> String? {
         let exception = #/^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception): /#
         guard let last = tail.last(where: { $0.firstMatch(of: exception) != nil }), last.contains(modelPath) else {
