@@ -64,6 +64,30 @@ struct PythonEnvironmentTests {
         #expect(status.packages.isEmpty)
     }
 
+    @Test func theMarkerCountsOnlyWhileItsFingerprintAndFilesHold() throws {
+        let cache = Self.temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        var environment = PythonEnvironment(cacheDirectory: cache)
+        environment.venvDirectory = cache.appendingPathComponent("venv", isDirectory: true)
+        environment.isOverride = false
+        try FileManager.default.createDirectory(at: environment.binDirectory, withIntermediateDirectories: true)
+        #expect(
+            FileManager.default.createFile(
+                atPath: environment.pythonExecutable.path, contents: Data("#!/bin/sh\n".utf8),
+                attributes: [.posixPermissions: 0o755]))
+        let package = environment.venvDirectory.appendingPathComponent("peft_init.py")
+        #expect(FileManager.default.createFile(atPath: package.path, contents: Data()))
+        let fingerprint = try environment.pinnedSetFingerprint()
+        try environment.writeMarker(
+            ProvisioningMarker(
+                fingerprint: fingerprint, python: "3.11.7", packages: ["peft": "0.18.1"],
+                paths: [environment.pythonExecutable.path, package.path], provisionedAt: Date()))
+        #expect(environment.isProvisioned(fingerprint: fingerprint))
+        #expect(!environment.isProvisioned(fingerprint: fingerprint + "-other-pins"))
+        try FileManager.default.removeItem(at: package)
+        #expect(!environment.isProvisioned(fingerprint: fingerprint))
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/opt/wheels")))
     func findsTheLocalCPUTorchWheelInPipsFindLinksFolder() async throws {
         let environment = PythonEnvironment(cacheDirectory: Self.temporaryCache())

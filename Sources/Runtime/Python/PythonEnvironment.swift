@@ -201,8 +201,10 @@ public struct PythonEnvironment: Sendable {
 
     /// Whether the marker matches `fingerprint` and every file it lists still exists.
     func isProvisioned(fingerprint: String) -> Bool {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
         guard let data = try? Data(contentsOf: markerFile),
-            let marker = try? JSONDecoder().decode(ProvisioningMarker.self, from: data),
+            let marker = try? decoder.decode(ProvisioningMarker.self, from: data),
             marker.fingerprint == fingerprint,
             FileManager.default.isExecutableFile(atPath: pythonExecutable.path)
         else {
@@ -287,10 +289,14 @@ public struct PythonEnvironment: Sendable {
         guard report.ok else {
             throw PythonEnvironmentError.probeFailed(venv: venvDirectory.path, errors: report.errors)
         }
-        let marker = ProvisioningMarker(
-            fingerprint: fingerprint, python: report.python, packages: report.packages,
-            paths: [pythonExecutable.path] + report.paths, provisionedAt: Date()
-        )
+        try writeMarker(
+            ProvisioningMarker(
+                fingerprint: fingerprint, python: report.python, packages: report.packages,
+                paths: [pythonExecutable.path] + report.paths, provisionedAt: Date()
+            ))
+    }
+
+    func writeMarker(_ marker: ProvisioningMarker) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
