@@ -47,8 +47,10 @@ def main(output_path):
         try:
             report["packages"][distribution] = importlib.metadata.version(distribution)
             files = importlib.metadata.distribution(distribution).files or []
-            # The first few module files of each distribution: deleting the package folder removes them.
-            python_files = [f for f in files if str(f).endswith((".py", ".gguf"))][:3]
+            # A few top-level module files of each distribution (shortest paths first): deleting or damaging the
+            # package folder removes them, which the fast provisioning check notices without importing anything.
+            candidates = [f for f in files if str(f).endswith(("__init__.py", ".gguf"))]
+            python_files = sorted(candidates, key=lambda f: (len(str(f)), str(f)))[:3]
             report["paths"].extend(str(f.locate()) for f in python_files)
             if module is not None:
                 imported = importlib.import_module(module)

@@ -63,6 +63,19 @@ public struct PythonEnvironment: Sendable {
         pinnedFilesDirectory = PackageResources.python
     }
 
+    /// Uses an existing venv as is, like `AUTOTRAINESS_PYTHON_VENV`: `ensure()` only probes it.
+    ///
+    /// - Parameters:
+    ///   - existingVenv: The venv folder (holding `bin/python`).
+    ///   - systemPython: The interpreter used to query pip's configuration.
+    public init(existingVenv: URL, systemPython: String = "python3") {
+        self.cacheDirectory = existingVenv.deletingLastPathComponent()
+        self.systemPython = systemPython
+        self.venvDirectory = existingVenv
+        self.isOverride = true
+        self.pinnedFilesDirectory = PackageResources.python
+    }
+
     /// The venv's `bin` folder.
     public var binDirectory: URL { venvDirectory.appendingPathComponent("bin", isDirectory: true) }
 
@@ -139,6 +152,7 @@ public struct PythonEnvironment: Sendable {
             progress("Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
             do {
                 try await installPackages(progress: progress)
+                try await reinstallDamagedDistributions(progress: progress)
                 try await probeAndMark(fingerprint: fingerprint)
                 progress("Python environment repaired in \(clock.now - start)")
                 return
@@ -187,8 +201,10 @@ public struct PythonEnvironment: Sendable {
 
     /// Whether the marker matches `fingerprint` and every file it lists still exists.
     func isProvisioned(fingerprint: String) -> Bool {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
         guard let data = try? Data(contentsOf: markerFile),
-            let marker = try? JSONDecoder().decode(ProvisioningMarker.self, from: data),
+            let marker = try? decoder.decode(ProvisioningMarker.self, from: data),
             marker.fingerprint == fingerprint,
             FileManager.default.isExecutableFile(atPath: pythonExecutable.path)
         else {
@@ -237,6 +253,22 @@ public struct PythonEnvironment: Sendable {
         try installStubs()
     }
 
+    /// Reinstalls, without dependencies, each distribution whose import fails although pip lists it as installed
+    /// (its files were deleted or damaged, so `pip install` alone would consider it satisfied).
+    private func reinstallDamagedDistributions(progress: @escaping @Sendable (String) -> Void) async throws {
+        let report = try await probe()
+        let damaged = report.errors.keys.sorted().compactMap { name in report.packages[name].map { "\(name)==\($0)" } }
+        guard !damaged.isEmpty else {
+            return
+        }
+        progress("Reinstalling damaged packages: \(damaged.joined(separator: ", "))")
+        try await step(
+            "reinstall damaged packages", pythonExecutable.path,
+            ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+             "--force-reinstall", "--no-deps", "-c", constraintsFile.path] + damaged,
+            progress: progress)
+    }
+
     /// Copies the stub folder into the venv and adds it to `sys.path` through a `.pth` file (see the type's doc).
     private func installStubs() throws {
         let fileManager = FileManager.default
@@ -257,10 +289,14 @@ public struct PythonEnvironment: Sendable {
         guard report.ok else {
             throw PythonEnvironmentError.probeFailed(venv: venvDirectory.path, errors: report.errors)
         }
-        let marker = ProvisioningMarker(
-            fingerprint: fingerprint, python: report.python, packages: report.packages,
-            paths: [pythonExecutable.path] + report.paths, provisionedAt: Date()
-        )
+        try writeMarker(
+            ProvisioningMarker(
+                fingerprint: fingerprint, python: report.python, packages: report.packages,
+                paths: [pythonExecutable.path] + report.paths, provisionedAt: Date()
+            ))
+    }
+
+    func writeMarker(_ marker: ProvisioningMarker) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
