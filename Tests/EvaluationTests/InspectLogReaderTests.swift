@@ -104,6 +104,25 @@ struct InspectLogReaderTests {
         #expect(report.stderr == nil)
     }
 
+    @Test("a real log whose model output holds a NUL character (a \\u0000 escape) reads")
+    func realNulLog() throws {
+        let log = try InspectLogReader.read(Fixtures.url("inspect/success_nul_output.json"))
+        #expect(log.status == .success)
+        #expect(log.samples.contains { $0.completion.contains("\u{0}") })
+    }
+
+    @Test("NUL escapes in a model's output decode alongside non-finite metrics")
+    func nulEscapes() throws {
+        let text = try String(contentsOf: Fixtures.url("inspect/success.json"), encoding: .utf8)
+            .replacingOccurrences(
+                of: #""name": "stderr",\s*"value": 0.0"#, with: #""name": "stderr", "value": -Infinity"#,
+                options: .regularExpression)
+            .replacingOccurrences(of: #""target": "2""#, with: #""target": "2\u0000 NaN \"Infinity\"""#)
+        let log = try InspectLogReader.decode(Data(text.utf8), path: "nul.json")
+        #expect(log.results?.scores.first?.metrics["stderr"] == -.infinity)
+        #expect(log.samples.first { $0.id == "a1" }?.target == "2\u{0} NaN \"Infinity\"")
+    }
+
     @Test("score values: letters, numbers, booleans and numeric text", arguments: [
         (#""C""#, 1.0), (#""I""#, 0.0), (#""P""#, 0.5), (#""N""#, 0.0), ("0.25", 0.25), ("1", 1.0),
         ("true", 1.0), (#""0.75""#, 0.75), (#""yes""#, 1.0),

@@ -31,11 +31,14 @@ public enum InspectLogReader {
                 reason: "this is an inspect .eval archive (zstd ZIP); convert it with "
                     + "`inspect log convert \(path) --to json --output-dir DIR` or rerun with --log-format json")
         }
+        // inspect writes non-finite floats as the bare tokens NaN, Infinity and -Infinity, which JSON forbids. They
+        // are quoted before decoding and read back as floats. (Foundation's JSON5 mode would accept them, but on
+        // Linux it rejects the `\u0000` escapes that a model's raw output can put into a log.)
         let decoder = JSONDecoder()
-        // inspect writes non-finite floats as the bare tokens NaN, Infinity and -Infinity; JSON5 accepts them.
-        decoder.allowsJSON5 = true
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         do {
-            return try decoder.decode(InspectLog.self, from: data)
+            return try decoder.decode(InspectLog.self, from: NonFiniteTokens.quoted(in: data))
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 throw EvaluationError.logUnreadable(path: path, reason: "not valid JSON (\(context.debugDescription))")
