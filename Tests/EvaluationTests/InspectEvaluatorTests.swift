@@ -103,7 +103,7 @@ struct InspectCommandLineTests {
             logDirectory: logs, modelArguments: ["b": "2", "a": "1"], maxTokens: 64)
         #expect(local.arguments(for: target, logFolder: logs) == [
             "eval", "inspect_evals/gsm8k", "--model", "openai-api/local/final", "--log-format", "json",
-            "--log-dir", "/logs/run", "--display", "none", "--json", "--model-base-url", "http://127.0.0.1:8000/v1",
+            "--log-dir", "/logs/run", "--display", "none", "--model-base-url", "http://127.0.0.1:8000/v1",
             "--limit", "5", "--max-tokens", "64", "--temperature", "0.0", "-M", "a=1", "-M", "b=2",
         ])
         #expect(InspectModel.vllm.modelString(for: "/m/final") == "vllm//m/final")

@@ -61,7 +61,7 @@ public struct InspectEvaluator: Evaluator {
     public func arguments(for target: EvaluationTarget, logFolder: URL) -> [String] {
         var arguments = [
             "eval", task, "--model", model.modelString(for: target.modelPath),
-            "--log-format", "json", "--log-dir", logFolder.path, "--display", "none", "--json",
+            "--log-format", "json", "--log-dir", logFolder.path, "--display", "none",
         ]
         if case .openAICompatible(_, _, let baseURL) = model { arguments += ["--model-base-url", baseURL] }
         if let limit = target.limit { arguments += ["--limit", String(limit)] }
@@ -86,15 +86,14 @@ public struct InspectEvaluator: Evaluator {
             executable: environment.binDirectory.appendingPathComponent("inspect").path,
             arguments: arguments(for: target, logFolder: logFolder), environment: childEnvironment,
             workingDirectory: workingDirectory, deadline: target.deadline)
-        let stdout = LineCollector()
-        let outcome = try await ProcessRunner.run(spec) { line in
-            if case .stdout(let text) = line { stdout.append(text) }
-        }
+        let outcome = try await ProcessRunner.run(spec)
         let secrets = Array(extraEnvironment.values.filter { $0.count >= 8 })
         if outcome.timedOut {
             throw EvaluationError.timedOut(command: spec.commandLine, seconds: outcome.wallSeconds)
         }
-        let logURL = Self.logLocation(fromJSONLines: stdout.lines) ?? InspectLogLocator.newestLog(in: logFolder)
+        // The folder is fresh for this evaluation, so its one log is this run's. (inspect's `--json` done record
+        // would name it too, but only from 0.3.28x on.)
+        let logURL = InspectLogLocator.newestLog(in: logFolder)
         guard outcome.exitCode == 0, let logURL else {
             if model.loadsModelFolder,
                 let detail = Self.modelLoadFailure(in: outcome.outputTail, modelPath: target.modelPath)
@@ -119,16 +118,5 @@ public struct InspectEvaluator: Evaluator {
             return nil
         }
         return last
-    }
-
-    /// The log location in inspect's `--json` `done` record, if stdout holds one.
-    static func logLocation(fromJSONLines lines: [String]) -> URL? {
-        for line in lines.reversed() {
-            guard let record = try? JSONValue(parsing: line), record["event"]?.stringValue == "done",
-                let location = record["logs"]?.arrayValue?.first?["location"]?.stringValue
-            else { continue }
-            return URL(fileURLWithPath: location)
-        }
-        return nil
     }
 }
