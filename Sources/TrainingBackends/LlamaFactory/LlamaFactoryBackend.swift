@@ -22,15 +22,22 @@ public struct LlamaFactoryBackend: TrainingBackend {
     public var environment: PythonEnvironment
     /// Whether `train` first calls `environment.ensure()` (a fast no-op once provisioned).
     public var provisionsEnvironment: Bool
+    /// Where `llamafactory-cli` runs.
+    public var executor: any Executor
 
     /// Creates a backend.
     ///
     /// - Parameters:
     ///   - environment: The venv to run in.
     ///   - provisionsEnvironment: Whether to provision the venv before the first job.
-    public init(environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true) {
+    ///   - executor: Where the processes run.
+    public init(
+        environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true,
+        executor: any Executor = LocalExecutor()
+    ) {
         self.environment = environment
         self.provisionsEnvironment = provisionsEnvironment
+        self.executor = executor
     }
 
     /// Runs `job`; see the type's documentation for the events and failures.
@@ -144,7 +151,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         defer { logFile.close() }
         return try await withThrowingTaskGroup(of: ProcessOutcome?.self) { group in
             group.addTask {
-                try await ProcessRunner.run(spec) { line in
+                try await executor.run(spec) { line in
                     logFile.write(line.text)
                     emit(.log(line.text))
                 }
