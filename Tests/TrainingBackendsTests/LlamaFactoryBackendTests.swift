@@ -2,6 +2,7 @@ import AgentCore
 import Foundation
 import Runtime
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("LlamaFactory backend")
@@ -34,7 +35,8 @@ struct LlamaFactoryBackendTests {
         let backend = Self.backend()
         #expect(backend.launchEnvironment(for: Self.job(gpus: [0]), base: [:])["FORCE_TORCHRUN"] == nil)
         #expect(backend.launchEnvironment(for: Self.job(), base: [:])["CUDA_VISIBLE_DEVICES"] == nil)
-        let deepspeed = backend.launchEnvironment(for: Self.job(gpus: [0], hyperparameters: ["deepspeed": "ds.json"]), base: [:])
+        let deepspeed = backend.launchEnvironment(
+            for: Self.job(gpus: [0], hyperparameters: ["deepspeed": "ds.json"]), base: [:])
         #expect(deepspeed["FORCE_TORCHRUN"] == "1")
         #expect(deepspeed["NPROC_PER_NODE"] == "1")
     }

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Synchronization
 
 /// The managed Python venv that runs LlamaFactory, inspect_ai and the helper scripts.
 ///
@@ -149,7 +150,8 @@ public struct PythonEnvironment: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         if FileManager.default.isExecutableFile(atPath: pythonExecutable.path) {
-            progress("Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
+            progress(
+                "Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
             do {
                 try await installPackages(progress: progress)
                 try await reinstallDamagedDistributions(progress: progress)
@@ -162,7 +164,7 @@ public struct PythonEnvironment: Sendable {
         }
         try? FileManager.default.removeItem(at: venvDirectory)
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
-        progress("Creating the Python environment at \(venvDirectory.path) (one time, about two minutes)")
+        progress("Creating the Python environment at \(venvDirectory.path) (once; a few minutes, mostly downloads)")
         try await step("create venv", systemPython, ["-m", "venv", venvDirectory.path], progress: progress)
         try await installPackages(progress: progress)
         try await probeAndMark(fingerprint: fingerprint)
@@ -213,7 +215,13 @@ public struct PythonEnvironment: Sendable {
         return marker.paths.allSatisfy { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// Override venvs that passed the probe in this process: checked once, since nothing is installed into them.
+    private static let probedOverrides = Mutex<Set<String>>([])
+
     private func checkOverride() async throws {
+        if Self.probedOverrides.withLock({ $0.contains(venvDirectory.path) }) {
+            return
+        }
         guard FileManager.default.isExecutableFile(atPath: pythonExecutable.path) else {
             throw PythonEnvironmentError.unusableOverride(
                 venv: venvDirectory.path, problem: "\(pythonExecutable.path) does not exist")
@@ -224,18 +232,23 @@ public struct PythonEnvironment: Sendable {
             throw PythonEnvironmentError.unusableOverride(
                 venv: venvDirectory.path, problem: "the import probe failed (\(errors.joined(separator: "; ")))")
         }
+        _ = Self.probedOverrides.withLock { $0.insert(venvDirectory.path) }
     }
 
     private func installPackages(progress: @escaping @Sendable (String) -> Void) async throws {
         let python = pythonExecutable.path
-        let pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off"]
+        let pip = [
+            python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+        ]
         let constraints = ["-c", constraintsFile.path]
         if let wheel = try await localTorchWheel() {
             progress("Installing torch from the local CPU wheel \(wheel.lastPathComponent)")
-            try await step("install torch", pip[0], Array(pip.dropFirst()) + constraints + [wheel.path], progress: progress)
+            try await step(
+                "install torch", pip[0], Array(pip.dropFirst()) + constraints + [wheel.path], progress: progress)
         } else {
             progress("Installing torch from PyPI (no local CPU wheel in pip's find-links folders)")
-            try await step("install torch", pip[0], Array(pip.dropFirst()) + constraints + ["torch"], progress: progress)
+            try await step(
+                "install torch", pip[0], Array(pip.dropFirst()) + constraints + ["torch"], progress: progress)
         }
         progress("Installing LlamaFactory, inspect-ai and gguf (resolved together under constraints.txt)")
         try await step(
@@ -264,8 +277,10 @@ public struct PythonEnvironment: Sendable {
         progress("Reinstalling damaged packages: \(damaged.joined(separator: ", "))")
         try await step(
             "reinstall damaged packages", pythonExecutable.path,
-            ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-             "--force-reinstall", "--no-deps", "-c", constraintsFile.path] + damaged,
+            [
+                "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+                "--force-reinstall", "--no-deps", "-c", constraintsFile.path,
+            ] + damaged,
             progress: progress)
     }
 

@@ -10,7 +10,9 @@ public protocol Executor: Sendable {
     /// Cancelling the calling task, or reaching `spec.deadline`, must stop every process the spec started.
     ///
     /// - Throws: `ProcessRunnerError` when it cannot be started, `CancellationError` when cancelled.
-    func run(_ spec: ProcessSpec, onLine: @escaping @Sendable (ProcessOutputLine) -> Void) async throws
+    func run(
+        _ spec: ProcessSpec, onLine: @escaping @Sendable (ProcessOutputLine) -> Void
+    ) async throws
         -> ProcessOutcome
 }
 
@@ -20,7 +22,9 @@ public struct LocalExecutor: Executor {
     public init() {}
 
     /// Runs `spec` with `ProcessRunner`.
-    public func run(_ spec: ProcessSpec, onLine: @escaping @Sendable (ProcessOutputLine) -> Void) async throws
+    public func run(
+        _ spec: ProcessSpec, onLine: @escaping @Sendable (ProcessOutputLine) -> Void
+    ) async throws
         -> ProcessOutcome
     {
         try await ProcessRunner.run(spec, onLine: onLine)

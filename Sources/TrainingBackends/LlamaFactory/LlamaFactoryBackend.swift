@@ -73,14 +73,17 @@ public struct LlamaFactoryBackend: TrainingBackend {
         }
     }
 
-    private func run(_ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void) async throws
+    private func run(
+        _ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void
+    ) async throws
         -> TrainingResult
     {
         let start = ContinuousClock.now
         let trainConfig = try LlamaFactoryConfig.training(for: job)
         let exportConfig = try LlamaFactoryConfig.export(for: job)
         try TemplateCompatibility.check(
-            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
+            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel))
+        )
         if provisionsEnvironment {
             try await environment.ensure { emit(.log("[environment] " + $0)) }
         }
@@ -119,7 +122,9 @@ public struct LlamaFactoryBackend: TrainingBackend {
     }
 
     /// The environment for `llamafactory-cli`: the venv's, plus device selection for the job.
-    func launchEnvironment(for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment)
+    func launchEnvironment(
+        for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> [String: String]
     {
         var values = environment.processEnvironment(base: base)
@@ -192,9 +197,10 @@ public struct LlamaFactoryBackend: TrainingBackend {
             )
         }
         guard outcome.succeeded else {
-            let lines = (try? String(contentsOf: log, encoding: .utf8)).map {
-                Array($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(400).map(String.init))
-            } ?? outcome.outputTail
+            let lines =
+                (try? String(contentsOf: log, encoding: .utf8)).map {
+                    Array($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(400).map(String.init))
+                } ?? outcome.outputTail
             throw LlamaFactoryDiagnosis.diagnose(lines: lines, exitCode: outcome.exitCode, signal: outcome.signal)
         }
     }
