@@ -150,6 +150,8 @@ public struct PythonEnvironment: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        // From here until the probe passes the venv is in flux: an interrupted install must not look provisioned.
+        try? FileManager.default.removeItem(at: markerFile)
         if FileManager.default.isExecutableFile(atPath: pythonExecutable.path) {
             progress(
                 "Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
