@@ -66,7 +66,8 @@ struct ProcessRunnerTests {
     }
 
     @Test func keepsOnlyTheLastLinesInTheTail() async throws {
-        let spec = ProcessSpec(executable: "sh", arguments: ["-c", "i=0; while [ $i -lt 500 ]; do echo $i; i=$((i+1)); done"])
+        let spec = ProcessSpec(
+            executable: "sh", arguments: ["-c", "i=0; while [ $i -lt 500 ]; do echo $i; i=$((i+1)); done"])
         let outcome = try await ProcessRunner.run(spec)
         #expect(outcome.outputTail.count == ProcessRunner.tailLineLimit)
         #expect(outcome.outputTail.last == "499")
@@ -75,7 +76,9 @@ struct ProcessRunnerTests {
 
     @Test func unknownExecutableThrowsWithTheSearchPath() async throws {
         let spec = ProcessSpec(executable: "no-such-program-xyz", environment: ["PATH": "/usr/bin:/bin"])
-        await #expect(throws: ProcessRunnerError.executableNotFound(name: "no-such-program-xyz", searchPath: "/usr/bin:/bin")) {
+        await #expect(
+            throws: ProcessRunnerError.executableNotFound(name: "no-such-program-xyz", searchPath: "/usr/bin:/bin")
+        ) {
             try await ProcessRunner.run(spec)
         }
     }
@@ -103,7 +106,8 @@ struct ProcessRunnerTests {
         let pidFile = Self.temporaryFile()
         defer { try? FileManager.default.removeItem(at: pidFile) }
         // The grandchild ignores SIGTERM, so only the SIGKILL after the grace period stops it.
-        let script = "sh -c 'trap \"\" TERM; echo $$ >> \(pidFile.path); sleep 300; sleep 300' & "
+        let script =
+            "sh -c 'trap \"\" TERM; echo $$ >> \(pidFile.path); sleep 300; sleep 300' & "
             + "sleep 300 & echo $! >> \(pidFile.path); wait"
         let spec = ProcessSpec(executable: "sh", arguments: ["-c", script], terminationGracePeriod: .milliseconds(500))
         let task = Task { try await ProcessRunner.run(spec) }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 /// Installs the real pinned stack from PyPI into a fresh cache (a few minutes). Set
 /// `AUTOTRAINESS_SKIP_INSTALL_TESTS=1` to skip it on a machine without PyPI access.
@@ -35,14 +36,17 @@ struct PythonEnvironmentIntegrationTests {
             FileManager.default.contentsOfDirectory(atPath: environment.venvDirectory.path + "/lib").first)
         let sitePackages = environment.venvDirectory.appendingPathComponent("lib/\(site)/site-packages")
         #expect(!FileManager.default.fileExists(atPath: sitePackages.appendingPathComponent("torchvision").path))
-        #expect(FileManager.default.fileExists(atPath: sitePackages.appendingPathComponent("autotrainess-stubs.pth").path))
+        #expect(
+            FileManager.default.fileExists(atPath: sitePackages.appendingPathComponent("autotrainess-stubs.pth").path))
 
         // A second call is a no-op: no progress, marker untouched.
-        let markerDate = try FileManager.default.attributesOfItem(atPath: environment.markerFile.path)[.modificationDate]
+        let markerDate = try FileManager.default.attributesOfItem(atPath: environment.markerFile.path)[
+            .modificationDate]
         let secondLines = LineCollector()
         try await environment.ensure { secondLines.append($0) }
         #expect(secondLines.lines.isEmpty)
-        let markerDateAfter = try FileManager.default.attributesOfItem(atPath: environment.markerFile.path)[.modificationDate]
+        let markerDateAfter = try FileManager.default.attributesOfItem(atPath: environment.markerFile.path)[
+            .modificationDate]
         #expect(markerDate as? Date == markerDateAfter as? Date)
 
         // Delete a package's files: detected without importing, then repaired in place.

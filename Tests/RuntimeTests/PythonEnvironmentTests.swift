@@ -1,6 +1,7 @@
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("PythonEnvironment")
 struct PythonEnvironmentTests {

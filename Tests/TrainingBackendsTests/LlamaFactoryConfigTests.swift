@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("LlamaFactory config")
@@ -118,7 +119,8 @@ struct LlamaFactoryConfigTests {
             try LlamaFactoryConfig.training(for: Self.job(hyperparameters: ["eval_strategy": "steps"]))
         }
         #expect(failure.cause == .invalidValue)
-        _ = try LlamaFactoryConfig.training(for: Self.job(hyperparameters: ["eval_strategy": "steps", "val_size": 0.1]))
+        _ = try LlamaFactoryConfig.training(
+            for: Self.job(hyperparameters: ["eval_strategy": "steps", "val_size": 0.1]))
     }
 
     @Test func hyperparametersCannotOverrideTheJobsOwnFields() throws {
@@ -136,11 +138,15 @@ struct LlamaFactoryConfigTests {
     }
 
     @Test func theKeyListCoversEveryArgumentGroup() {
-        for key in ["model_name_or_path", "dataset_dir", "learning_rate", "lora_rank", "max_new_tokens", "eval_strategy"] {
+        for key in [
+            "model_name_or_path", "dataset_dir", "learning_rate", "lora_rank", "max_new_tokens", "eval_strategy",
+        ] {
             #expect(LlamaFactoryArgumentNames.train.contains(key))
         }
         #expect(LlamaFactoryArgumentNames.export.contains("export_dir"))
         #expect(!LlamaFactoryArgumentNames.export.contains("learning_rate"))
-        #expect(LlamaFactoryArgumentNames.templates.isSuperset(of: ["qwen", "qwen3_nothink", "gemma3", "llama3", "smollm2"]))
+        #expect(
+            LlamaFactoryArgumentNames.templates.isSuperset(of: ["qwen", "qwen3_nothink", "gemma3", "llama3", "smollm2"])
+        )
     }
 }

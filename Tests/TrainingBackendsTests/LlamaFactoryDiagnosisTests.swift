@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("LlamaFactory failure diagnosis")
@@ -47,7 +48,8 @@ struct LlamaFactoryDiagnosisTests {
     }
 
     @Test func exportWithTrainingKeysSaysToSplitTheConfigs() throws {
-        let failure = LlamaFactoryDiagnosis.diagnose(lines: try Self.lines("export_trainyaml"), exitCode: 1, signal: nil)
+        let failure = LlamaFactoryDiagnosis.diagnose(
+            lines: try Self.lines("export_trainyaml"), exitCode: 1, signal: nil)
         #expect(failure.fix.contains("separate train and export configs"))
     }
 
@@ -76,7 +78,10 @@ struct LlamaFactoryDiagnosisTests {
             "ImportError: transformers>=4.55.0,<=5.6.0 is required for a normal functioning of this module, but "
                 + "found transformers==5.7.0.", .versionConflict
         ),
-        ("RuntimeError: Detected that PyTorch and TorchAudio were compiled with different CUDA versions.", .versionConflict),
+        (
+            "RuntimeError: Detected that PyTorch and TorchAudio were compiled with different CUDA versions.",
+            .versionConflict
+        ),
         ("ValueError: Cannot open /data/dataset_info.json due to str(err).", .datasetRegistryMissing),
     ])
     func otherKnownMessages(line: String, cause: TrainingFailure.Cause) {
@@ -90,7 +95,9 @@ struct LlamaFactoryDiagnosisTests {
     }
 
     @Test func anUnrecognisedFailureKeepsItsLastErrorLine() {
-        let lines = ["Traceback (most recent call last):", "  File \"x.py\", line 1", "ZeroDivisionError: division by zero"]
+        let lines = [
+            "Traceback (most recent call last):", "  File \"x.py\", line 1", "ZeroDivisionError: division by zero",
+        ]
         let failure = LlamaFactoryDiagnosis.diagnose(lines: lines, exitCode: 1, signal: nil)
         #expect(failure.cause == .unknown)
         #expect(failure.message == "ZeroDivisionError: division by zero")

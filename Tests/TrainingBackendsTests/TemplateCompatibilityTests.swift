@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("Template compatibility")
@@ -8,7 +9,8 @@ struct TemplateCompatibilityTests {
         let folder = try Fixtures.temporaryDirectory("model")
         var config: [String: String] = ["tokenizer_class": "PreTrainedTokenizerFast"]
         config["chat_template"] = chatTemplate
-        try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        try JSONSerialization.data(withJSONObject: config).write(
+            to: folder.appendingPathComponent("tokenizer_config.json"))
         return folder
     }
 
@@ -29,7 +31,9 @@ struct TemplateCompatibilityTests {
         let model = try Self.model(chatTemplate: "{{ '<start_of_turn>user' }}")
         defer { try? FileManager.default.removeItem(at: model) }
         try TemplateCompatibility.check(template: "gemma3", modelDirectory: model)
-        #expect(throws: TrainingFailure.self) { try TemplateCompatibility.check(template: "qwen", modelDirectory: model) }
+        #expect(throws: TrainingFailure.self) {
+            try TemplateCompatibility.check(template: "qwen", modelDirectory: model)
+        }
     }
 
     @Test func aBaseModelWithoutChatTemplateAndUnknownFamiliesPass() throws {

@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("Trainer log")
 struct TrainerLogTests {
     @Test func readsTheRealSFTLog() throws {
-        let records = TrainerLog.progress(fromText: try Fixtures.text("llamafactory-0.9.5/sft_lora_output/trainer_log.jsonl"))
+        let records = TrainerLog.progress(
+            fromText: try Fixtures.text("llamafactory-0.9.5/sft_lora_output/trainer_log.jsonl"))
         #expect(records.count == 9)
         let first = try #require(records.first)
         #expect(first.step == 1)
@@ -29,7 +31,8 @@ struct TrainerLogTests {
     }
 
     @Test func readsMetricsFromAllResults() {
-        let metrics = TrainerLog.metrics(fromResultsFile: Fixtures.url("llamafactory-0.9.5/sft_lora_output/all_results.json"))
+        let metrics = TrainerLog.metrics(
+            fromResultsFile: Fixtures.url("llamafactory-0.9.5/sft_lora_output/all_results.json"))
         #expect(metrics["train_loss"] == 5.871794621149699)
         #expect(metrics["eval_loss"] == 5.826021671295166)
         #expect(metrics["epoch"] == 1.2)

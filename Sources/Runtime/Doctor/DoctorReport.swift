@@ -48,11 +48,12 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     public var text: String {
         var lines: [String] = []
         for check in checks {
-            let mark = switch check.severity {
-            case .ok: "ok     "
-            case .info: "info   "
-            case .problem: "PROBLEM"
-            }
+            let mark =
+                switch check.severity {
+                case .ok: "ok     "
+                case .info: "info   "
+                case .problem: "PROBLEM"
+                }
             lines.append("\(mark) \(check.name): \(check.detail)")
             if let fix = check.fix {
                 lines.append("        fix: \(fix)")

@@ -56,7 +56,7 @@ public struct EnvironmentDoctor: Sendable {
                 name: "pip", severity: .problem, detail: "\(line); but the venv module cannot create environments.",
                 fix: "Install the venv module (for example `apt-get install python3-venv`).")
         }
-        return .init(name: "pip", severity: .ok, detail: String(line.prefix(80)))
+        return .init(name: "pip", severity: .ok, detail: line.components(separatedBy: " from ").first ?? line)
     }
 
     private func diskCheck() -> DoctorReport.Check {
@@ -86,14 +86,15 @@ public struct EnvironmentDoctor: Sendable {
         let origin = status.isOverride ? " (from AUTOTRAINESS_PYTHON_VENV)" : ""
         switch status.state {
         case .ready:
-            return .init(name: name, severity: .ok, detail: "\(status.venvDirectory)\(origin) is provisioned.")
+            let python = status.pythonVersion.map { " (Python \($0))" } ?? ""
+            return .init(name: name, severity: .ok, detail: "\(status.venvDirectory)\(origin)\(python) is provisioned.")
         case .missing:
             return .init(
                 name: name, severity: status.isOverride ? .problem : .info,
                 detail: "\(status.venvDirectory)\(origin) does not exist yet.",
                 fix: status.isOverride
                     ? "Point AUTOTRAINESS_PYTHON_VENV to an existing venv, or unset it."
-                    : "It is created on first use (about two minutes), or now with `autotrainess doctor --install`.")
+                    : "It is created on first use (a few minutes), or now with `autotrainess doctor --install`.")
         case .outdated:
             return .init(
                 name: name, severity: status.isOverride ? .info : .problem,

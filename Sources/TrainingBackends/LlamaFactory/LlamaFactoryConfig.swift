@@ -26,7 +26,8 @@ public struct LlamaFactoryConfig: Sendable, Hashable {
 
     /// The keys a job's own fields set; hyperparameters may not override them.
     public static let jobOwnedKeys: Set<String> = [
-        "model_name_or_path", "stage", "finetuning_type", "dataset", "dataset_dir", "template", "output_dir", "do_train",
+        "model_name_or_path", "stage", "finetuning_type", "dataset", "dataset_dir", "template", "output_dir",
+        "do_train",
     ]
 
     /// Compiles the training config of `job`.
@@ -133,7 +134,8 @@ public struct LlamaFactoryConfig: Sendable, Hashable {
             let hints = unknown.map { key in
                 Self.suggestion(for: key, among: known).map { "'\(key)' (did you mean '\($0)'?)" } ?? "'\(key)'"
             }
-            var fix = "Rename or remove them; keys must belong to LlamaFactory \(LlamaFactoryArgumentNames.version)'s "
+            var fix =
+                "Rename or remove them; keys must belong to LlamaFactory \(LlamaFactoryArgumentNames.version)'s "
                 + "argument groups."
             if command == .export {
                 fix += " Export takes no training keys."
@@ -225,7 +227,8 @@ public struct LlamaFactoryConfig: Sendable, Hashable {
                 fix: "Keep one: eval_dataset (a registered dataset) or val_size (a share of the training data)."
             )
         }
-        let evaluates = values["do_eval"]?.boolValue == true
+        let evaluates =
+            values["do_eval"]?.boolValue == true
             || (values["eval_strategy"]?.stringValue.map { $0 != "no" } ?? false)
         if evaluates, !hasEvalData {
             throw TrainingFailure(

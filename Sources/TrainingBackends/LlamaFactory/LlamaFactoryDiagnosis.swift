@@ -82,7 +82,8 @@ public enum LlamaFactoryDiagnosis {
     }
 
     private static let rules: [Rule] = [
-        rule(.unknownKey, #"Some (?:keys|specified arguments) are not used by the HfArgumentParser: (.*)"#) { captures, _ in
+        rule(.unknownKey, #"Some (?:keys|specified arguments) are not used by the HfArgumentParser: (.*)"#) {
+            captures, _ in
             let keys = captures.first ?? ""
             var fix = "Remove or rename the keys \(keys): they belong to no LlamaFactory argument group."
             if keys.contains("evaluation_strategy") {
@@ -101,15 +102,16 @@ public enum LlamaFactoryDiagnosis {
             let choices = captures.count > 2 ? captures[2] : ""
             var fix = "Use one of \(choices) for the \(kind) setting."
             if value == "False" || value == "True" {
-                fix += " A YAML bare `no`/`yes` became a boolean: write the value as a quoted string (JSON configs "
+                fix +=
+                    " A YAML bare `no`/`yes` became a boolean: write the value as a quoted string (JSON configs "
                     + "avoid this)."
             }
             return fix
         },
         rule(.templateNotFound, #"Template (\S+) does not exist\."#) { captures, _ in
-            "Template '\(captures.first ?? "")' is not registered in LlamaFactory \(LlamaFactoryArgumentNames.version). "
-                + "Use the model family's template (qwen for Qwen2/2.5, qwen3 or qwen3_nothink for Qwen3, gemma3 "
-                + "for Gemma 3, llama3 for Llama 3, smollm2 for SmolLM2), or leave it unset to use the tokenizer's."
+            "Template '\(captures.first ?? "")' is not registered in LlamaFactory "
+                + "\(LlamaFactoryArgumentNames.version). Use the model family's template (qwen for Qwen2/2.5, "
+                + "qwen3 or qwen3_nothink for Qwen3, gemma3 for Gemma 3, llama3 for Llama 3, smollm2 for SmolLM2), or leave it unset to use the tokenizer's."
         },
         rule(.datasetNotRegistered, #"Undefined dataset (.+) in (\S*)dataset_info\.json"#) { captures, _ in
             "'\(captures.first ?? "")' is not a key of dataset_info.json. Pass dataset names registered there (not "
@@ -167,7 +169,8 @@ public enum LlamaFactoryDiagnosis {
         rule(.unsupportedMethod, #"(trl>=0\.8\.6,<=0\.9\.6) is required"#) { _, _ in
             "PPO is broken in LlamaFactory 0.9.5 with trl 0.24 (it needs trl<=0.9.6). Use sft, dpo, kto, orpo or rm."
         },
-        rule(.versionConflict, #"(\S+) is required for a normal functioning of this module, but found (\S+)"#) { captures, _ in
+        rule(.versionConflict, #"(\S+) is required for a normal functioning of this module, but found (\S+)"#) {
+            captures, _ in
             "Installed \(captures.count > 1 ? captures[1] : "package") does not satisfy \(captures.first ?? ""). "
                 + "Repair the managed environment (`autotrainess doctor`), which installs the pinned set."
         },
@@ -182,7 +185,8 @@ public enum LlamaFactoryDiagnosis {
         ),
         rule(
             .distributedLaunch,
-            #"Please launch distributed training with|Please use `FORCE_TORCHRUN=1`|No such file or directory: 'torchrun'"#,
+            #"Please launch distributed training with|Please use `FORCE_TORCHRUN=1`|"#
+                + #"No such file or directory: 'torchrun'"#,
             fix: "Launch through llamafactory-cli with FORCE_TORCHRUN=1 and NPROC_PER_NODE set (the backend does this "
                 + "for jobs with several GPUs or a deepspeed config), with the venv's bin first on PATH."
         ),

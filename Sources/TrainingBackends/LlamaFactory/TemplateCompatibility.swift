@@ -14,7 +14,8 @@ public enum TemplateCompatibility {
 
     /// The model's own chat template: `chat_template.jinja`, else `tokenizer_config.json`'s `chat_template`.
     static func chatTemplate(inModelAt directory: URL) -> String? {
-        if let jinja = try? String(contentsOf: directory.appendingPathComponent("chat_template.jinja"), encoding: .utf8) {
+        if let jinja = try? String(contentsOf: directory.appendingPathComponent("chat_template.jinja"), encoding: .utf8)
+        {
             return jinja
         }
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("tokenizer_config.json")),
@@ -52,7 +53,8 @@ public enum TemplateCompatibility {
                 + "(\(modelDirectory.path)) does not use that marker"
                 + (matching.map { "; it uses \($0.marker)" } ?? "") + ".",
             fix: "Use the template of the model's family"
-                + (matching.map { " (one starting with \($0.prefixes.map { "'\($0)'" }.joined(separator: " or ")))" } ?? "")
+                + (matching.map { " (one starting with \($0.prefixes.map { "'\($0)'" }.joined(separator: " or ")))" }
+                    ?? "")
                 + ", so that training and serving render the same text."
         )
     }

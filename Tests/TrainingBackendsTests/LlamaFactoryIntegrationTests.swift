@@ -1,0 +1,155 @@
+import AgentCore
+import Foundation
+import Runtime
+import Testing
+import TrainingBackends
+
+/// Builds the tiny random Qwen2 model and toy dataset once (Python/testing/make_tiny_model.py).
+actor TinyModelFixture {
+    static let shared = TinyModelFixture()
+    private var built: Task<URL, any Error>?
+
+    func directory(environment: PythonEnvironment) async throws -> URL {
+        if let built { return try await built.value }
+        let task = Task<URL, any Error> {
+            let folder = try Fixtures.temporaryDirectory("tiny-qwen2")
+            let script = PackageResources.python.appendingPathComponent("testing/make_tiny_model.py")
+            let spec = ProcessSpec(
+                executable: environment.pythonExecutable.path, arguments: [script.path, folder.path],
+                environment: environment.processEnvironment())
+            let outcome = try await ProcessRunner.run(spec)
+            guard outcome.succeeded else {
+                throw TrainingFailure(
+                    cause: .unknown, message: "make_tiny_model.py failed: \(outcome.summary)", fix: "read the tail",
+                    logTail: outcome.outputTail)
+            }
+            return folder
+        }
+        built = task
+        return try await task.value
+    }
+}
+
+/// Real LlamaFactory runs on CPU. They use the managed environment (provisioned on first use, or the venv in
+/// `AUTOTRAINESS_PYTHON_VENV`); set `AUTOTRAINESS_SKIP_INSTALL_TESTS=1` to skip them without PyPI access.
+@Suite("LlamaFactory integration", .serialized)
+struct LlamaFactoryIntegrationTests {
+    static let enabled = ProcessInfo.processInfo.environment["AUTOTRAINESS_SKIP_INSTALL_TESTS"] == nil
+
+    static func environment() async throws -> PythonEnvironment {
+        let environment = PythonEnvironment()
+        try await environment.ensure()
+        return environment
+    }
+
+    static func job(model: URL, output: URL, steps: Int, merged: URL?) -> TrainingJob {
+        TrainingJob(
+            id: "tiny-sft", baseModel: model.appendingPathComponent("model").path, method: .sft, finetuning: .lora,
+            datasets: ["toy_sft"], datasetDirectory: model.appendingPathComponent("data").path, template: "qwen",
+            hyperparameters: [
+                "max_steps": .number(Double(steps)), "per_device_train_batch_size": 4, "learning_rate": 1e-3,
+                "cutoff_len": 64, "lora_rank": 8, "save_strategy": "no",
+            ],
+            outputDirectory: output.path, mergedModelDirectory: merged?.path,
+            deadline: Date().addingTimeInterval(900)
+        )
+    }
+
+    @Test(.enabled(if: enabled))
+    func loraSFTOnATinyModelThenMergeAndLoadWithTransformers() async throws {
+        let environment = try await Self.environment()
+        let model = try await TinyModelFixture.shared.directory(environment: environment)
+        let work = try Fixtures.temporaryDirectory("lf-sft")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let merged = work.appendingPathComponent("merged_model")
+        let job = Self.job(model: model, output: work.appendingPathComponent("output"), steps: 30, merged: merged)
+
+        var started: [[String]] = []
+        var progress: [TrainingProgress] = []
+        var logLines = 0
+        var result: TrainingResult?
+        for try await event in LlamaFactoryBackend(environment: environment).train(job) {
+            switch event {
+            case .started(let command): started.append(command)
+            case .progress(let value): progress.append(value)
+            case .log: logLines += 1
+            case .finished(let value): result = value
+            }
+        }
+        let finished = try #require(result)
+        print("LlamaFactory tiny LoRA SFT (30 steps) + export wall time: \(finished.wallSeconds) s")
+        #expect(started.count == 2)
+        #expect(started.first?.suffix(2).first == "train")
+        #expect(started.last?.suffix(2).first == "export")
+        #expect(logLines > 0)
+        #expect(progress.last?.step == 30)
+        #expect(progress.last?.totalSteps == 30)
+        #expect(progress.contains { $0.loss != nil })
+        #expect(finished.metrics["train_loss"] != nil)
+        #expect(finished.modelDirectory == merged.path)
+        for file in ["config.json", "generation_config.json", "tokenizer_config.json", "model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent(file).path), "\(file)")
+        }
+
+        let load = """
+            import sys
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            model = AutoModelForCausalLM.from_pretrained(sys.argv[1])
+            tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+            text = tokenizer.apply_chat_template([{"role": "user", "content": "What is 2 plus 3?"}], \
+            tokenize=False, add_generation_prompt=True)
+            ids = tokenizer(text, return_tensors="pt").input_ids
+            out = model.generate(ids, max_new_tokens=8, do_sample=False)
+            print("LOADED", model.config.model_type, out.shape[1] > ids.shape[1])
+            """
+        let lines = LineCollector()
+        let outcome = try await ProcessRunner.run(
+            ProcessSpec(
+                executable: environment.pythonExecutable.path, arguments: ["-c", load, merged.path],
+                environment: environment.processEnvironment())
+        ) { lines.append($0.text) }
+        #expect(outcome.succeeded, "\(outcome.outputTail.suffix(10))")
+        #expect(lines.lines.contains("LOADED qwen2 True"))
+    }
+
+    @Test(.enabled(if: enabled))
+    func droppingTheStreamTearsDownTheTrainingProcessTree() async throws {
+        let environment = try await Self.environment()
+        let model = try await TinyModelFixture.shared.directory(environment: environment)
+        let work = try Fixtures.temporaryDirectory("lf-cancel")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("output")
+        let job = Self.job(model: model, output: output, steps: 100_000, merged: nil)
+
+        var sawProgress = false
+        for try await event in LlamaFactoryBackend(environment: environment).train(job) {
+            if case .progress = event {
+                sawProgress = true
+                break
+            }
+        }
+        #expect(sawProgress)
+        // The config path is unique to this run: any process still naming it is an orphan.
+        let marker = output.lastPathComponent + "_train_config"
+        var survivors = Self.processes(mentioning: work.path, marker)
+        for _ in 0..<300 where !survivors.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            survivors = Self.processes(mentioning: work.path, marker)
+        }
+        #expect(survivors.isEmpty, "processes left behind: \(survivors)")
+    }
+
+    /// Live processes whose command line contains both strings.
+    static func processes(mentioning first: String, _ second: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> String? in
+            guard Int32(entry) != nil,
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty,
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                !stat.contains(") Z ")
+            else { return nil }
+            let command = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
+            return command.contains(first) && command.contains(second) ? "\(entry): \(command)" : nil
+        }
+    }
+}
