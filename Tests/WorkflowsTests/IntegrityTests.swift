@@ -14,17 +14,13 @@ struct IntegrityTests {
         try directory.write("print('score')\n", to: "task/evaluate.py")
         try directory.write("{{ question }}", to: "task/templates/prompt.jinja")
         try directory.write("{\"temperature\": 0}", to: "task/generation_config.json")
-        let integrity = try IntegrityGuard(protecting: [
-            directory.path("task/evaluate.py"), directory.path("task/templates"),
-            directory.path("task/generation_config.json"),
-        ])
+        let integrity = try IntegrityGuard(
+            protecting: ["evaluate.py", "templates", "generation_config.json"], in: directory.path("task"))
         let rule = integrity.rule()
         #expect(await rule.review(evalContext()) == .allow)
 
         try directory.write("print('score = 1.0')\n", to: "task/evaluate.py")
-        let violations = integrity.violations()
-        #expect(violations.map(\.path) == [directory.path("task/evaluate.py").standardizedFileURL.path])
-        #expect(violations.first?.problem == "was modified")
+        #expect(integrity.violations() == [IntegrityViolation(path: "evaluate.py", problem: "was modified")])
         guard case .deny(let reason) = await rule.review(evalContext()) else {
             Issue.record("a tampered evaluate.py must block evaluation")
             return
@@ -34,27 +30,27 @@ struct IntegrityTests {
         #expect(await rule.review(train) == .allow)
     }
 
-    @Test func changedTemplateInProtectedFolderAndRemovedFileAreCaught() throws {
+    @Test func templateChangesRemovedAndAddedFilesAreCaughtAfterAReload() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("a", to: "templates/one.jinja")
-        try directory.write("b", to: "templates/nested/two.jinja")
-        try directory.write("{}", to: "generation_config.json")
-        let stored = try IntegrityGuard(protecting: [
-            directory.path("templates"), directory.path("generation_config.json"),
-        ])
+        try directory.write("a", to: "task/templates/one.jinja")
+        try directory.write("b", to: "task/templates/nested/two.jinja")
+        try directory.write("{}", to: "task/generation_config.json")
+        let stored = try IntegrityGuard(
+            protecting: ["templates", "generation_config.json", "extra.py"], in: directory.path("task"))
         let integrity = try JSONDecoder().decode(IntegrityGuard.self, from: JSONEncoder().encode(stored))
         #expect(integrity.violations().isEmpty)
 
-        try directory.write("b changed", to: "templates/nested/two.jinja")
-        try FileManager.default.removeItem(at: directory.path("generation_config.json"))
-        let problems = Dictionary(uniqueKeysWithValues: integrity.violations().map { ($0.path, $0.problem) })
-        #expect(problems[directory.path("templates").standardizedFileURL.path] == "was modified")
-        #expect(problems[directory.path("generation_config.json").standardizedFileURL.path] == "was removed")
-    }
-
-    @Test func missingProtectedFileIsAnErrorAtStart() throws {
-        let directory = try TemporaryDirectory()
-        #expect(throws: IntegrityError.self) { try IntegrityGuard(protecting: [directory.path("evaluate.py")]) }
+        try directory.write("b changed", to: "task/templates/nested/two.jinja")
+        try directory.write("c", to: "task/templates/three.jinja")
+        try directory.write("import os", to: "task/extra.py")
+        try FileManager.default.removeItem(at: directory.path("task/generation_config.json"))
+        #expect(
+            integrity.violations() == [
+                IntegrityViolation(path: "extra.py", problem: "was added"),
+                IntegrityViolation(path: "generation_config.json", problem: "was removed"),
+                IntegrityViolation(path: "templates/nested/two.jinja", problem: "was modified"),
+                IntegrityViolation(path: "templates/three.jinja", problem: "was added"),
+            ])
     }
 
     @Test func contaminatedDatasetBlocksTraining() async throws {
