@@ -109,4 +109,17 @@ struct BudgetClockTests {
         #expect(tornDown.withLock { $0 })
         #expect(abs(await budget.snapshot().usage.gpuHours - 600.0 * 2 / 3600) < 1e-9)
     }
+
+    @Test func trainingJobIsRefusedWhenOnlyTheReserveIsLeft() async throws {
+        let clock = ManualClock()
+        let budget = BudgetClock(
+            limits: BudgetLimits(deadline: clock.now().addingTimeInterval(900), finalReserve: 900), clock: clock)
+        let backend = BudgetedTrainingBackend(base: FakeTrainingBackend(), budget: budget)
+        let directory = try TemporaryDirectory()
+        let job = makeTrainingJob(in: directory)
+        await #expect(throws: BudgetRefusalError.self) {
+            for try await _ in backend.train(job) {}
+        }
+        #expect(!FileManager.default.fileExists(atPath: job.mergedModelDirectory!))
+    }
 }

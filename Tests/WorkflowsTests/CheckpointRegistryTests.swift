@@ -37,7 +37,8 @@ struct CheckpointRegistryTests {
         let registry = try openRegistry()
         try await registry.attach(makeReport("baseline", scores(correct: 20, of: 50)), to: "base")
         let model = try directory.makeModel("runs/r1/checkpoints/it1", marker: "it1 weights")
-        try await registry.register(id: "it1", modelPath: model.path, parent: "base", datasets: ["d1"], configHash: "c1")
+        try await registry.register(
+            id: "it1", modelPath: model.path, parent: "base", datasets: ["d1"], configHash: "c1")
         try await registry.attach(makeReport("it1", scores(correct: 22, of: 50)), to: "it1")
 
         let decision = try await registry.promote("it1")
@@ -53,7 +54,8 @@ struct CheckpointRegistryTests {
         let registry = try openRegistry()
         try await registry.attach(makeReport("baseline", scores(correct: 10, of: 60)), to: "base")
         let model = try directory.makeModel("runs/r1/checkpoints/it1", marker: "it1 weights")
-        try await registry.register(id: "it1", modelPath: model.path, parent: "base", datasets: ["d1"], configHash: "c1")
+        try await registry.register(
+            id: "it1", modelPath: model.path, parent: "base", datasets: ["d1"], configHash: "c1")
         try await registry.attach(makeReport("it1", scores(correct: 40, of: 60)), to: "it1")
 
         let decision = try await registry.promote("it1")
@@ -96,7 +98,8 @@ struct CheckpointRegistryTests {
         try JSONEncoder.iso8601.encode(file).write(to: registry.registryURL)
         let manager = FileManager.default
         try manager.copyItem(at: model, to: run.appendingPathComponent(CheckpointRegistry.incomingName))
-        try manager.moveItem(at: registry.finalModelURL, to: run.appendingPathComponent(CheckpointRegistry.previousName))
+        try manager.moveItem(
+            at: registry.finalModelURL, to: run.appendingPathComponent(CheckpointRegistry.previousName))
 
         let reopened = try openRegistry()
         #expect(try modelMarker(reopened.finalModelURL) == "base weights")
@@ -112,7 +115,8 @@ struct CheckpointRegistryTests {
         file.pendingPromotion = "it1"
         try JSONEncoder.iso8601.encode(file).write(to: registry.registryURL)
         let manager = FileManager.default
-        try manager.moveItem(at: registry.finalModelURL, to: run.appendingPathComponent(CheckpointRegistry.previousName))
+        try manager.moveItem(
+            at: registry.finalModelURL, to: run.appendingPathComponent(CheckpointRegistry.previousName))
         try manager.copyItem(at: model, to: registry.finalModelURL)
 
         let reopened = try openRegistry()
@@ -129,9 +133,14 @@ struct CheckpointRegistryTests {
         let model = try directory.makeModel("runs/r1/checkpoints/it1", marker: "it1")
         let candidate = try await registry.register(
             id: "it1", modelPath: model.path, parent: "base", datasets: ["d"], configHash: "h")
-        #expect(candidate.lineage == CheckpointLineage(parent: "base", baseModel: base.path, datasets: ["d"], configHash: "h"))
+        #expect(
+            candidate.lineage
+                == CheckpointLineage(parent: "base", baseModel: base.path, datasets: ["d"], configHash: "h"))
         #expect(await registry.allowsTraining(from: base.path))
         #expect(await registry.allowsTraining(from: model.path + "/"))
+        #expect(await registry.resolve("it1")?.id == "it1")
+        #expect(await registry.resolve("checkpoints/it1", relativeTo: run)?.id == "it1")
+        #expect(await registry.resolve("base")?.id == "base")
         #expect(await !registry.allowsTraining(from: "/models/downloaded-elsewhere"))
 
         let rule = registry.registeredModelRule(tools: ["train"], argument: "model_path")

@@ -22,7 +22,7 @@ struct WorkflowTests {
 
     @Test func iterationOrderIsEnforced() async {
         var progress = IterationProgress(replaying: [
-            .stageEntered(Names.local), .taskDefined, .baselineEvaluated(score: 0.2),
+            .stageEntered(Names.local), .baselineEvaluated(score: 0.2),
         ])
         #expect(await review("train", progress)?.rule == "approved data before train")
         #expect(await review("data", progress)?.rule == "iteration planned")
@@ -49,7 +49,7 @@ struct WorkflowTests {
         let progress = IterationProgress(replaying: [.stageEntered(Names.baseline)])
         let denial = await review("train", progress)
         #expect(denial?.rule == "stage tools")
-        #expect(denial?.reason.contains("Use one of: eval") == true)
+        #expect(denial?.reason.contains("Use one of: eval, log") == true)
         #expect(await review("eval", progress) == nil)
     }
 
@@ -58,7 +58,9 @@ struct WorkflowTests {
         func next() -> StageTarget? { workflow.stage(named: progress.stage)!.exit(for: progress)?.target }
 
         #expect(next() == nil)
-        progress.apply(.taskDefined)
+        progress.apply(.sessionStarted)
+        #expect(next() == nil)
+        progress.apply(.sessionCompleted)
         #expect(next() == .stage(Names.baseline))
 
         progress.apply(.stageEntered(Names.baseline))
@@ -88,7 +90,7 @@ struct WorkflowTests {
 
     @Test func progressRebuildsFromItsEvents() throws {
         let events: [ProgressEvent] = [
-            .stageEntered(Names.local), .taskDefined, .baselineEvaluated(score: 0.3), .planned,
+            .stageEntered(Names.local), .sessionStarted, .baselineEvaluated(score: 0.3), .planned,
             .dataApproved(ApprovedDataset(name: "d", files: ["/d"])), .trained(candidateID: "it1", modelPath: "/it1"),
         ]
         var live = IterationProgress()

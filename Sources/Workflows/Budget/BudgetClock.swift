@@ -43,6 +43,9 @@ public actor BudgetClock {
         }
     }
 
+    /// Replaces what was spent with `usage`: used when resuming a run from its stored records.
+    public func restore(_ usage: BudgetUsage) { self.usage = usage }
+
     /// Records `seconds` of a job that held `gpuCount` GPUs.
     public func recordGPUTime(seconds: TimeInterval, gpuCount: Int) {
         usage.gpuHours += max(0, seconds) * Double(max(0, gpuCount)) / 3600
@@ -65,6 +68,11 @@ public actor BudgetClock {
             return .refused(reason: "No \(forecast.kind.rawValue) job can start: \(exhaustion).")
         }
         let (deadline, seconds) = allowance(for: forecast.kind)
+        guard seconds > 0 else {
+            return .refused(
+                reason: "No \(forecast.kind.rawValue) job can start: the time left is reserved for the final "
+                    + "evaluation and promotion.")
+        }
         if forecast.seconds > seconds {
             return .refused(
                 reason: "The \(forecast.kind.rawValue) job is forecast to take "

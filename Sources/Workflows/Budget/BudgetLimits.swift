@@ -110,7 +110,8 @@ public struct BudgetSnapshot: Sendable, Hashable, Codable {
     /// `3h12m`, `12m`, `45s`.
     static func duration(_ seconds: TimeInterval) -> String {
         let total = Int(seconds.rounded(.down))
-        let hours = total / 3600, minutes = total % 3600 / 60
+        let hours = total / 3600
+        let minutes = total % 3600 / 60
         if hours > 0 { return "\(hours)h\(String(format: "%02d", minutes))m" }
         if minutes > 0 { return "\(minutes)m" }
         return "\(total)s"

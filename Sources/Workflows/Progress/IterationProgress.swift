@@ -7,8 +7,10 @@ import Foundation
 public struct IterationProgress: Sendable, Hashable, Codable {
     /// The name of the current stage; empty before the first stage starts.
     public var stage: String = ""
-    /// Whether the task has been defined.
-    public var taskDefined = false
+    /// Agent sessions started since the current stage was entered.
+    public var sessionsInStage = 0
+    /// Agent sessions of the current stage that ended with the model's answer.
+    public var completedSessionsInStage = 0
     /// The base model's baseline score, once evaluated.
     public var baselineScore: Double?
     /// Engineering failures since the current stage was entered.
@@ -51,8 +53,12 @@ public struct IterationProgress: Sendable, Hashable, Codable {
             stage = name
             iterationsInStage = 0
             engineeringFailuresInStage = 0
-        case .taskDefined:
-            taskDefined = true
+            sessionsInStage = 0
+            completedSessionsInStage = 0
+        case .sessionStarted:
+            sessionsInStage += 1
+        case .sessionCompleted:
+            completedSessionsInStage += 1
         case .baselineEvaluated(let score):
             baselineScore = score
         case .engineeringFailure:

@@ -19,8 +19,10 @@ public struct ApprovedDataset: Sendable, Hashable, Codable {
 public enum ProgressEvent: Sendable, Hashable, Codable {
     /// The runner entered the named stage.
     case stageEntered(String)
-    /// The task (target, evaluator, constraints) was written down.
-    case taskDefined
+    /// An agent session started in the current stage.
+    case sessionStarted
+    /// An agent session of the current stage ended with the model's answer (not cut off by a limit or an error).
+    case sessionCompleted
     /// The base model was evaluated; its report is the first "best".
     case baselineEvaluated(score: Double)
     /// A job failed for an engineering reason (crash, missing file), not because of the model.

@@ -104,8 +104,9 @@ public actor CheckpointRegistry {
         guard candidate(parent) != nil else { throw RegistryError.lineageViolation(parent: parent) }
         let candidate = Candidate(
             id: id, modelPath: URL(fileURLWithPath: modelPath).standardizedFileURL.path,
-            lineage: CheckpointLineage(parent: parent, baseModel: file.baseModel, datasets: datasets,
-                                       configHash: configHash))
+            lineage: CheckpointLineage(
+                parent: parent, baseModel: file.baseModel, datasets: datasets,
+                configHash: configHash))
         file.candidates.append(candidate)
         try persist()
         return candidate
@@ -164,17 +165,30 @@ public actor CheckpointRegistry {
         return decision
     }
 
-    /// A rule that denies the given tools when their string argument `argument` names a model folder that is
-    /// neither the base model nor a registered descendant (lineage rule; also keeps evaluation to known models).
+    /// The candidate a tool argument names: its id (the base model is ``baseCandidateID``) or its model folder,
+    /// absolute or relative to `root`.
+    public func resolve(_ reference: String, relativeTo root: URL? = nil) -> Candidate? {
+        if let byID = candidate(reference) { return byID }
+        let url =
+            reference.hasPrefix("/") || root == nil
+            ? URL(fileURLWithPath: reference) : root!.appendingPathComponent(reference)
+        return candidate(atPath: url.path)
+    }
+
+    /// A rule that denies the given tools when their string argument `argument` names a model that is neither the
+    /// base model nor a registered descendant: the lineage rule for training, and "registered models only" for
+    /// evaluation. The argument may be a candidate id (`"base"` for the base model) or a model folder, absolute or
+    /// relative to `root`; calls without the argument are allowed (the tools then default to the base model).
     public nonisolated func registeredModelRule(
-        _ name: String = "registered models only", tools: Set<String>, argument: String
+        _ name: String = "registered models only", tools: Set<String>, argument: String, relativeTo root: URL? = nil
     ) -> Rule {
         Rule(name, tools: tools) { context in
-            guard let path = context.string(argument) else { return .allow }
-            guard await self.allowsTraining(from: path) else {
+            guard let reference = context.string(argument) else { return .allow }
+            guard await self.resolve(reference, relativeTo: root) != nil else {
                 return .deny(
-                    reason: "'\(path)' is neither the task's base model nor a registered checkpoint. Use the base "
-                        + "model or a candidate registered by an earlier train step.")
+                    reason: "'\(reference)' is neither the task's base model nor a registered checkpoint. Use "
+                        + "\"\(Self.baseCandidateID)\" or the id of a candidate registered after an earlier train step."
+                )
             }
             return .allow
         }

@@ -15,8 +15,10 @@ public struct ToolNames: Sendable, Hashable, Codable {
     public var log: String
 
     /// Creates the names; the defaults are those of the Interfaces tools.
-    public init(plan: String = "plan", data: String = "data", train: String = "train", eval: String = "eval",
-                log: String = "log") {
+    public init(
+        plan: String = "plan", data: String = "data", train: String = "train", eval: String = "eval",
+        log: String = "log"
+    ) {
         self.plan = plan
         self.data = data
         self.train = train

@@ -12,8 +12,12 @@ public struct AutoTrainessWorkflowOptions: Sendable {
     public var explorationIterations: Int?
     /// The registry: when set, evaluation and training may only use the base model or registered candidates.
     public var registry: CheckpointRegistry?
-    /// The string argument of `eval` and `train` that names the model folder to use.
-    public var modelArgument: String
+    /// The `train` argument naming the model to start from (a candidate id or a model folder).
+    public var trainStartArgument: String
+    /// The `eval` argument naming the model to evaluate (a candidate id or a model folder).
+    public var evalModelArgument: String
+    /// The folder relative model paths are resolved against (the run folder).
+    public var runDirectory: URL?
     /// The integrity guard: when set, evaluation is blocked once a protected file changes.
     public var integrity: IntegrityGuard?
     /// The contamination check run before every training job, when set.
@@ -26,8 +30,10 @@ public struct AutoTrainessWorkflowOptions: Sendable {
     /// Creates options; every guard is optional so that tests and custom workflows pick what they need.
     public init(
         tools: ToolNames = ToolNames(), commonTools: Set<String> = [], stallIterations: Int = 2,
-        explorationIterations: Int? = nil, registry: CheckpointRegistry? = nil, modelArgument: String = "model_path",
-        integrity: IntegrityGuard? = nil, contamination: (any ContaminationChecking)? = nil,
+        explorationIterations: Int? = nil, registry: CheckpointRegistry? = nil,
+        trainStartArgument: String = "startFrom",
+        evalModelArgument: String = "model", runDirectory: URL? = nil, integrity: IntegrityGuard? = nil,
+        contamination: (any ContaminationChecking)? = nil,
         budget: BudgetClock? = nil, gpus: GPUSet? = nil
     ) {
         self.tools = tools
@@ -35,7 +41,9 @@ public struct AutoTrainessWorkflowOptions: Sendable {
         self.stallIterations = stallIterations
         self.explorationIterations = explorationIterations
         self.registry = registry
-        self.modelArgument = modelArgument
+        self.trainStartArgument = trainStartArgument
+        self.evalModelArgument = evalModelArgument
+        self.runDirectory = runDirectory ?? registry?.runDirectory
         self.integrity = integrity
         self.contamination = contamination
         self.budget = budget
@@ -58,9 +66,9 @@ extension Workflow {
 
     /// The default AutoTrainess workflow.
     ///
-    /// Stage 0 defines the task (target, evaluator, constraints); stage 1 evaluates the base model (an engineering
-    /// failure retries the stage); stage 2 runs local iterations (plan → data → train → eval → log), each targeting
-    /// an observed weakness, until `stallIterations` in a row bring no promotion; stage 3 explores, guided by the
+    /// Stage 0 defines the task (target, evaluator, constraints) in one agent session; stage 1 evaluates the base
+    /// model (an engineering failure retries the stage); stage 2 runs local iterations (plan → data → train → eval →
+    /// log), each targeting an observed weakness, until `stallIterations` in a row bring no promotion; stage 3 explores, guided by the
     /// evidence so far, until `explorationIterations` are done or the budget ends. The order inside an iteration is
     /// enforced by rules, as are the guards given in `options`.
     public static func autoTrainess(
@@ -77,8 +85,13 @@ extension Workflow {
         if let budget = options.budget { globalRules.append(.budgetAllowsJobs(budget, tools: tools)) }
         if let integrity = options.integrity { globalRules.append(integrity.rule(tools: [tools.eval])) }
         if let registry = options.registry {
+            let root = options.runDirectory
             globalRules.append(
-                registry.registeredModelRule(tools: [tools.train, tools.eval], argument: options.modelArgument))
+                registry.registeredModelRule(
+                    "lineage", tools: [tools.train], argument: options.trainStartArgument, relativeTo: root))
+            globalRules.append(
+                registry.registeredModelRule(tools: [tools.eval], argument: options.evalModelArgument, relativeTo: root)
+            )
         }
         if let gpus = options.gpus { globalRules.append(gpus.rule(tools: [tools.train, tools.eval])) }
 
@@ -88,20 +101,20 @@ extension Workflow {
             Stage(
                 name: stage.define,
                 instructions: """
-                    Stage 0 — define the task. Read the task description and write down, with \(tools.plan), the \
-                    target capability, the evaluator and its metric, the base model, and the constraints (budget, \
-                    data rules, GPUs). Do not train or evaluate yet.
+                    Stage 0 — define the task. Read the task description and the files it names, then answer (no \
+                    tool call) with a short definition: the target capability, the evaluator and its metric, the base \
+                    model, and the constraints (budget, data rules, GPUs). Do not train or evaluate yet.
                     """,
-                allowedTools: options.commonTools.union([tools.plan]),
-                exits: [StageExit("task defined", to: .stage(stage.baseline)) { $0.taskDefined }]),
+                allowedTools: options.commonTools,
+                exits: [StageExit("task defined", to: .stage(stage.baseline)) { $0.completedSessionsInStage >= 1 }]),
             Stage(
                 name: stage.baseline,
                 instructions: """
-                    Stage 1 — baseline. Evaluate the base model with \(tools.eval) on the task's evaluator. Read the \
-                    per-sample results and note its weaknesses: later iterations target them. If the evaluation \
-                    fails for an engineering reason, fix the cause and evaluate again.
+                    Stage 1 — baseline. Evaluate the base model with \(tools.eval) (model "base", iteration 0) on the \
+                    task's evaluator. Read the per-sample results and note its weaknesses: later iterations target \
+                    them. If the evaluation fails for an engineering reason, fix the cause and evaluate again.
                     """,
-                allowedTools: options.commonTools.union([tools.eval]),
+                allowedTools: options.commonTools.union([tools.eval, tools.log]),
                 exits: [StageExit("baseline recorded", to: .stage(stage.local)) { $0.baselineScore != nil }],
                 maxAttempts: 5),
             Stage(
