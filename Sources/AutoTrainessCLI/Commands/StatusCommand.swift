@@ -1,0 +1,46 @@
+import AgentCore
+import ArgumentParser
+import Foundation
+import Interfaces
+
+/// `autotrainess status RUN_DIR [--json]`: the run's state rebuilt from its store.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a run's iteration, stage, budget spent, checkpoints and history (exit 1 if not a run)."
+    )
+
+    @Argument(help: "The run folder.")
+    var runDirectory: String
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        let workspace: Workspace
+        let contents: ExperimentStoreContents
+        do {
+            workspace = try Workspace.open(URL(fileURLWithPath: runDirectory))
+            contents = try JSONLExperimentStore.read(fileURL: workspace.eventsFile)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let state = RunState.rebuild(from: contents.records)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let report = StatusReport(state: state, damage: contents.damage)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(state.summary)
+            for damage in contents.damage { print("warning: events.jsonl \(damage)") }
+        }
+    }
+}
+
+/// The JSON shape of `status --json`.
+private struct StatusReport: Encodable {
+    var state: RunState
+    var damage: [StoreDamage]
+}

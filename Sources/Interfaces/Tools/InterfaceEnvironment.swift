@@ -1,0 +1,78 @@
+import AgentCore
+import Evaluation
+import Foundation
+import TrainingBackends
+
+/// Everything the interface tools act on: the run folder, its store, the task, and the configured services.
+public struct InterfaceEnvironment: Sendable {
+    /// The run folder.
+    public var workspace: Workspace
+    /// The task.
+    public var task: TaskProfile
+    /// The run's store; every tool records what it did.
+    public var store: any ExperimentStore
+    /// Runs training jobs.
+    public var backend: any TrainingBackend
+    /// Scores models on the benchmark.
+    public var evaluator: any Evaluator
+    /// Checks datasets (schema, duplicates, length, contamination).
+    public var checker: any DatasetChecker
+    /// Training and evaluation must end by this time (the budget's deadline less its reserve).
+    public var deadline: Date?
+    /// The environment `run_command` starts from; secrets are always scrubbed from it.
+    public var commandEnvironment: [String: String]
+
+    /// Creates an environment.
+    public init(
+        workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
+        evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
+        commandEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.workspace = workspace
+        self.task = task
+        self.store = store
+        self.backend = backend
+        self.evaluator = evaluator
+        self.checker = checker
+        self.deadline = deadline
+        self.commandEnvironment = commandEnvironment
+    }
+
+    /// The jail for paths the agent names: the run folder, plus the task's data roots for reading.
+    public var jail: PathJail {
+        PathJail(root: workspace.root, readOnlyRoots: task.dataRoots.map { URL(fileURLWithPath: $0) })
+    }
+
+    /// Appends a record of `kind` with `payload` to the store.
+    /// - Throws: the store's error.
+    func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
+        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
+    }
+}
+
+/// The interface tools, ready to hand to an agent.
+public enum InterfaceTools {
+    /// The five interfaces (`plan`, `data`, `train`, `eval`, `log`), the guarded file and shell tools, and
+    /// `read_skill` when a skill library is given.
+    public static func all(in environment: InterfaceEnvironment, skills: SkillLibrary? = nil) -> [AnyTool] {
+        var tools = [
+            AnyTool(PlanTool(environment: environment)),
+            AnyTool(DataTool(environment: environment)),
+            AnyTool(TrainTool(environment: environment)),
+            AnyTool(EvalTool(environment: environment)),
+            AnyTool(LogTool(environment: environment)),
+            AnyTool(ReadFileTool(jail: environment.jail)),
+            AnyTool(WriteFileTool(jail: environment.jail)),
+            AnyTool(ListDirectoryTool(jail: environment.jail)),
+            AnyTool(RunCommandTool(workspace: environment.workspace, environment: environment.commandEnvironment)),
+        ]
+        if let skills { tools.append(AnyTool(ReadSkillTool(library: skills))) }
+        return tools
+    }
+}
+
+/// A mistake in a tool's arguments or state that the model can fix; its message says what to do.
+struct ToolRefusal: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

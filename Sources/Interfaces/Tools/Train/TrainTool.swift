@@ -1,0 +1,186 @@
+import AgentCore
+import Foundation
+import TrainingBackends
+
+/// `train`: submits a training job on approved datasets to the configured backend, records its progress in the
+/// store and reports the result.
+public struct TrainTool: Tool {
+    /// The tool's arguments, as the model writes them (see ``parameters``).
+    public struct Arguments: Decodable, Sendable {
+        /// The iteration number (0 for the baseline).
+        public var iteration: Int
+        /// Approved dataset names.
+        public var datasets: [String]
+        /// The training method (default `sft`).
+        public var method: String?
+        /// Which weights to train (default `lora`).
+        public var finetuning: String?
+        /// `"base"` (default) or the id of a checkpoint in `checkpoints/`.
+        public var startFrom: String?
+        /// Further LlamaFactory arguments.
+        public var hyperparameters: [String: JSONValue]?
+    }
+
+    /// The run, store and services the tool acts on.
+    public let environment: InterfaceEnvironment
+    /// How many of the trainer's last output lines a failure report shows.
+    public var logTailLines: Int
+
+    public init(environment: InterfaceEnvironment, logTailLines: Int = 15) {
+        self.environment = environment
+        self.logTailLines = logTailLines
+    }
+
+    public var name: String { "train" }
+    public var description: String {
+        "Train on datasets approved by the data tool for this iteration, from the base model or a checkpoint. "
+            + "Blocks until the job ends; returns steps, loss and the model folder to evaluate."
+    }
+
+    public var parameters: JSONSchema {
+        .object(
+            properties: [
+                "iteration": .integer(minimum: 1),
+                "datasets": .array(
+                    of: .string(), description: "Names approved in iterations/<n>/data/dataset_info.json"),
+                "method": .string(allowed: TrainingMethod.allCases.map(\.rawValue)),
+                "finetuning": .string(allowed: FinetuningType.allCases.map(\.rawValue)),
+                "startFrom": .string(description: "'base' (default) or a checkpoint id"),
+                "hyperparameters": .freeformObject(
+                    description: "LlamaFactory arguments, e.g. learning_rate, num_train_epochs, lora_rank, cutoff_len"),
+            ],
+            required: ["iteration", "datasets"])
+    }
+
+    public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
+        let job: TrainingJob
+        do {
+            job = try makeJob(arguments)
+        } catch let refusal as ToolRefusal {
+            return .error(refusal.description)
+        }
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: job.outputDirectory), withIntermediateDirectories: true)
+        let iteration = JSONValue.number(Double(arguments.iteration))
+        try await environment.record(
+            RecordKind.trainStarted, ["iteration": iteration, "job": try JSONValue(encoding: job)])
+        var first: TrainingProgress?
+        var last: TrainingProgress?
+        var tail: [String] = []
+        do {
+            for try await event in environment.backend.train(job) {
+                switch event {
+                case .started:
+                    continue
+                case .log(let line):
+                    tail.append(Secrets.redactEnvironmentSecrets(line))
+                    if tail.count > logTailLines { tail.removeFirst(tail.count - logTailLines) }
+                case .progress(let progress):
+                    first = first ?? progress
+                    last = progress
+                    var payload: [String: JSONValue] = [
+                        "iteration": iteration, "jobID": .string(job.id), "step": .number(Double(progress.step)),
+                        "totalSteps": .number(Double(progress.totalSteps)),
+                    ]
+                    if let loss = progress.loss { payload["loss"] = .number(loss) }
+                    try await environment.record(RecordKind.trainProgress, payload)
+                case .finished(let result):
+                    try await environment.record(
+                        RecordKind.trainFinished,
+                        [
+                            "iteration": iteration, "jobID": .string(job.id),
+                            "modelDirectory": .string(
+                                environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
+                            "wallSeconds": .number(result.wallSeconds),
+                            "metrics": .object(result.metrics.mapValues(JSONValue.number)),
+                        ])
+                    return ToolOutput(report(job: job, result: result, first: first, last: last))
+                }
+            }
+            throw ToolRefusal("the backend ended without a result")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as any AgentStoppingError {
+            throw error
+        } catch {
+            let message = Secrets.redactEnvironmentSecrets("\(error)")
+            try await environment.record(
+                RecordKind.trainFailed,
+                [
+                    "iteration": iteration, "jobID": .string(job.id), "error": .string(message),
+                    "logTail": .array(tail.map(JSONValue.string)),
+                ])
+            let at = last.map { " at step \($0.step)/\($0.totalSteps)" } ?? ""
+            var text = "Training \(job.id) failed\(at): \(message)"
+            if !tail.isEmpty { text += "\nLast output lines:\n" + tail.joined(separator: "\n") }
+            return .error(text)
+        }
+    }
+
+    private func makeJob(_ arguments: Arguments) throws -> TrainingJob {
+        guard arguments.iteration >= 1 else { throw ToolRefusal("iteration must be 1 or more.") }
+        guard !arguments.datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
+        let method =
+            try arguments.method.map { name in
+                guard let method = TrainingMethod(rawValue: name) else {
+                    throw ToolRefusal(
+                        "Unknown method '\(name)': use one of \(TrainingMethod.allCases.map(\.rawValue)).")
+                }
+                return method
+            } ?? .sft
+        let finetuning =
+            try arguments.finetuning.map { name in
+                guard let type = FinetuningType(rawValue: name) else {
+                    throw ToolRefusal(
+                        "Unknown finetuning '\(name)': use one of \(FinetuningType.allCases.map(\.rawValue)).")
+                }
+                return type
+            } ?? .lora
+        let workspace = environment.workspace
+        let paths = workspace.iteration(arguments.iteration)
+        let registry = DatasetRegistry(workspace: workspace, iteration: paths)
+        let refusals = try arguments.datasets.compactMap { try registry.refusal(for: $0) }
+        guard refusals.isEmpty else { throw ToolRefusal("Refused: " + refusals.joined(separator: "; ") + ".") }
+
+        let baseModel: String
+        switch arguments.startFrom ?? "base" {
+        case "base":
+            baseModel = environment.task.baseModel
+        case let id:
+            let folder = workspace.checkpointDirectory(id)
+            guard !id.contains("/"), id != "..", FileManager.default.fileExists(atPath: folder.path) else {
+                throw ToolRefusal("No checkpoint '\(id)' in checkpoints/: start from 'base' or a trained checkpoint.")
+            }
+            baseModel = folder.path
+        }
+        try workspace.prepareIteration(arguments.iteration)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: paths.train.path)) ?? []
+        let id = "iter\(arguments.iteration)-job\(existing.filter { !$0.hasPrefix(".") }.count + 1)"
+        return TrainingJob(
+            id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: arguments.datasets,
+            datasetDirectory: paths.data.path, template: environment.task.template,
+            hyperparameters: arguments.hyperparameters ?? [:],
+            outputDirectory: paths.train.appendingPathComponent(id).path,
+            mergedModelDirectory: finetuning == .lora ? workspace.checkpointDirectory(id).path : nil,
+            deadline: environment.deadline)
+    }
+
+    private func report(job: TrainingJob, result: TrainingResult, first: TrainingProgress?, last: TrainingProgress?)
+        -> String
+    {
+        var text = "Trained \(job.id) in \(String(format: "%.1f", result.wallSeconds))s"
+        if let last { text += ": \(last.step)/\(last.totalSteps) steps" }
+        if let start = first?.loss, let end = last?.loss {
+            text += String(format: ", loss %.3f -> %.3f", start, end)
+        }
+        let model = environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))
+        text += ". Model: \(model)."
+        if !result.metrics.isEmpty {
+            let metrics = result.metrics.keys.sorted().prefix(6).map {
+                "\($0)=\(String(format: "%.4g", result.metrics[$0]!))"
+            }
+            text += " Metrics: \(metrics.joined(separator: ", "))."
+        }
+        return text + " Next: evaluate it (eval model=\(model))."
+    }
+}
