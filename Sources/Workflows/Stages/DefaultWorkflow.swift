@@ -68,9 +68,9 @@ extension Workflow {
     ///
     /// Stage 0 defines the task (target, evaluator, constraints) in one agent session; stage 1 evaluates the base
     /// model (an engineering failure retries the stage); stage 2 runs local iterations (plan → data → train → eval →
-    /// log), each targeting an observed weakness, until `stallIterations` in a row bring no promotion; stage 3 explores, guided by the
-    /// evidence so far, until `explorationIterations` are done or the budget ends. The order inside an iteration is
-    /// enforced by rules, as are the guards given in `options`.
+    /// log), each targeting an observed weakness, until `stallIterations` in a row bring no promotion; stage 3
+    /// explores, guided by the evidence so far, until `explorationIterations` are done or the budget ends. The order
+    /// inside an iteration is enforced by rules, as are the guards given in `options`.
     public static func autoTrainess(
         _ options: AutoTrainessWorkflowOptions = AutoTrainessWorkflowOptions()
     ) -> Workflow {
