@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Interfaces
 import Synchronization
 import Testing
 import TrainingBackends
@@ -121,5 +122,15 @@ struct BudgetClockTests {
             for try await _ in backend.train(job) {}
         }
         #expect(!FileManager.default.fileExists(atPath: job.mergedModelDirectory!))
+    }
+
+    @Test func limitsFromAManifestKeepTheRunsDeadline() {
+        let created = Date(timeIntervalSince1970: 1_900_000_000)
+        let task = TaskProfile(name: "t", baseModel: "/m", template: "qwen", benchmark: "b")
+        let manifest = RunManifest(
+            runID: "r", createdAt: created, task: task,
+            budget: RunBudget(totalSeconds: 36_000, reserveSeconds: 1200, maxCostUSD: 25))
+        let limits = BudgetLimits(manifest: manifest)
+        #expect(limits == BudgetLimits(deadline: created.addingTimeInterval(36_000), finalReserve: 1200, usd: 25))
     }
 }

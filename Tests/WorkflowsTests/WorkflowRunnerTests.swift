@@ -1,5 +1,6 @@
 import AgentCore
 import AgentTesting
+import Evaluation
 import Foundation
 import Interfaces
 import Testing
@@ -27,7 +28,9 @@ struct WorkflowRunnerTests {
         }
 
         /// Opens everything from disk, as a fresh process would.
-        func runner(turns: [ScriptedModelProvider.Turn]) throws -> (WorkflowRunner, JSONLExperimentStore) {
+        func runner(
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = FakeEvaluator()
+        ) throws -> (WorkflowRunner, JSONLExperimentStore) {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -40,7 +43,7 @@ struct WorkflowRunnerTests {
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
                 backend: BudgetedTrainingBackend(base: FakeTrainingBackend(), budget: budget),
-                evaluator: BudgetedEvaluator(base: FakeEvaluator(), budget: budget), checker: CountingChecker())
+                evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
                     commonTools: ["read_file", "list_dir"], stallIterations: 1, explorationIterations: 1,
@@ -224,6 +227,27 @@ struct WorkflowRunnerTests {
         #expect(stopped?.payload["finalModelValid"]?.boolValue == true)
     }
 
+    @Test func engineeringFailureInTheBaselineRetriesTheStage() async throws {
+        let fixture = try Fixture()
+        let evalBase = Script.call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#)
+        let turns: [ScriptedModelProvider.Turn] = [
+            .text("Task defined."), evalBase, .text("The evaluator crashed."), evalBase, .text("Baseline recorded."),
+            .failure(SimulatedKill()),
+        ]
+        let (runner, store) = try fixture.runner(turns: turns, evaluator: CrashingOnceEvaluator())
+        await #expect(throws: SimulatedKill.self) { try await runner.run(task: "Improve toy QA accuracy.") }
+
+        let records = try await store.records()
+        let baselineSessions = records.filter {
+            $0.kind == WorkflowRecordKind.sessionStarted && $0.payload["stage"]?.stringValue == "baseline"
+        }
+        #expect(baselineSessions.count == 2)
+        #expect(records.contains { $0.kind == RecordKind.evalFailed })
+        let progress = try await progress(of: store, registry: runner.registry)
+        #expect(progress.stage == "local")
+        #expect(progress.baselineScore == 0.2)
+    }
+
     private func progress(of store: JSONLExperimentStore, registry: CheckpointRegistry) async throws
         -> IterationProgress
     {
@@ -238,5 +262,22 @@ struct CountingChecker: DatasetChecker {
     func check(file: URL, format: String, cutoffLength: Int) async throws -> DatasetCheck {
         let rows = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [Any] ?? []
         return DatasetCheck(sampleCount: rows.count)
+    }
+}
+
+/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``FakeEvaluator``.
+actor CrashingOnceEvaluator: Evaluator {
+    struct Crash: Error, CustomStringConvertible {
+        var description: String { "evaluate.py exited with status 1: CUDA error: out of memory" }
+    }
+
+    private var crashed = false
+
+    func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
+        if !crashed {
+            crashed = true
+            throw Crash()
+        }
+        return try await FakeEvaluator().evaluate(target)
     }
 }

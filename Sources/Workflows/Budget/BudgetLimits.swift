@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 
 /// The limits of one run: a wall-clock deadline and optional caps on GPU-hours, model tokens and dollars.
 public struct BudgetLimits: Sendable, Hashable, Codable {
@@ -23,6 +24,17 @@ public struct BudgetLimits: Sendable, Hashable, Codable {
         self.gpuHours = gpuHours
         self.tokens = tokens
         self.usd = usd
+    }
+}
+
+extension BudgetLimits {
+    /// The limits a run's manifest sets: its deadline is the run's creation time plus its total seconds, so a resumed
+    /// run keeps the same deadline.
+    public init(manifest: RunManifest, gpuHours: Double? = nil, tokens: Int? = nil) {
+        self.init(
+            deadline: manifest.createdAt.addingTimeInterval(manifest.budget.totalSeconds),
+            finalReserve: manifest.budget.reserveSeconds, gpuHours: gpuHours, tokens: tokens,
+            usd: manifest.budget.maxCostUSD)
     }
 }
 
