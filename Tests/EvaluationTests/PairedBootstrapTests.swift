@@ -14,7 +14,7 @@ struct PairedBootstrapTests {
     }
 
     @Test func splitMix64MatchesReferenceOutput() {
-        var generator = PairedBootstrap.Generator(seed: 0)
+        var generator = SplitMix64(seed: 0)
         #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
         #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
     }

@@ -100,7 +100,7 @@ public enum PairedBootstrap {
         let count = differences.count
         let mean = differences.reduce(0, +) / Double(count)
 
-        var generator = Generator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var means = [Double]()
         means.reserveCapacity(resamples)
         for _ in 0..<resamples {
@@ -131,21 +131,5 @@ public enum PairedBootstrap {
         let upper = min(lower + 1, sorted.count - 1)
         let weight = position - Double(lower)
         return sorted[lower] * (1 - weight) + sorted[upper] * weight
-    }
-
-    /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast, seedable generator, so that comparisons are
-    /// reproducible on every platform.
-    struct Generator: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
