@@ -23,6 +23,7 @@ struct WorkflowRunnerTests {
             base = try directory.makeModel("models/base", marker: "base weights")
             runRoot = directory.path("runs/r1")
             source = directory.path("data/qa.jsonl")
+            try directory.write("print('score')\n", to: "task/evaluate.py")
             let rows = (0..<20).map { #"{"question": "q\#($0)?", "answer": "a\#($0)"}"# }
             try directory.write(rows.joined(separator: "\n") + "\n", to: "data/qa.jsonl")
         }
@@ -47,7 +48,9 @@ struct WorkflowRunnerTests {
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
                     commonTools: ["read_file", "list_dir"], stallIterations: 1, explorationIterations: 1,
-                    registry: registry, budget: budget))
+                    registry: registry,
+                    integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
+                    budget: budget))
             let runner = WorkflowRunner(
                 workflow: workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
                 tools: InterfaceTools.all(in: environment), store: store, registry: registry, budget: budget,
@@ -210,7 +213,9 @@ struct WorkflowRunnerTests {
         let clock = fixture.clock
         let advancing = WorkflowRunner(
             workflow: runner.workflow,
-            provider: ClockAdvancingProvider(base: runner.provider, clock: clock, afterRequests: turns.count, by: 7200),
+            provider: InterruptingProvider(base: runner.provider, afterRequests: turns.count) {
+                clock.advance(by: 7200)
+            },
             model: runner.model, tools: runner.tools, store: store, registry: runner.registry, budget: runner.budget,
             secrets: [])
         let outcome = try await advancing.run(task: "Improve toy QA accuracy.")
@@ -225,6 +230,34 @@ struct WorkflowRunnerTests {
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights")
         let stopped = try await store.records().last { $0.kind == WorkflowRecordKind.stopped }
         #expect(stopped?.payload["finalModelValid"]?.boolValue == true)
+    }
+
+    @Test func tamperedEvaluationScriptBlocksEvaluationAndTheDenialIsLogged() async throws {
+        let fixture = try Fixture()
+        let turns: [ScriptedModelProvider.Turn] = [
+            .text("Task defined."), Script.call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#),
+            .failure(SimulatedKill()),
+        ]
+        let (runner, store) = try fixture.runner(turns: turns)
+        let directory = fixture.directory
+        let tampering = WorkflowRunner(
+            workflow: runner.workflow,
+            provider: InterruptingProvider(base: runner.provider, afterRequests: 1) {
+                try? directory.write("print('score = 1.0')\n", to: "task/evaluate.py")
+            },
+            model: runner.model, tools: runner.tools, store: store, registry: runner.registry, budget: runner.budget,
+            secrets: [])
+        await #expect(throws: SimulatedKill.self) { try await tampering.run(task: "Improve toy QA accuracy.") }
+
+        let records = try await store.records()
+        let denial = try #require(records.first { $0.kind == WorkflowRecordKind.denied })
+        #expect(denial.payload["rule"]?.stringValue == "evaluation files unchanged")
+        #expect(denial.payload["reason"]?.stringValue?.contains("evaluate.py was modified") == true)
+        #expect(!records.contains { $0.kind == RecordKind.evalReport })
+        let seen = records.filter { $0.kind == "agent.tool_result" }.compactMap {
+            $0.payload["output"]?["content"]?.stringValue
+        }
+        #expect(seen.contains { $0.hasPrefix("Denied: Evaluation is blocked") })
     }
 
     @Test func engineeringFailureInTheBaselineRetriesTheStage() async throws {

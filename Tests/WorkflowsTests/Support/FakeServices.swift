@@ -44,19 +44,18 @@ struct FakeEvaluator: Evaluator {
 /// Thrown by the scripted model to simulate the process being killed.
 struct SimulatedKill: Error {}
 
-/// A provider that moves a manual clock forward once, on the request after the first `afterRequests`.
-final class ClockAdvancingProvider: ModelProvider {
+/// A provider that runs `action` once, just before answering the request after the first `afterRequests` (to move a
+/// clock or tamper with a file at a chosen point of a scripted run).
+final class InterruptingProvider: ModelProvider {
     let base: any ModelProvider
-    let clock: ManualClock
     let afterRequests: Int
-    let seconds: TimeInterval
+    let action: @Sendable () -> Void
     private let count = Mutex(0)
 
-    init(base: any ModelProvider, clock: ManualClock, afterRequests: Int, by seconds: TimeInterval) {
+    init(base: any ModelProvider, afterRequests: Int, action: @escaping @Sendable () -> Void) {
         self.base = base
-        self.clock = clock
         self.afterRequests = afterRequests
-        self.seconds = seconds
+        self.action = action
     }
 
     func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
@@ -64,7 +63,7 @@ final class ClockAdvancingProvider: ModelProvider {
             count += 1
             return count
         }
-        if number == afterRequests + 1 { clock.advance(by: seconds) }
+        if number == afterRequests + 1 { action() }
         return base.stream(request)
     }
 }
