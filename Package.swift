@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["AutoTrainess", "AgentTesting"],
             path: "Examples/ComposeYourOwnAgent"
         ),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"]),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"]),

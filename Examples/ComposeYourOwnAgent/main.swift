@@ -12,12 +12,13 @@ struct WordCount: Tool {
     }
 }
 
-// Runs offline on a scripted model. For a real one, use e.g. AnthropicProvider(model: "claude-sonnet-4-5").
-let model = ScriptedModelProvider(turns: [
+// A real model when ANTHROPIC_API_KEY is set; otherwise a scripted one, so the example runs offline.
+let model: any ModelProvider = (try? AnthropicProvider()) ?? ScriptedModelProvider(turns: [
     .toolCalls([ToolCall(id: "1", name: "word_count", arguments: #"{"text": "post-train a small model"}"#)]),
     .text("The text has 4 words."),
 ])
-let agent = Agent(provider: model, model: "scripted", tools: [AnyTool(WordCount())], limits: AgentLimits(maxTurns: 5))
-for try await event in agent.run("How many words are in 'post-train a small model'?") {
+let agent = Agent(
+    provider: model, model: "claude-sonnet-4-5", tools: [AnyTool(WordCount())], limits: AgentLimits(maxTurns: 5))
+for try await event in agent.run("How many words are in 'post-train a small model'? Use the tool.") {
     print(event)
 }
