@@ -56,8 +56,10 @@ let package = Package(
         ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
-        .testTarget(name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"]),
+        .testTarget(
+            name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"], exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "AgentTesting"]),
         .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),

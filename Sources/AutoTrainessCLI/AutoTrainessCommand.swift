@@ -10,6 +10,8 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             DemoCommand.self,
             SkillsCommand.self,
             StatusCommand.self,
+            DoctorCommand.self,
+            EvalCommand.self,
         ]
     )
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exclusive advisory lock on a file (`flock`), so that concurrent processes and tasks install only once.
+///
+/// `flock` locks belong to an open file description, so two acquisitions in the same process also exclude
+/// each other. The lock is released when `release()` is called or the process ends.
+final class FileLock: Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Waits (polling, so that no thread blocks) until the lock on `url` is held.
+    ///
+    /// - Parameters:
+    ///   - url: The lock file; created when missing.
+    ///   - onWait: Called once if the lock is held by someone else.
+    static func acquire(_ url: URL, onWait: @Sendable () -> Void) async throws -> FileLock {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw PythonEnvironmentError.lockFailed(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        var announced = false
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw PythonEnvironmentError.lockFailed(path: url.path, reason: reason)
+            }
+            if !announced {
+                onWait()
+                announced = true
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(250))
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+        return FileLock(descriptor: descriptor)
+    }
+
+    /// Releases the lock.
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,246 @@
+import AgentCore
+import Foundation
+import Runtime
+import Synchronization
+
+/// Trains with LlamaFactory (`llamafactory-cli train`) in the managed Python environment.
+///
+/// For each job it compiles and validates the config (unknown keys, template names and template/model mismatches
+/// are caught before launch), provisions the venv if needed, runs `llamafactory-cli train <config>.yaml` in its own
+/// process group (venv `bin` first on `PATH`, unbuffered, offline), and streams:
+/// `.started`, one `.log` per output line, `.progress` from `<output_dir>/trainer_log.jsonl` while it runs, and
+/// `.finished` with the metrics of `all_results.json`. Success means exit 0 *and* the results file *and* the
+/// weights exist. With `mergedModelDirectory` set it then runs `llamafactory-cli export` into that folder.
+///
+/// Beside the output folder `<out>` it writes `<out>_train_config.yaml`, `<out>_export_config.yaml` and the whole
+/// console output in `<out>_train.log` (and `<out>_export.log`).
+///
+/// Cancelling (dropping the stream) or reaching `job.deadline` tears down the whole process group, torchrun
+/// workers included. Failures are thrown as `TrainingFailure`, diagnosed from the log.
+public struct LlamaFactoryBackend: TrainingBackend {
+    /// The Python environment that runs LlamaFactory.
+    public var environment: PythonEnvironment
+    /// Whether `train` first calls `environment.ensure()` (a fast no-op once provisioned).
+    public var provisionsEnvironment: Bool
+
+    /// Creates a backend.
+    ///
+    /// - Parameters:
+    ///   - environment: The venv to run in.
+    ///   - provisionsEnvironment: Whether to provision the venv before the first job.
+    public init(environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true) {
+        self.environment = environment
+        self.provisionsEnvironment = provisionsEnvironment
+    }
+
+    /// Runs `job`; see the type's documentation for the events and failures.
+    public func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<TrainingEvent, any Error>.makeStream()
+        let task = Task {
+            do {
+                let result = try await run(job) { continuation.yield($0) }
+                continuation.yield(.finished(result))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// The files written beside the output folder.
+    struct SideFiles {
+        var trainConfig: URL
+        var exportConfig: URL
+        var trainLog: URL
+        var exportLog: URL
+
+        init(outputDirectory: URL) {
+            let parent = outputDirectory.deletingLastPathComponent()
+            let name = outputDirectory.lastPathComponent
+            trainConfig = parent.appendingPathComponent("\(name)_train_config.yaml")
+            exportConfig = parent.appendingPathComponent("\(name)_export_config.yaml")
+            trainLog = parent.appendingPathComponent("\(name)_train.log")
+            exportLog = parent.appendingPathComponent("\(name)_export.log")
+        }
+    }
+
+    private func run(_ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void) async throws
+        -> TrainingResult
+    {
+        let start = ContinuousClock.now
+        let trainConfig = try LlamaFactoryConfig.training(for: job)
+        let exportConfig = try LlamaFactoryConfig.export(for: job)
+        try TemplateCompatibility.check(
+            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
+        if provisionsEnvironment {
+            try await environment.ensure { emit(.log("[environment] " + $0)) }
+        }
+        let output = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.outputDirectory), isDirectory: true)
+        let files = SideFiles(outputDirectory: output)
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try trainConfig.write(to: files.trainConfig)
+
+        let outcome = try await launch(
+            "train", config: files.trainConfig, log: files.trainLog, job: job, emit: emit,
+            progressLog: output.appendingPathComponent("trainer_log.jsonl")
+        )
+        try check(outcome, log: files.trainLog, job: job)
+        try checkTrainingOutputs(in: output, job: job, outcome: outcome)
+
+        var modelDirectory = output
+        if let exportConfig, let merged = job.mergedModelDirectory {
+            try exportConfig.write(to: files.exportConfig)
+            let exportOutcome = try await launch(
+                "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil)
+            try check(exportOutcome, log: files.exportLog, job: job)
+            modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
+            try MergedModel.finish(
+                modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
+                logTail: exportOutcome.outputTail)
+        }
+        var metrics = TrainerLog.metrics(fromResultsFile: output.appendingPathComponent("all_results.json"))
+        if metrics.isEmpty {
+            metrics = TrainerLog.metrics(fromResultsFile: output.appendingPathComponent("train_results.json"))
+        }
+        let wall = ContinuousClock.now - start
+        return TrainingResult(
+            jobID: job.id, outputDirectory: output.path, modelDirectory: modelDirectory.path, metrics: metrics,
+            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        )
+    }
+
+    /// The environment for `llamafactory-cli`: the venv's, plus device selection for the job.
+    func launchEnvironment(for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String: String]
+    {
+        var values = environment.processEnvironment(base: base)
+        values["USE_V1"] = nil
+        if !job.gpus.isEmpty {
+            values["CUDA_VISIBLE_DEVICES"] = job.gpus.map(String.init).joined(separator: ",")
+        }
+        let usesDeepSpeed = job.hyperparameters["deepspeed"] != nil
+        if job.gpus.count > 1 || usesDeepSpeed {
+            values["FORCE_TORCHRUN"] = "1"
+            values["NPROC_PER_NODE"] = String(max(1, job.gpus.count))
+        }
+        return values
+    }
+
+    private func launch(
+        _ subcommand: String, config: URL, log: URL, job: TrainingJob,
+        emit: @escaping @Sendable (TrainingEvent) -> Void, progressLog: URL?
+    ) async throws -> ProcessOutcome {
+        let spec = ProcessSpec(
+            executable: environment.binDirectory.appendingPathComponent("llamafactory-cli").path,
+            arguments: [subcommand, config.path],
+            environment: launchEnvironment(for: job),
+            workingDirectory: config.deletingLastPathComponent(),
+            deadline: job.deadline
+        )
+        emit(.started(command: spec.commandLine))
+        let logFile = try LogFile(log)
+        defer { logFile.close() }
+        return try await withThrowingTaskGroup(of: ProcessOutcome?.self) { group in
+            group.addTask {
+                try await ProcessRunner.run(spec) { line in
+                    logFile.write(line.text)
+                    emit(.log(line.text))
+                }
+            }
+            if let progressLog {
+                group.addTask {
+                    var tail = TrainerLogTail(file: progressLog)
+                    while !Task.isCancelled {
+                        for progress in tail.read() {
+                            emit(.progress(progress))
+                        }
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                    // One last read: the trainer appends its final lines just before exiting.
+                    for progress in tail.read() {
+                        emit(.progress(progress))
+                    }
+                    return nil
+                }
+            }
+            let outcome = try await group.next()
+            group.cancelAll()
+            while try await group.next() != nil {}
+            guard let outcome = outcome ?? nil else {
+                throw CancellationError()
+            }
+            return outcome
+        }
+    }
+
+    private func check(_ outcome: ProcessOutcome, log: URL, job: TrainingJob) throws {
+        if outcome.timedOut {
+            throw TrainingFailure(
+                cause: .deadlineReached,
+                message: "The job reached its deadline (\(job.deadline.map { "\($0)" } ?? "")) and was stopped.",
+                fix: "Ask for fewer steps (max_steps), a smaller cutoff_len or model, or a later deadline.",
+                exitCode: outcome.exitCode, logTail: Array(outcome.outputTail.suffix(40))
+            )
+        }
+        guard outcome.succeeded else {
+            let lines = (try? String(contentsOf: log, encoding: .utf8)).map {
+                Array($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(400).map(String.init))
+            } ?? outcome.outputTail
+            throw LlamaFactoryDiagnosis.diagnose(lines: lines, exitCode: outcome.exitCode, signal: outcome.signal)
+        }
+    }
+
+    /// Exit 0 is not enough: an unknown subcommand or an early return also exits 0.
+    private func checkTrainingOutputs(in output: URL, job: TrainingJob, outcome: ProcessOutcome) throws {
+        let fileManager = FileManager.default
+        let hasResults = ["all_results.json", "train_results.json"].contains {
+            fileManager.fileExists(atPath: output.appendingPathComponent($0).path)
+        }
+        let names = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
+        let hasWeights: Bool
+        if job.finetuning == .lora {
+            hasWeights = names.contains { $0.hasPrefix("adapter_model.") }
+        } else {
+            hasWeights = names.contains {
+                ($0.hasPrefix("model") && $0.hasSuffix(".safetensors")) || $0.hasPrefix("pytorch_model")
+            }
+        }
+        guard hasResults, hasWeights else {
+            var missing: [String] = []
+            if !hasResults { missing.append("all_results.json") }
+            if !hasWeights { missing.append(job.finetuning == .lora ? "adapter_model.safetensors" : "model weights") }
+            throw TrainingFailure(
+                cause: .missingOutputs,
+                message: "llamafactory-cli exited 0 but \(output.path) lacks \(missing.joined(separator: " and ")).",
+                fix: "Read the log tail: the run ended before training (for example an unknown subcommand or a "
+                    + "config that trains nothing, such as max_steps 0).",
+                exitCode: outcome.exitCode, logTail: Array(outcome.outputTail.suffix(40))
+            )
+        }
+    }
+}
+
+/// The whole console output of a run, written as it arrives.
+private final class LogFile: Sendable {
+    private let handle: Mutex<FileHandle?>
+
+    init(_ url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        handle = Mutex(try FileHandle(forWritingTo: url))
+    }
+
+    func write(_ line: String) {
+        handle.withLock { try? $0?.write(contentsOf: Data((line + "\n").utf8)) }
+    }
+
+    func close() {
+        handle.withLock {
+            try? $0?.close()
+            $0 = nil
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Checks and completes the model folder `llamafactory-cli export` writes.
+enum MergedModel {
+    /// Processor files a multimodal base model (Gemma 3 4B and up) needs beside the tokenizer; export writes them
+    /// when the processor loads, and they are copied from the base model when it did not.
+    static let processorFiles = ["preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json"]
+
+    /// Verifies that `directory` holds a loadable model and copies missing processor files from `baseModel`.
+    ///
+    /// - Throws: `TrainingFailure` (`.missingOutputs`) naming what is missing.
+    static func finish(_ directory: URL, baseModel: URL, logTail: [String]) throws {
+        let fileManager = FileManager.default
+        let names = Set((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [])
+        var missing: [String] = []
+        if !names.contains("config.json") { missing.append("config.json") }
+        if !names.contains(where: { $0.hasSuffix(".safetensors") || $0.hasPrefix("pytorch_model") }) {
+            missing.append("weights")
+        }
+        if !names.contains("tokenizer_config.json") { missing.append("tokenizer_config.json") }
+        guard missing.isEmpty else {
+            throw TrainingFailure(
+                cause: .missingOutputs,
+                message: "The merged model in \(directory.path) lacks \(missing.joined(separator: ", ")).",
+                fix: "Read the export log tail; check that the base model and the adapter belong together.",
+                exitCode: 0, logTail: Array(logTail.suffix(40))
+            )
+        }
+        for file in processorFiles where !names.contains(file) {
+            let source = baseModel.appendingPathComponent(file)
+            if fileManager.fileExists(atPath: source.path) {
+                try fileManager.copyItem(at: source, to: directory.appendingPathComponent(file))
+            }
+        }
+    }
+}
