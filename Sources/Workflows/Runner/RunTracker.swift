@@ -134,8 +134,7 @@ actor RunTracker {
             return
         }
         let config = (try? JSONValue(encoding: job.hyperparameters).compactText) ?? ""
-        let configHash = SHA256.hexDigest(
-            of: Array("\(job.method.rawValue)|\(job.finetuning.rawValue)|\(config)".utf8))
+        let configHash = SHA256.hex(of: Data("\(job.method.rawValue)|\(job.finetuning.rawValue)|\(config)".utf8))
         try await registry.register(
             id: id, modelPath: modelPath, parent: parent.id, datasets: job.datasets, configHash: configHash)
         var payload: [String: JSONValue] = [
