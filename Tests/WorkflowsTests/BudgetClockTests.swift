@@ -1,4 +1,6 @@
 import AgentCore
+import AgentTesting
+import Evaluation
 import Foundation
 import Interfaces
 import Synchronization
@@ -115,7 +117,7 @@ struct BudgetClockTests {
         let clock = ManualClock()
         let budget = BudgetClock(
             limits: BudgetLimits(deadline: clock.now().addingTimeInterval(900), finalReserve: 900), clock: clock)
-        let backend = BudgetedTrainingBackend(base: FakeTrainingBackend(), budget: budget)
+        let backend = BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget)
         let directory = try TemporaryDirectory()
         let job = makeTrainingJob(in: directory)
         await #expect(throws: BudgetRefusalError.self) {
@@ -132,5 +134,23 @@ struct BudgetClockTests {
             budget: RunBudget(totalSeconds: 36_000, reserveSeconds: 1200, maxCostUSD: 25))
         let limits = BudgetLimits(manifest: manifest)
         #expect(limits == BudgetLimits(deadline: created.addingTimeInterval(36_000), finalReserve: 1200, usd: 25))
+    }
+
+    @Test func evaluationForecastFromTheMeasuredRateIsRefusedWhenItCannotFit() async throws {
+        let (budget, time) = makeClock()
+        var slow = makeReport("baseline", scores(correct: 6, of: 60))
+        slow.durationSeconds = 600
+        let fixed = FixedEvaluator(replies: [.report(slow), .report(slow)])
+        let evaluator = BudgetedEvaluator(base: fixed, budget: budget)
+        let first = try await evaluator.evaluate(EvaluationTarget(modelPath: "/m", label: "baseline", limit: 60))
+        #expect(first.sampleCount == 60)
+
+        await #expect(throws: BudgetRefusalError.self) {
+            try await evaluator.evaluate(EvaluationTarget(modelPath: "/m", label: "big", limit: 1000))
+        }
+        _ = try await evaluator.evaluate(EvaluationTarget(modelPath: "/m", label: "small", limit: 60))
+        let asked = await fixed.targets
+        #expect(asked.map(\.label) == ["baseline", "small"])
+        #expect(asked.last?.deadline == time.now().addingTimeInterval(30 * 60))
     }
 }

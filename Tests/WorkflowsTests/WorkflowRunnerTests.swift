@@ -30,7 +30,7 @@ struct WorkflowRunnerTests {
 
         /// Opens everything from disk, as a fresh process would.
         func runner(
-            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = FakeEvaluator()
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator()
         ) throws -> (WorkflowRunner, JSONLExperimentStore) {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
@@ -43,7 +43,7 @@ struct WorkflowRunnerTests {
                 limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
-                backend: BudgetedTrainingBackend(base: FakeTrainingBackend(), budget: budget),
+                backend: BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget),
                 evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
@@ -298,7 +298,7 @@ struct CountingChecker: DatasetChecker {
     }
 }
 
-/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``FakeEvaluator``.
+/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``MarkerEvaluator``.
 actor CrashingOnceEvaluator: Evaluator {
     struct Crash: Error, CustomStringConvertible {
         var description: String { "evaluate.py exited with status 1: CUDA error: out of memory" }
@@ -311,6 +311,6 @@ actor CrashingOnceEvaluator: Evaluator {
             crashed = true
             throw Crash()
         }
-        return try await FakeEvaluator().evaluate(target)
+        return try await MarkerEvaluator().evaluate(target)
     }
 }

@@ -4,9 +4,10 @@ import Foundation
 import Synchronization
 import TrainingBackends
 
-/// A backend that "trains" instantly: it writes a loadable model folder whose weights hold the job's `quality`
-/// hyperparameter, so the fake evaluator can score it.
-struct FakeTrainingBackend: TrainingBackend {
+/// A backend that "trains" instantly: unlike AgentTesting's `FakeTrainingBackend`, it writes a loadable model folder
+/// (config.json and weights, which promotion requires) whose weights hold the job's `quality` hyperparameter, so
+/// ``MarkerEvaluator`` can score it.
+struct LoadableModelBackend: TrainingBackend {
     func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
         do {
@@ -33,7 +34,7 @@ struct FakeTrainingBackend: TrainingBackend {
 
 /// Scores 60 samples; how many are right depends on the weights' marker: the base model 12, "plain" 13 (noise),
 /// "good" 40, "great" 55.
-struct FakeEvaluator: Evaluator {
+struct MarkerEvaluator: Evaluator {
     func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
         let marker = try modelMarker(URL(fileURLWithPath: target.modelPath))
         let correct = ["base weights": 12, "plain": 13, "good": 40, "great": 55][marker] ?? 0
