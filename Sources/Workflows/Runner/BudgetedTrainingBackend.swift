@@ -1,0 +1,69 @@
+import AgentCore
+import Foundation
+import TrainingBackends
+
+/// A training backend that keeps every job inside the run's budget.
+///
+/// A job is admitted only when time is left beyond the final-evaluation reserve and its size estimate (when
+/// `estimate` gives one) fits; its deadline is cut to the allowance; while it runs, each progress step is reviewed
+/// and the job is stopped at a step boundary, its checkpoints kept, when its measured rate cannot finish in time
+/// (see ``BudgetClock/supervise(jobID:gpuCount:events:)``). GPU time is charged to the budget.
+public struct BudgetedTrainingBackend: TrainingBackend {
+    /// The backend that trains.
+    public let base: any TrainingBackend
+    /// The run's budget.
+    public let budget: BudgetClock
+    /// A size estimate in seconds for a job before it starts, or `nil` when unknown.
+    public let estimate: @Sendable (TrainingJob) -> TimeInterval?
+
+    /// Wraps `base`.
+    public init(
+        base: any TrainingBackend, budget: BudgetClock,
+        estimate: @escaping @Sendable (TrainingJob) -> TimeInterval? = { _ in nil }
+    ) {
+        self.base = base
+        self.budget = budget
+        self.estimate = estimate
+    }
+
+    /// Admits and runs `job`; the stream throws ``BudgetRefusalError`` when it is refused and ``BudgetStopError``
+    /// when it is stopped.
+    public func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
+        let task = Task {
+            do {
+                let forecast = JobForecast(kind: .training, seconds: estimate(job) ?? 0, gpuCount: job.gpus.count)
+                switch await budget.admit(forecast) {
+                case .refused(let reason):
+                    throw BudgetRefusalError(job: job.id, reason: reason)
+                case .admitted(let deadline):
+                    var job = job
+                    job.deadline = min(job.deadline ?? deadline, deadline)
+                    let events = budget.supervise(jobID: job.id, gpuCount: job.gpus.count, events: base.train(job))
+                    for try await event in events { continuation.yield(event) }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}
+
+/// A job the budget refused to start.
+public struct BudgetRefusalError: Error, Hashable, CustomStringConvertible {
+    /// The refused job or evaluation.
+    public var job: String
+    /// Why.
+    public var reason: String
+
+    /// Creates the error.
+    public init(job: String, reason: String) {
+        self.job = job
+        self.reason = reason
+    }
+
+    public var description: String { "\(job) was not started: \(reason)" }
+}

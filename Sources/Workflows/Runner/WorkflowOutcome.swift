@@ -1,0 +1,48 @@
+import Foundation
+
+/// How a workflow run ended.
+public struct WorkflowOutcome: Sendable, Hashable, Codable {
+    /// Why the run ended.
+    public enum Ending: Sendable, Hashable, Codable {
+        /// A stage exit led to `.finish`.
+        case finished
+        /// The budget ran out; `final_model/` holds the best candidate so far.
+        case budgetExhausted(String)
+        /// A stage used all its attempts without meeting an exit.
+        case stageFailed(String)
+    }
+
+    /// Why the run ended.
+    public var ending: Ending
+    /// Where the run stood.
+    public var progress: IterationProgress
+    /// The candidate `final_model/` holds (``CheckpointRegistry/baseCandidateID`` when nothing beat the base model).
+    public var best: String
+    /// The submission folder.
+    public var finalModel: String
+    /// Whether `final_model/` holds a loadable model (it always should).
+    public var finalModelValid: Bool
+
+    /// Creates an outcome.
+    public init(ending: Ending, progress: IterationProgress, best: String, finalModel: String, finalModelValid: Bool) {
+        self.ending = ending
+        self.progress = progress
+        self.best = best
+        self.finalModel = finalModel
+        self.finalModelValid = finalModelValid
+    }
+}
+
+/// A workflow run that cannot go on.
+public enum WorkflowRunnerError: Error, Hashable, CustomStringConvertible {
+    /// The store names a stage the workflow does not have (the run was started with another workflow).
+    case unknownStage(String)
+
+    public var description: String {
+        switch self {
+        case .unknownStage(let stage):
+            "The run's records are in stage '\(stage)', which this workflow does not have. Resume the run with the "
+                + "workflow it was started with."
+        }
+    }
+}

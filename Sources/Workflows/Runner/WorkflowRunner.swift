@@ -1,0 +1,231 @@
+import AgentCore
+import Foundation
+import Interfaces
+
+/// Drives an agent through a ``Workflow``: one agent session per attempt at a stage, with the stage's tools and
+/// rules, until an exit leads to `.finish`, a stage fails, or the budget ends.
+///
+/// Every tool call is reviewed by the workflow's and the stage's rules (through the agent's tool-call review hook);
+/// each denial is recorded with its rule and reason, and the model reads the reason. The budget and the run's status
+/// are shown to the model on every turn (``BudgetedModelProvider``). Everything is recorded in the store, and the
+/// progress is rebuilt from it, so running again over the same store and run folder after a kill resumes where the
+/// run stopped and takes the same decisions. The checkpoint registry keeps `final_model/` valid throughout.
+///
+/// ```swift
+/// let runner = WorkflowRunner(
+///     workflow: .autoTrainess(options), provider: provider, model: "claude-sonnet-4-5",
+///     tools: InterfaceTools.all(in: environment), store: store, registry: registry, budget: budget)
+/// let outcome = try await runner.run(task: "Improve GSM8K accuracy of the base model.")
+/// ```
+public struct WorkflowRunner: Sendable {
+    /// The stages and rules.
+    public var workflow: Workflow
+    /// The model behind the agent.
+    public var provider: any ModelProvider
+    /// The model name.
+    public var model: String
+    /// General instructions, sent before each stage's own instructions.
+    public var instructions: String
+    /// Every tool; each session gets those its stage allows.
+    public var tools: [AnyTool]
+    /// The run's store (the interface tools must write to the same one).
+    public var store: any ExperimentStore
+    /// The run's checkpoint registry.
+    public var registry: CheckpointRegistry
+    /// The run's budget.
+    public var budget: BudgetClock
+    /// Limits of one agent session.
+    public var sessionLimits: AgentLimits
+    /// Prices for dollar accounting.
+    public var prices: PriceTable
+    /// Secret values redacted from everything the agent emits.
+    public var secrets: [String]
+
+    /// Creates a runner.
+    public init(
+        workflow: Workflow, provider: any ModelProvider, model: String,
+        instructions: String = WorkflowRunner.defaultInstructions, tools: [AnyTool], store: any ExperimentStore,
+        registry: CheckpointRegistry, budget: BudgetClock, sessionLimits: AgentLimits = AgentLimits(maxTurns: 200),
+        prices: PriceTable = .standard, secrets: [String] = Secrets.values()
+    ) {
+        self.workflow = workflow
+        self.provider = provider
+        self.model = model
+        self.instructions = instructions
+        self.tools = tools
+        self.store = store
+        self.registry = registry
+        self.budget = budget
+        self.sessionLimits = sessionLimits
+        self.prices = prices
+        self.secrets = secrets
+    }
+
+    /// The general instructions used when none are given.
+    public static let defaultInstructions = """
+        You are an engineer post-training a language model under a fixed budget. Work in small, attributable \
+        iterations, read evaluation results before changing anything, and record every iteration. Rules are \
+        enforced in code: when a call is denied, read the reason and adapt. The budget and the run's status are \
+        shown below on every turn.
+        """
+
+    /// Runs (or resumes) the workflow.
+    /// - Parameter task: the task description given to the agent in every session.
+    /// - Returns: how the run ended; `final_model/` is valid in every case.
+    /// - Throws: store, registry and provider failures (a killed or failed run can be resumed by calling `run`
+    ///   again over the same store and run folder); ``WorkflowRunnerError`` when the store belongs to another
+    ///   workflow.
+    public func run(task: String) async throws -> WorkflowOutcome {
+        let tracker = RunTracker(store: store, registry: registry, root: registry.runDirectory)
+        try await tracker.refresh()
+        let records = try await store.records()
+        if let last = records.last(where: { $0.kind == WorkflowRecordKind.budgetUsage }),
+            let usage = try? last.payload.decode(as: BudgetUsage.self)
+        {
+            await budget.restore(usage)
+        }
+        if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
+
+        while true {
+            try await tracker.refresh()
+            let progress = await tracker.progress
+            guard let stage = workflow.stage(named: progress.stage) else {
+                throw WorkflowRunnerError.unknownStage(progress.stage)
+            }
+            if let exit = stage.exit(for: progress) {
+                let target: String
+                switch exit.target {
+                case .finish: target = "finish"
+                case .stage(let next): target = next
+                }
+                try await record(
+                    WorkflowRecordKind.transition,
+                    ["from": .string(stage.name), "exit": .string(exit.name), "to": .string(target)])
+                guard case .stage(let next) = exit.target else { return try await stop(.finished, tracker) }
+                try await enter(next)
+                continue
+            }
+            if let exhaustion = await budget.snapshot().exhaustion {
+                return try await stop(.budgetExhausted(exhaustion), tracker)
+            }
+            guard progress.sessionsInStage < stage.maxAttempts else {
+                return try await stop(.stageFailed(stage.name), tracker)
+            }
+            try await record(
+                WorkflowRecordKind.sessionStarted,
+                ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
+            do {
+                let outcome = try await runSession(stage, task: task, tracker: tracker)
+                try await record(
+                    WorkflowRecordKind.sessionEnded,
+                    [
+                        "stage": .string(stage.name), "completed": .bool(outcome?.reason == .completed),
+                        "reason": .string(outcome.map { "\($0.reason)" } ?? "ended without an outcome"),
+                        "finalText": .string(outcome?.finalText ?? ""),
+                    ])
+            } catch let error as BudgetExhaustedError {
+                try await record(
+                    WorkflowRecordKind.sessionEnded,
+                    ["stage": .string(stage.name), "completed": .bool(false), "reason": .string("\(error)")])
+                return try await stop(.budgetExhausted(error.reason), tracker)
+            }
+        }
+    }
+
+    private func runSession(_ stage: Stage, task: String, tracker: RunTracker) async throws -> AgentOutcome? {
+        let budget = budget
+        let agent = Agent(
+            provider: BudgetedModelProvider(base: provider, budget: budget) {
+                try? await tracker.refresh()
+                return await tracker.statusLine()
+            },
+            model: model,
+            instructions: instructions + "\n\n" + stage.instructions,
+            tools: tools.filter { stage.allowedTools.contains($0.name) },
+            limits: sessionLimits,
+            prices: prices,
+            toolCallReview: { [workflow, store] call in
+                do {
+                    try await tracker.refresh()
+                } catch {
+                    return .deny(reason: "The run's state could not be read (\(error)); the call was not run.")
+                }
+                let context = RuleContext(
+                    toolName: call.name, rawArguments: call.arguments, progress: await tracker.progress,
+                    budget: await budget.snapshot())
+                guard let denial = await workflow.review(context, in: stage) else { return .allow }
+                let payload: JSONValue = [
+                    "stage": .string(stage.name), "tool": .string(call.name), "rule": .string(denial.rule),
+                    "reason": .string(denial.reason), "arguments": .string(call.arguments),
+                ]
+                _ = try? await store.append(ExperimentRecord(kind: WorkflowRecordKind.denied, payload: payload))
+                return .deny(reason: "\(denial.reason) (rule: \(denial.rule))")
+            },
+            store: store,
+            secrets: secrets)
+
+        let state = RunState.rebuild(from: try await store.records())
+        let input = """
+            Task:
+            \(task)
+
+            \(state.summary)
+
+            You are in stage '\(stage.name)'. \(stage.instructions)
+            """
+        var outcome: AgentOutcome?
+        for try await event in agent.run(input) {
+            switch event {
+            case .usage(let usage):
+                await budget.recordModelUsage(usage.turnUsage, costUSD: usage.turnCostUSD)
+                try await record(
+                    RecordKind.modelUsage,
+                    [
+                        "inputTokens": .number(Double(usage.turnUsage.inputTokens)),
+                        "outputTokens": .number(Double(usage.turnUsage.outputTokens)),
+                        "cachedInputTokens": .number(Double(usage.turnUsage.cachedInputTokens)),
+                        "costUSD": .number(usage.turnCostUSD ?? 0),
+                    ])
+                try await store.append(
+                    ExperimentRecord(
+                        kind: WorkflowRecordKind.budgetUsage,
+                        payload: try JSONValue(encoding: await budget.snapshot().usage)))
+            case .finished(let finished):
+                outcome = finished
+            default:
+                continue
+            }
+        }
+        return outcome
+    }
+
+    private func enter(_ stage: String) async throws {
+        try await record(RecordKind.stageEntered, ["stage": .string(stage)])
+    }
+
+    private func stop(_ ending: WorkflowOutcome.Ending, _ tracker: RunTracker) async throws -> WorkflowOutcome {
+        try await tracker.refresh()
+        let best = await registry.best.id
+        let finalModel = registry.finalModelURL
+        let valid = (try? ModelFolder.validate(finalModel)) != nil
+        let reason: String
+        switch ending {
+        case .finished: reason = "finished"
+        case .budgetExhausted(let why): reason = "budget exhausted: \(why)"
+        case .stageFailed(let stage): reason = "stage '\(stage)' used all its attempts"
+        }
+        try await record(
+            WorkflowRecordKind.stopped,
+            [
+                "reason": .string(reason), "best": .string(best), "finalModel": .string(finalModel.path),
+                "finalModelValid": .bool(valid),
+            ])
+        return WorkflowOutcome(
+            ending: ending, progress: await tracker.progress, best: best, finalModel: finalModel.path,
+            finalModelValid: valid)
+    }
+
+    private func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
+        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
+    }
+}

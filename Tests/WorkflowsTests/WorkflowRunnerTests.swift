@@ -1,0 +1,316 @@
+import AgentCore
+import AgentTesting
+import Evaluation
+import Foundation
+import Interfaces
+import Testing
+import TrainingBackends
+
+@testable import Workflows
+
+@Suite("WorkflowRunner")
+struct WorkflowRunnerTests {
+    /// A run folder with a task, a base model and a source of 20 question/answer rows.
+    final class Fixture: Sendable {
+        let directory: TemporaryDirectory
+        let base: URL
+        let runRoot: URL
+        let source: URL
+        let clock = ManualClock()
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            base = try directory.makeModel("models/base", marker: "base weights")
+            runRoot = directory.path("runs/r1")
+            source = directory.path("data/qa.jsonl")
+            try directory.write("print('score')\n", to: "task/evaluate.py")
+            let rows = (0..<20).map { #"{"question": "q\#($0)?", "answer": "a\#($0)"}"# }
+            try directory.write(rows.joined(separator: "\n") + "\n", to: "data/qa.jsonl")
+        }
+
+        /// Opens everything from disk, as a fresh process would.
+        func runner(
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator()
+        ) throws -> (WorkflowRunner, JSONLExperimentStore) {
+            let task = TaskProfile(
+                name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
+                dataRoots: [directory.path("data").path])
+            let (workspace, _) = try Workspace.create(
+                at: runRoot, manifest: RunManifest(runID: "r1", task: task, budget: RunBudget(totalSeconds: 3600)))
+            let store = try workspace.openStore()
+            let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: base)
+            let budget = BudgetClock(
+                limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
+            let environment = InterfaceEnvironment(
+                workspace: workspace, task: task, store: store,
+                backend: BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget),
+                evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
+            let workflow = Workflow.autoTrainess(
+                AutoTrainessWorkflowOptions(
+                    commonTools: ["read_file", "list_dir"], stallIterations: 1, explorationIterations: 1,
+                    registry: registry,
+                    integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
+                    budget: budget))
+            let runner = WorkflowRunner(
+                workflow: workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
+                tools: InterfaceTools.all(in: environment), store: store, registry: registry, budget: budget,
+                secrets: [])
+            return (runner, store)
+        }
+
+        var fullScript: [ScriptedModelProvider.Turn] {
+            Script.stage0And1 + Script.iteration1Start + Script.rest(source)
+        }
+    }
+
+    enum Script {
+        static func call(_ name: String, _ arguments: String) -> ScriptedModelProvider.Turn {
+            .toolCalls([ToolCall(id: UUID().uuidString, name: name, arguments: arguments)])
+        }
+
+        static func plan(_ iteration: Int) -> ScriptedModelProvider.Turn {
+            call(
+                "plan",
+                #"{"iteration": \#(iteration), "weakness": "wrong answers", "evidence": ["s20"], "#
+                    + #""hypothesis": "more QA data", "changes": ["data"], "successCriterion": "accuracy >= 0.5"}"#)
+        }
+
+        static func data(_ iteration: Int, _ source: URL) -> [ScriptedModelProvider.Turn] {
+            [
+                call(
+                    "data",
+                    #"{"action": "build", "iteration": \#(iteration), "dataset": "d\#(iteration)", "#
+                        + #""sources": ["\#(source.path)"], "format": "alpaca", "#
+                        + #""mapping": {"instruction": "{question}", "output": "{answer}"}}"#),
+                call("data", #"{"action": "validate", "iteration": \#(iteration), "dataset": "d\#(iteration)"}"#),
+            ]
+        }
+
+        static func train(_ iteration: Int, quality: String, from start: String = "base") -> ScriptedModelProvider.Turn
+        {
+            call(
+                "train",
+                #"{"iteration": \#(iteration), "datasets": ["d\#(iteration)"], "startFrom": "\#(start)", "#
+                    + #""hyperparameters": {"quality": "\#(quality)"}}"#)
+        }
+
+        static func eval(_ iteration: Int) -> ScriptedModelProvider.Turn {
+            call(
+                "eval",
+                #"{"iteration": \#(iteration), "model": "iter\#(iteration)-job1", "label": "iter\#(iteration)"}"#)
+        }
+
+        static func log(_ iteration: Int, stage: String, decision: String) -> ScriptedModelProvider.Turn {
+            call(
+                "log",
+                #"{"iteration": \#(iteration), "stage": "\#(stage)", "hypothesis": "more QA data", "#
+                    + #""data": ["d\#(iteration)"], "scores": ["iter\#(iteration)"], "decision": "\#(decision)", "#
+                    + #""nextStep": "continue"}"#)
+        }
+
+        static let stage0And1: [ScriptedModelProvider.Turn] = [
+            .text("Target: toy QA exact match; evaluator: toy; base model: models/base; budget 1h."),
+            call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#),
+            .text("Baseline recorded."),
+        ]
+
+        /// Stage 2 up to an approved dataset for iteration 1 (one denied train call first).
+        static var iteration1Start: [ScriptedModelProvider.Turn] { [train(1, quality: "good"), plan(1)] }
+
+        /// From data building in iteration 1 to the end of the run.
+        static func rest(_ source: URL) -> [ScriptedModelProvider.Turn] {
+            data(1, source) + afterData1(source)
+        }
+
+        /// Everything after iteration 1's dataset was approved.
+        static func afterData1(_ source: URL) -> [ScriptedModelProvider.Turn] {
+            [train(1, quality: "good"), eval(1), plan(2), log(1, stage: "local", decision: "keep"), plan(2)]
+                + data(2, source)
+                + [
+                    train(2, quality: "plain", from: "iter1-job1"), eval(2),
+                    log(2, stage: "local", decision: "discard"),
+                ]
+                + [.text("Local iterations stalled.")]
+                + [call("eval", #"{"iteration": 3, "model": "/elsewhere/model", "label": "x"}"#), plan(3)]
+                + data(3, source)
+                + [
+                    train(3, quality: "great", from: "iter1-job1"), eval(3),
+                    log(3, stage: "exploration", decision: "keep"),
+                ]
+                + [.text("Done.")]
+        }
+    }
+
+    private func denials(_ store: JSONLExperimentStore) async throws -> [String] {
+        try await store.records().filter { $0.kind == WorkflowRecordKind.denied }.map {
+            "\($0.payload["tool"]?.stringValue ?? "?"): \($0.payload["rule"]?.stringValue ?? "?")"
+        }
+    }
+
+    @Test func defaultWorkflowRunsThroughAllStagesWithRulesAndPromotion() async throws {
+        let fixture = try Fixture()
+        let (runner, store) = try fixture.runner(turns: fixture.fullScript)
+        let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+
+        #expect(outcome.ending == .finished)
+        #expect(outcome.best == "iter3-job1")
+        #expect(outcome.finalModelValid)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "great")
+        #expect(outcome.progress.promotions == 2)
+        #expect(outcome.progress.iteration == 3)
+        #expect(
+            try await denials(store) == [
+                "train: approved data before train", "plan: plan after log", "eval: registered models only",
+            ])
+        let records = try await store.records()
+        let stages = records.filter { $0.kind == RecordKind.stageEntered }.compactMap {
+            $0.payload["stage"]?.stringValue
+        }
+        #expect(stages == ["define", "baseline", "local", "exploration"])
+        let decisions = records.filter { $0.kind == WorkflowRecordKind.evaluated }.map {
+            "\($0.payload["candidateID"]?.stringValue ?? "?") \($0.payload["promoted"]?.boolValue == true)"
+        }
+        #expect(decisions == ["iter1-job1 true", "iter2-job1 false", "iter3-job1 true"])
+        #expect(await runner.registry.candidate("iter2-job1")?.lineage.parent == "iter1-job1")
+        let state = RunState.rebuild(from: records)
+        #expect(state.checkpoints.filter(\.registered).map(\.id) == ["iter1-job1", "iter2-job1", "iter3-job1"])
+        #expect(state.stage == "exploration" && state.lastLoggedIteration == 3)
+        let usage = records.filter { $0.kind == WorkflowRecordKind.budgetUsage }
+        #expect(!usage.isEmpty)
+    }
+
+    @Test func killedMidIterationResumesToTheSameDecisions() async throws {
+        let reference = try Fixture()
+        let (referenceRunner, _) = try reference.runner(turns: reference.fullScript)
+        let expected = try await referenceRunner.run(task: "Improve toy QA accuracy.")
+
+        let fixture = try Fixture()
+        let beforeKill = Script.stage0And1 + Script.iteration1Start + Script.data(1, fixture.source)
+        let (first, firstStore) = try fixture.runner(turns: beforeKill + [.failure(SimulatedKill())])
+        await #expect(throws: SimulatedKill.self) { try await first.run(task: "Improve toy QA accuracy.") }
+        let killedProgress = try await progress(of: firstStore, registry: first.registry)
+        #expect(killedProgress.approvedDataset?.name == "d1")
+        #expect(killedProgress.trainedCandidate == nil)
+
+        // A new process: everything reopened from disk; the model first tries to plan again, which is denied
+        // exactly as before the kill, then continues the iteration.
+        let (second, secondStore) = try fixture.runner(turns: [Script.plan(1)] + Script.afterData1(fixture.source))
+        #expect(try await progress(of: secondStore, registry: second.registry) == killedProgress)
+        let resumed = try await second.run(task: "Improve toy QA accuracy.")
+
+        #expect(resumed.ending == expected.ending)
+        #expect(resumed.best == expected.best)
+        #expect(resumed.progress.promotions == expected.progress.promotions)
+        #expect(resumed.progress.iteration == expected.progress.iteration)
+        #expect(try modelMarker(URL(fileURLWithPath: resumed.finalModel)) == "great")
+        #expect(try await denials(secondStore).contains("plan: plan after log"))
+    }
+
+    @Test func budgetEndStopsCleanlyWithAValidFinalModel() async throws {
+        let fixture = try Fixture()
+        let turns = Script.stage0And1 + [Script.plan(1)]
+        let (runner, store) = try fixture.runner(turns: turns + [Script.call("list_dir", #"{"path": "."}"#)])
+        let clock = fixture.clock
+        let advancing = WorkflowRunner(
+            workflow: runner.workflow,
+            provider: InterruptingProvider(base: runner.provider, afterRequests: turns.count) {
+                clock.advance(by: 7200)
+            },
+            model: runner.model, tools: runner.tools, store: store, registry: runner.registry, budget: runner.budget,
+            secrets: [])
+        let outcome = try await advancing.run(task: "Improve toy QA accuracy.")
+
+        guard case .budgetExhausted(let reason) = outcome.ending else {
+            Issue.record("the run must end on the budget, got \(outcome.ending)")
+            return
+        }
+        #expect(reason.contains("deadline"))
+        #expect(outcome.best == "base")
+        #expect(outcome.finalModelValid)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights")
+        let stopped = try await store.records().last { $0.kind == WorkflowRecordKind.stopped }
+        #expect(stopped?.payload["finalModelValid"]?.boolValue == true)
+    }
+
+    @Test func tamperedEvaluationScriptBlocksEvaluationAndTheDenialIsLogged() async throws {
+        let fixture = try Fixture()
+        let turns: [ScriptedModelProvider.Turn] = [
+            .text("Task defined."), Script.call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#),
+            .failure(SimulatedKill()),
+        ]
+        let (runner, store) = try fixture.runner(turns: turns)
+        let directory = fixture.directory
+        let tampering = WorkflowRunner(
+            workflow: runner.workflow,
+            provider: InterruptingProvider(base: runner.provider, afterRequests: 1) {
+                try? directory.write("print('score = 1.0')\n", to: "task/evaluate.py")
+            },
+            model: runner.model, tools: runner.tools, store: store, registry: runner.registry, budget: runner.budget,
+            secrets: [])
+        await #expect(throws: SimulatedKill.self) { try await tampering.run(task: "Improve toy QA accuracy.") }
+
+        let records = try await store.records()
+        let denial = try #require(records.first { $0.kind == WorkflowRecordKind.denied })
+        #expect(denial.payload["rule"]?.stringValue == "evaluation files unchanged")
+        #expect(denial.payload["reason"]?.stringValue?.contains("evaluate.py was modified") == true)
+        #expect(!records.contains { $0.kind == RecordKind.evalReport })
+        let seen = records.filter { $0.kind == "agent.tool_result" }.compactMap {
+            $0.payload["output"]?["content"]?.stringValue
+        }
+        #expect(seen.contains { $0.hasPrefix("Denied: Evaluation is blocked") })
+    }
+
+    @Test func engineeringFailureInTheBaselineRetriesTheStage() async throws {
+        let fixture = try Fixture()
+        let evalBase = Script.call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#)
+        let turns: [ScriptedModelProvider.Turn] = [
+            .text("Task defined."), evalBase, .text("The evaluator crashed."), evalBase, .text("Baseline recorded."),
+            .failure(SimulatedKill()),
+        ]
+        let (runner, store) = try fixture.runner(turns: turns, evaluator: CrashingOnceEvaluator())
+        await #expect(throws: SimulatedKill.self) { try await runner.run(task: "Improve toy QA accuracy.") }
+
+        let records = try await store.records()
+        let baselineSessions = records.filter {
+            $0.kind == WorkflowRecordKind.sessionStarted && $0.payload["stage"]?.stringValue == "baseline"
+        }
+        #expect(baselineSessions.count == 2)
+        #expect(records.contains { $0.kind == RecordKind.evalFailed })
+        let progress = try await progress(of: store, registry: runner.registry)
+        #expect(progress.stage == "local")
+        #expect(progress.baselineScore == 0.2)
+    }
+
+    private func progress(of store: JSONLExperimentStore, registry: CheckpointRegistry) async throws
+        -> IterationProgress
+    {
+        let tracker = RunTracker(store: store, registry: registry, root: registry.runDirectory)
+        try await tracker.refresh()
+        return await tracker.progress
+    }
+}
+
+/// Counts the rows of a built dataset and reports no findings.
+struct CountingChecker: DatasetChecker {
+    func check(file: URL, format: String, cutoffLength: Int) async throws -> DatasetCheck {
+        let rows = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [Any] ?? []
+        return DatasetCheck(sampleCount: rows.count)
+    }
+}
+
+/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``MarkerEvaluator``.
+actor CrashingOnceEvaluator: Evaluator {
+    struct Crash: Error, CustomStringConvertible {
+        var description: String { "evaluate.py exited with status 1: CUDA error: out of memory" }
+    }
+
+    private var crashed = false
+
+    func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
+        if !crashed {
+            crashed = true
+            throw Crash()
+        }
+        return try await MarkerEvaluator().evaluate(target)
+    }
+}
