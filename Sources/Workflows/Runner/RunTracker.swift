@@ -77,48 +77,22 @@ actor RunTracker {
     private func handle(_ record: ExperimentRecord) async throws {
         let payload = record.payload
         switch record.kind {
-        case RecordKind.stageEntered:
-            if let stage = payload["stage"]?.stringValue { progress.apply(.stageEntered(stage)) }
-        case WorkflowRecordKind.sessionStarted:
-            progress.apply(.sessionStarted)
-        case WorkflowRecordKind.sessionEnded:
-            if payload["completed"]?.boolValue == true { progress.apply(.sessionCompleted) }
-        case RecordKind.planWritten:
-            if let iteration = payload["iteration"]?.intValue, iteration > progress.iteration {
-                progress.apply(.planned)
-            }
-        case RecordKind.dataValidated:
-            guard payload["verdict"]?.stringValue == "approve", let name = payload["dataset"]?.stringValue,
-                let iteration = payload["iteration"]?.intValue, iteration == progress.iteration, progress.planned
-            else { return }
-            let file = Workspace(root: root).iteration(iteration).data.appendingPathComponent("\(name).json")
-            progress.apply(.dataApproved(ApprovedDataset(name: name, files: [file.path])))
         case RecordKind.trainStarted:
             if let job = try? payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
         case RecordKind.trainFinished:
-            guard let id = payload["jobID"]?.stringValue, let directory = payload["modelDirectory"]?.stringValue else {
-                return
+            if let id = payload["jobID"]?.stringValue, let directory = payload["modelDirectory"]?.stringValue {
+                try await register(id: id, modelPath: absolute(directory), iteration: payload["iteration"]?.intValue)
             }
-            let modelPath = absolute(directory)
-            try await register(id: id, modelPath: modelPath, iteration: payload["iteration"]?.intValue)
-            progress.apply(.trained(candidateID: id, modelPath: modelPath))
-        case RecordKind.trainFailed, RecordKind.evalFailed:
-            progress.apply(.engineeringFailure(reason: payload["error"]?.stringValue ?? record.kind))
         case RecordKind.evalReport:
             guard !handledEvaluations.contains(record.sequence) else { return }
             handledEvaluations.insert(record.sequence)
             try await handleEvaluation(record)
-        case WorkflowRecordKind.baseline:
-            if let score = payload["score"]?.doubleValue { progress.apply(.baselineEvaluated(score: score)) }
         case WorkflowRecordKind.evaluated:
-            guard let id = payload["candidateID"]?.stringValue else { return }
-            progress.apply(.evaluated(candidateID: id, promoted: payload["promoted"]?.boolValue == true))
-            lastDecision = payload["reason"]?.stringValue
-        case RecordKind.iterationLogged:
-            progress.apply(.logged)
+            lastDecision = payload["reason"]?.stringValue ?? lastDecision
         default:
-            return
+            break
         }
+        if let event = progress.event(for: record, runDirectory: root) { progress.apply(event) }
     }
 
     private func register(id: String, modelPath: String, iteration: Int?) async throws {

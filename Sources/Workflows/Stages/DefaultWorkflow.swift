@@ -10,6 +10,8 @@ public struct AutoTrainessWorkflowOptions: Sendable {
     public var stallIterations: Int
     /// Exploration iterations after which the workflow finishes; `nil` to explore until the budget ends.
     public var explorationIterations: Int?
+    /// Iterations in all (local and exploration) after which the workflow finishes; `nil` for no such limit.
+    public var maxIterations: Int?
     /// The registry: when set, evaluation and training may only use the base model or registered candidates.
     public var registry: CheckpointRegistry?
     /// The `train` argument naming the model to start from (a candidate id or a model folder).
@@ -30,7 +32,7 @@ public struct AutoTrainessWorkflowOptions: Sendable {
     /// Creates options; every guard is optional so that tests and custom workflows pick what they need.
     public init(
         tools: ToolNames = ToolNames(), commonTools: Set<String> = [], stallIterations: Int = 2,
-        explorationIterations: Int? = nil, registry: CheckpointRegistry? = nil,
+        explorationIterations: Int? = nil, maxIterations: Int? = nil, registry: CheckpointRegistry? = nil,
         trainStartArgument: String = "startFrom",
         evalModelArgument: String = "model", runDirectory: URL? = nil, integrity: IntegrityGuard? = nil,
         contamination: (any ContaminationChecking)? = nil,
@@ -40,6 +42,7 @@ public struct AutoTrainessWorkflowOptions: Sendable {
         self.commonTools = commonTools
         self.stallIterations = stallIterations
         self.explorationIterations = explorationIterations
+        self.maxIterations = maxIterations
         self.registry = registry
         self.trainStartArgument = trainStartArgument
         self.evalModelArgument = evalModelArgument
@@ -97,6 +100,9 @@ extension Workflow {
 
         let stall = options.stallIterations
         let exploration = options.explorationIterations
+        let iterationLimit: [StageExit] = options.maxIterations.map { limit in
+            [StageExit("\(limit) iterations done", to: .finish) { $0.lastIterationLogged && $0.iteration >= limit }]
+        } ?? []
         let stages = [
             Stage(
                 name: stage.define,
@@ -128,7 +134,7 @@ extension Workflow {
                     """,
                 allowedTools: options.commonTools.union(tools.iteration),
                 rules: iterationRules,
-                exits: [
+                exits: iterationLimit + [
                     StageExit("\(stall) iterations without promotion", to: .stage(stage.exploration)) {
                         $0.lastIterationLogged && $0.iterationsWithoutPromotion >= stall
                     }
@@ -143,13 +149,13 @@ extension Workflow {
                     """,
                 allowedTools: options.commonTools.union(tools.iteration),
                 rules: iterationRules,
-                exits: exploration.map { count in
+                exits: iterationLimit + (exploration.map { count in
                     [
                         StageExit("\(count) exploration iterations", to: .finish) {
                             $0.lastIterationLogged && $0.iterationsInStage >= count
                         }
                     ]
-                } ?? [],
+                } ?? []),
                 maxAttempts: .max),
         ]
         // The stage names are distinct and every exit names one of them, so building cannot fail.
