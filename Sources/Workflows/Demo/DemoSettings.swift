@@ -63,13 +63,13 @@ public struct DemoSettings: Sendable, Hashable, Codable {
 extension DemoSettings {
     /// The default demo: large enough that the gain over the base model is well beyond noise.
     public static let standard = DemoSettings(
-        seed: 20_261_127, testCount: 150, trainingCount: 800, numbers: 1...9_999, maxSteps: 60, batchSize: 8,
+        seed: 20_261_127, testCount: 150, trainingCount: 320, numbers: 1...999_999, maxSteps: 30, batchSize: 8,
         learningRate: 2e-3, loraRank: 16, cutoffLength: 96, maxNewTokens: 8, evaluationBatchSize: 25
     )
 
     /// The CI demo: every step runs for real, on fewer samples and steps; it need not show a gain.
     public static let quick = DemoSettings(
-        seed: 20_261_127, testCount: 40, trainingCount: 200, numbers: 1...9_999, maxSteps: 10, batchSize: 8,
+        seed: 20_261_127, testCount: 40, trainingCount: 64, numbers: 1...999_999, maxSteps: 8, batchSize: 8,
         learningRate: 2e-3, loraRank: 16, cutoffLength: 96, maxNewTokens: 8, evaluationBatchSize: 20
     )
 }

@@ -17,6 +17,18 @@ struct DemoBenchmarkTests {
         #expect(try other.generate().test != first.test)
     }
 
+    @Test("the default settings' sequence is pinned, so every machine and Swift version gets the same items")
+    func pinnedSequence() throws {
+        let splits = try DemoBenchmark(settings: .standard).generate()
+        #expect(splits.test.first?.target == "79282")
+        #expect(
+            splits.test.first?.prompt
+                == "Write this number in digits, with no other text: seventy-nine thousand two hundred and eighty-two"
+        )
+        #expect(splits.test.dropFirst().first?.target == "891932")
+        #expect(splits.training.first?.output == "393549")
+    }
+
     @Test("counts and ids are as asked")
     func counts() throws {
         let splits = try benchmark.generate()
