@@ -50,7 +50,18 @@ BASES = {
 
 MARKER = "conversion.json"
 # Raise when the folder this script writes changes, so that older cached conversions are redone.
-FORMAT = 2
+FORMAT = 3
+
+# Gemma's turn format, as LlamaFactory's `gemma3` template writes it (a system message goes
+# before the first user message's text). The base GGUF carries no chat template of its own.
+GEMMA_CHAT_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% if messages[0]['role'] == 'system' %}{% set first = messages[0]['content'] + '\\n\\n' %}"
+    "{% set turns = messages[1:] %}{% else %}{% set first = '' %}{% set turns = messages %}{% endif %}"
+    "{% for message in turns %}<start_of_turn>{{ 'model' if message['role'] == 'assistant' else message['role'] }}\n"
+    "{{ (first if loop.first else '') + message['content'] }}<end_of_turn>\n{% endfor %}"
+    "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
 
 
 # The PyPI torchvision and torchaudio builds that pip pairs with a CPU torch crash at import
@@ -133,7 +144,7 @@ def rebuild_bpe_tokenizer(gguf_path: Path, folder: Path) -> None:
     tokens that both exist in the vocabulary is a merge, ordered by the token's rank.
     """
     import gguf
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     reader = gguf.GGUFReader(str(gguf_path))
     tokens = [str(t) for t in reader.fields["tokenizer.ggml.tokens"].contents()]
@@ -164,6 +175,13 @@ def rebuild_bpe_tokenizer(gguf_path: Path, folder: Path) -> None:
     tokenizer.decoder = decoders.Sequence(
         [decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse()]
     )
+    add_bos = reader.fields.get("tokenizer.ggml.add_bos_token")
+    bos = reader.fields.get("tokenizer.ggml.bos_token_id")
+    if bos is not None and (add_bos is None or bool(add_bos.contents())):
+        bos_token = tokens[int(bos.contents())]
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single=f"{bos_token} $A", pair=f"{bos_token} $A $B", special_tokens=[(bos_token, int(bos.contents()))]
+        )
     tokenizer.save(str(folder / "tokenizer.json"))
 
 
@@ -200,7 +218,8 @@ def convert(base: str, output: Path, force: bool) -> dict:
         gguf_path = find_gguf(base, scratch)
         log(f"loading {BASES[base]['description']} from {gguf_path} ({gguf_path.stat().st_size // 2**20} MiB)")
         tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-        log(f"tokenizer loaded ({len(tokenizer)} tokens, {time.monotonic() - started:.0f}s); dequantizing weights to float32")
+        elapsed = time.monotonic() - started
+        log(f"tokenizer loaded ({len(tokenizer)} tokens, {elapsed:.0f}s); dequantizing weights to float32")
         model = AutoModelForCausalLM.from_pretrained(
             str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
         )
@@ -218,6 +237,9 @@ def convert(base: str, output: Path, force: bool) -> dict:
             pad_token_id=tokenizer.pad_token_id,
             do_sample=False,
         )
+        if base == "gemma3-270m":
+            tokenizer.chat_template = GEMMA_CHAT_TEMPLATE
+            generation.eos_token_id = [tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<end_of_turn>")]
         model.generation_config = generation
         model.config.bos_token_id = tokenizer.bos_token_id
         model.config.eos_token_id = tokenizer.eos_token_id

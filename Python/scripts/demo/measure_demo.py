@@ -154,7 +154,9 @@ def main() -> None:
         "export_size": 5, "export_legacy_format": False,
     }
     result["export_s"] = llamafactory(["export"], export, work / "export.yaml", work / "export.log")
-    trained_scores, result["trained_eval_s"] = evaluate(work / "merged", items, args.eval_batch_size, args.max_new_tokens)
+    trained_scores, result["trained_eval_s"] = evaluate(
+        work / "merged", items, args.eval_batch_size, args.max_new_tokens
+    )
     result["trained_score"] = sum(trained_scores) / len(trained_scores)
     if not args.skip_baseline:
         result["gain_interval_95"] = paired_bootstrap(base_scores, trained_scores)

@@ -68,9 +68,7 @@ struct DemoBenchmarkTests {
             #expect(spelled[sample.instruction].map(String.init) == sample.output)
             #expect(sample.input.isEmpty)
         }
-        #expect(
-            DemoBenchmark.prompt(for: 342) == "Write this number in digits, with no other text: three hundred and forty-two"
-        )
+        #expect(DemoBenchmark.prompt(for: 342).hasSuffix(": three hundred and forty-two"))
     }
 
     @Test("the test split is JSONL with id, prompt, target and scorer on each line")
