@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["AgentCore", "Runtime"]
         ),
         .target(name: "Interfaces", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
-        .target(name: "Workflows", dependencies: ["AgentCore", "Interfaces"]),
+        .target(name: "Workflows", dependencies: ["AgentCore", "Interfaces", .product(name: "Yams", package: "Yams")]),
         .target(name: "AutoTrainess", dependencies: ["AgentCore", "Runtime", "Interfaces", "Workflows", "TrainingBackends", "Evaluation"]),
         .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
         .executableTarget(

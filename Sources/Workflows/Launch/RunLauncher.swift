@@ -1,0 +1,189 @@
+import AgentCore
+import Evaluation
+import Foundation
+import Interfaces
+import Runtime
+import TrainingBackends
+
+/// Who takes the decisions in a run.
+public enum RunDriver: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The task's ``Recipe``, followed by ``RecipePolicy`` (no language model).
+    case recipe
+    /// A language model, by provider name (see `ProviderFactory`), model and optional API root.
+    case model(provider: String, model: String, baseURL: String?)
+
+    public var description: String {
+        switch self {
+        case .recipe: "the built-in recipe policy (no language model)"
+        case .model(let provider, let model, _): "\(provider) model \(model)"
+        }
+    }
+}
+
+/// Everything needed to start or resume a run: creates the run folder from a ``TaskSpec`` and assembles the
+/// workflow (store, registry, budget, integrity guard, backend, evaluator, data checks, tools, driver) over it.
+///
+/// ```swift
+/// let launcher = RunLauncher()
+/// let workspace = try launcher.create(spec: try TaskSpec.load(from: taskFile), runsDirectory: runs, driver: .recipe)
+/// let outcome = try await launcher.run(workspace)   // the same call resumes a killed run
+/// ```
+public struct RunLauncher: Sendable {
+    /// The managed Python environment training and evaluation run in.
+    public var python: PythonEnvironment
+    /// Where progress lines go (training steps, evaluations, stage changes).
+    public var progress: @Sendable (String) -> Void
+    /// A provider to use instead of the one named in the run (for library users with their own ``ModelProvider``).
+    public var providerOverride: (any ModelProvider)?
+
+    /// Creates a launcher.
+    public init(
+        python: PythonEnvironment = PythonEnvironment(), progress: @escaping @Sendable (String) -> Void = { print($0) },
+        providerOverride: (any ModelProvider)? = nil
+    ) {
+        self.python = python
+        self.progress = progress
+        self.providerOverride = providerOverride
+    }
+
+    /// The file, inside the run, that keeps the start-of-run hashes of the protected evaluation files.
+    static let integrityFile = "integrity.json"
+
+    /// Creates a run folder for `spec`: `run.json` (task, driver, budget), the layout, and the hashes of the
+    /// evaluation files taken now.
+    /// - Throws: ``TaskSpecError`` for an unusable task, `WorkspaceError` for I/O failures.
+    public func create(
+        spec: TaskSpec, runsDirectory: URL, runID: String? = nil, driver: RunDriver, now: Date = Date()
+    ) throws -> Workspace {
+        if case .recipe = driver, spec.recipe == nil {
+            throw TaskSpecError.invalid(
+                path: spec.name, field: "recipe", problem: "no language model is configured and the task has no recipe; "
+                    + "pass --provider and --model, or add a recipe to the task")
+        }
+        let (total, reserve) = try spec.budgetSeconds()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd-HHmmss"
+        let id = runID ?? "\(formatter.string(from: now))-\(spec.name)"
+        let manifest = RunManifest(
+            runID: id, createdAt: now, task: spec.profile, config: ["spec": try JSONValue(encoding: spec),
+            "driver": try JSONValue(encoding: driver)], versions: ["autotrainess": AutoTrainessVersion.current],
+            budget: RunBudget(totalSeconds: total, reserveSeconds: reserve))
+        let (workspace, _) = try Workspace.create(at: runsDirectory.appendingPathComponent(id), manifest: manifest)
+        let guardFile = workspace.root.appendingPathComponent(Self.integrityFile)
+        if !FileManager.default.fileExists(atPath: guardFile.path) {
+            let data = try JSONEncoder().encode(try spec.integrityGuard())
+            try data.write(to: guardFile, options: .atomic)
+        }
+        return workspace
+    }
+
+    /// Runs the workflow over `workspace` until it finishes, its budget ends, or it fails; calling it again on the
+    /// same folder resumes from the store.
+    /// - Throws: configuration errors (task, provider, Python environment), store and registry failures.
+    public func run(_ workspace: Workspace) async throws -> WorkflowOutcome {
+        let manifest = try workspace.readManifest()
+        guard let specValue = manifest.config["spec"], let driverValue = manifest.config["driver"] else {
+            throw TaskSpecError.invalid(
+                path: workspace.runFile.path, field: "config", problem: "not a run created by autotrainess run/demo")
+        }
+        let spec = try specValue.decode(as: TaskSpec.self)
+        let driver = try driverValue.decode(as: RunDriver.self)
+        let integrity = try JSONDecoder().decode(
+            IntegrityGuard.self, from: Data(contentsOf: workspace.root.appendingPathComponent(Self.integrityFile)))
+
+        try await python.ensure(progress: progress)
+        let store = ObservedExperimentStore(try workspace.openStore()) { [progress] record in
+            if let line = ProgressLine.describe(record) { progress(line) }
+        }
+        let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
+        let budget = BudgetClock(limits: BudgetLimits(manifest: manifest))
+        let gpus = spec.gpus.map(GPUSet.init)
+        let checks = try DataEngineChecks(spec: spec)
+        let environment = InterfaceEnvironment(
+            workspace: workspace, task: spec.profile, store: store,
+            backend: BudgetedTrainingBackend(base: LlamaFactoryBackend(environment: python), budget: budget),
+            evaluator: BudgetedEvaluator(base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
+            checker: checks, commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
+        let workflow = Workflow.autoTrainess(
+            AutoTrainessWorkflowOptions(
+                commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
+                maxIterations: spec.maxIterations, registry: registry, integrity: integrity, contamination: checks,
+                budget: budget, gpus: gpus))
+        let provider: any ModelProvider
+        let model: String
+        if let providerOverride {
+            (provider, model) = (providerOverride, driver.modelName)
+        } else {
+            switch driver {
+            case .recipe:
+                guard let recipe = spec.recipe else {
+                    throw TaskSpecError.invalid(path: workspace.runFile.path, field: "recipe", problem: "missing")
+                }
+                (provider, model) = (RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName)
+            case .model(let name, let modelName, let baseURL):
+                provider = try ProviderFactory.make(provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
+                model = modelName
+            }
+        }
+        let skills = try? SkillLibrary()
+        let runner = WorkflowRunner(
+            workflow: workflow, provider: provider, model: model,
+            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget)
+        progress("Run \(workspace.root.path): driven by \(driver).")
+        return try await runner.run(task: spec.taskDescription)
+    }
+
+    private func evaluator(for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard) throws -> any Evaluator {
+        let work = workspace.root.appendingPathComponent("evaluator", isDirectory: true)
+        let benchmark = spec.benchmark
+        switch benchmark.evaluator {
+        case .local:
+            let file = URL(fileURLWithPath: benchmark.file ?? "")
+            let progress = progress
+            return LocalBenchmarkEvaluator(
+                benchmark: try LocalBenchmark.load(from: file, name: benchmark.name), workDirectory: work,
+                maxNewTokens: benchmark.maxNewTokens ?? 256, batchSize: benchmark.batchSize ?? 8, environment: python,
+                onProgress: { done, total in progress("  evaluated \(done)/\(total)") })
+        case .inspect:
+            return InspectEvaluator(task: benchmark.task ?? "", logDirectory: work, environment: python)
+        case .posttrainbench:
+            return PostTrainBenchEvaluator(
+                taskDirectory: URL(fileURLWithPath: benchmark.directory ?? ""), outputDirectory: work,
+                expectedFingerprint: integrity.baseline, benchmark: benchmark.name, environment: python)
+        }
+    }
+}
+
+extension RunDriver {
+    /// The model name recorded for the driver's turns.
+    var modelName: String {
+        switch self {
+        case .recipe: RecipePolicy.modelName
+        case .model(_, let model, _): model
+        }
+    }
+}
+
+extension TaskSpec {
+    /// What the interface tools need to know of the task.
+    var profile: TaskProfile {
+        TaskProfile(
+            name: name, baseModel: baseModel, template: template, benchmark: benchmark.name,
+            benchmarkSize: benchmark.size, cutoffLength: cutoffLength ?? 1024,
+            dataRoots: (dataRoots ?? []) + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
+    }
+
+    /// The guard over the evaluation files: the benchmark's own, or those the task names.
+    func integrityGuard() throws -> IntegrityGuard {
+        if benchmark.evaluator == .posttrainbench, benchmark.protect == nil, let directory = benchmark.directory {
+            let folder = URL(fileURLWithPath: directory)
+            let present = PostTrainBenchEvaluator.defaultFingerprintPaths.filter {
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+            }
+            return try IntegrityGuard(protecting: present, in: folder)
+        }
+        let paths = benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }
+        return try IntegrityGuard(protecting: paths.map { String($0.dropFirst()) }, in: URL(fileURLWithPath: "/"))
+    }
+}

@@ -1,0 +1,47 @@
+import AgentCore
+import Foundation
+import Interfaces
+
+/// A fixed post-training recipe: one dataset built from given sources, trained with given hyperparameters.
+///
+/// ``RecipePolicy`` follows it through the workflow's tools when no language model drives the run.
+public struct Recipe: Sendable, Hashable, Codable {
+    /// The dataset's name in each iteration (`[a-z0-9_-]`).
+    public var datasetName: String
+    /// Source files for the `data` tool (JSON or JSONL, in the run or in one of the task's data roots).
+    public var sources: [String]
+    /// `alpaca` or `sharegpt`.
+    public var format: String
+    /// How source fields become dataset fields.
+    public var mapping: FieldMapping
+    /// LlamaFactory arguments for the `train` tool.
+    public var hyperparameters: [String: JSONValue]
+    /// The weakness the recipe targets, as written in each plan.
+    public var weakness: String
+    /// Why the recipe should help, as written in each plan.
+    public var hypothesis: String
+    /// The success criterion written in each plan (must contain a number).
+    public var successCriterion: String
+    /// Samples per evaluation; `nil` for the whole benchmark.
+    public var evaluationLimit: Int?
+
+    /// Creates a recipe.
+    public init(
+        datasetName: String = "recipe", sources: [String], format: String = "alpaca", mapping: FieldMapping,
+        hyperparameters: [String: JSONValue] = [:],
+        weakness: String = "the baseline evaluation shows wrong or badly formatted answers",
+        hypothesis: String = "supervised examples in the benchmark's answer format teach the task and the format",
+        successCriterion: String = "score above the baseline with a paired bootstrap 95% interval above 0",
+        evaluationLimit: Int? = nil
+    ) {
+        self.datasetName = datasetName
+        self.sources = sources
+        self.format = format
+        self.mapping = mapping
+        self.hyperparameters = hyperparameters
+        self.weakness = weakness
+        self.hypothesis = hypothesis
+        self.successCriterion = successCriterion
+        self.evaluationLimit = evaluationLimit
+    }
+}
