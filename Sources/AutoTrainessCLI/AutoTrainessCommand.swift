@@ -8,6 +8,7 @@ struct AutoTrainessCommand: AsyncParsableCommand {
         abstract: "Post-train language models with an LM agent: plan, build data, train, evaluate, repeat.",
         subcommands: [
             DemoCommand.self,
+            DataCommand.self,
         ]
     )
 }
