@@ -77,7 +77,7 @@ struct ContaminationIndexTests {
         #expect(hit.kind == .ngram)
         #expect(hit.benchmarkLine == 3)
         #expect(hit.overlap == BenchmarkFixture.questions[2].lowercased())
-        #expect(hit.score == 1)
+        #expect(hit.score > 0.5 && hit.score < 1, "the answer's n-grams are not in the sample")
     }
 
     @Test("clean data yields no hits")

@@ -84,7 +84,9 @@ struct DatasetValidatorTests {
 
     @Test("exact and near duplicates name the earlier line")
     func duplicates() throws {
-        let long = "Explain why the sky looks blue during the day and red at sunset using the idea of scattering"
+        let long = "Explain why the sky looks blue during the day and red at sunset using the idea of scattering, "
+            + "then say how the colour of the ocean relates to it and why clouds stay white or grey in both cases, "
+            + "and finish with one sentence a child could follow without any physics background at all"
         let report = try validate([
             jsonLine(["instruction": long, "input": "", "output": "Rayleigh scattering favours short wavelengths."]),
             Self.good[0],

@@ -40,8 +40,9 @@ final class ReadOnlyFile {
     /// - Returns: the number of bytes read (fewer only at the end of the file).
     /// - Throws: ``DataEngineError/fileNotReadable(path:reason:)`` on an I/O error.
     @discardableResult
-    func read(into buffer: inout [UInt8], at index: Int, offset: Int, count: Int) throws -> Int {
-        if buffer.count < index + count { buffer.append(contentsOf: repeatElement(0, count: index + count - buffer.count)) }
+    func read(into buffer: inout [UInt8], at index: Int, offset: Int, count requested: Int) throws -> Int {
+        let count = min(requested, max(0, size - offset))
+        if buffer.count < index + count { buffer += [UInt8](repeating: 0, count: index + count - buffer.count) }
         var total = 0
         while total < count {
             let got = buffer.withUnsafeMutableBytes { raw in
