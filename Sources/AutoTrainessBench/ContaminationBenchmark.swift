@@ -58,7 +58,8 @@ struct ContaminationBenchmark {
         let reference = try Self.referenceScript()
         var data = SyntheticData()
         let benchmarkURL = directory.appendingPathComponent("benchmark.jsonl")
-        try data.writeBenchmark(to: benchmarkURL, count: benchmarkItems)
+        data.makeItems(count: benchmarkItems)
+        try data.writeBenchmark(to: benchmarkURL)
 
         let indexStart = ContinuousClock.now
         let index = try ContaminationIndex(
@@ -71,7 +72,7 @@ struct ContaminationBenchmark {
         var speedups: [Double] = []
         for megabytes in trainMegabytes {
             var sizeData = SyntheticData()
-            try sizeData.writeBenchmark(to: directory.appendingPathComponent("unused.jsonl"), count: benchmarkItems)
+            sizeData.makeItems(count: benchmarkItems)
             let trainURL = directory.appendingPathComponent("train-\(megabytes)mb.jsonl")
             let planted = try sizeData.writeTraining(to: trainURL, bytes: megabytes * 1_000_000)
             let size = try FileManager.default.attributesOfItem(atPath: trainURL.path)[.size] as? Int ?? 0
@@ -114,6 +115,19 @@ struct ContaminationBenchmark {
         }
         print("")
         print("speedup_vs_python: \(Self.format(speedups.last ?? 0))")
+    }
+
+    /// Times one scan of existing files (fields: the index's defaults).
+    static func scanOnly(benchmark: String, train: String) throws {
+        let index = try ContaminationIndex(benchmarkFile: URL(fileURLWithPath: benchmark))
+        PeakMemory.reset()
+        let cpuBefore = cpuSeconds()
+        let report = try index.scan(trainingFile: URL(fileURLWithPath: train))
+        let cpu = cpuSeconds() - cpuBefore
+        let megabytes = Double(report.scannedBytes) / 1e6
+        print("scan: \(format(megabytes)) MB, \(report.scannedSamples) samples in \(format(report.seconds)) s wall "
+            + "(\(format(megabytes / report.seconds)) MB/s), \(format(cpu)) s CPU, peak RSS "
+            + "\(PeakMemory.currentPeakKilobytes() / 1024) MB; \(report.contaminatedSamples) contaminated samples")
     }
 
     private struct PythonResult {

@@ -44,9 +44,13 @@ struct SyntheticData {
         (0..<Int.random(in: range, using: &random)).map { _ in word() }
     }
 
-    /// Writes `count` benchmark items as JSONL with `id`, `question` and `answer`.
-    mutating func writeBenchmark(to url: URL, count: Int) throws {
+    /// Draws `count` benchmark items (the same ones for the same count).
+    mutating func makeItems(count: Int) {
         items = (0..<count).map { _ in (words(20...60), words(8...30)) }
+    }
+
+    /// Writes the items as JSONL with `id`, `question` and `answer`.
+    func writeBenchmark(to url: URL) throws {
         var out = ""
         for (index, item) in items.enumerated() {
             let record: [String: String] = [

@@ -124,6 +124,17 @@ struct ContaminationIndexTests {
         #expect(parallel.scannedSamples == 59)
     }
 
+    @Test("a sample longer than one probe batch is checked to its end")
+    func longSample() throws {
+        let scratch = try ScratchDirectory()
+        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let filler = (0..<(ScanSink.batchSize + 500)).map { "w\($0 % 97)" }.joined(separator: " ")
+        let sample = jsonLine(["instruction": filler, "output": filler + " " + BenchmarkFixture.questions[3]])
+        let report = try index.scan(trainingFile: try scratch.file("train.jsonl", lines: [sample]))
+        #expect(report.hits.map(\.benchmarkItemID) == ["q3"])
+        #expect(report.hits.first?.overlap == BenchmarkFixture.questions[3].lowercased())
+    }
+
     @Test("a JSON array training file is scanned with element lines")
     func jsonArrayTrainingFile() throws {
         let scratch = try ScratchDirectory()

@@ -310,8 +310,9 @@ struct ScanSink: JSONTextSink {
     /// Whether any item is short enough to need the near-duplicate shingles (skips their hashing if not).
     let checksShingles: Bool
 
-    var tokenHash = TextNormalization.fnvOffset
-    var inToken = false
+    var chunkHash: UInt64 = 0
+    var chunkWord: UInt64 = 0
+    var tokenLength = 0
     var tokenCount = 0
     var ngramHash: UInt64 = 0
     var shingleHash: UInt64 = 0
@@ -349,8 +350,9 @@ struct ScanSink: JSONTextSink {
     static let bufferWords = ringSize + 2 * batchSize
 
     mutating func beginSample() {
-        tokenHash = TextNormalization.fnvOffset
-        inToken = false
+        chunkHash = 0
+        chunkWord = 0
+        tokenLength = 0
         tokenCount = 0
         ngramHash = 0
         shingleHash = 0
@@ -366,29 +368,37 @@ struct ScanSink: JSONTextSink {
 
     @inline(__always)
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var hash = tokenHash
-        var inside = inToken
+        var hash = chunkHash
+        var word = chunkWord
+        var length = tokenLength
         for byte in bytes {
             let normalized = tokenTable[Int(byte)]
             if normalized != 0 {
-                hash = (hash ^ UInt64(normalized)) &* TextNormalization.fnvPrime
-                inside = true
-            } else if inside {
-                endToken(hash)
-                hash = TextNormalization.fnvOffset
-                inside = false
+                word |= UInt64(normalized) << UInt64((length & 7) << 3)
+                length += 1
+                if length & 7 == 0 {
+                    hash = (hash ^ word) &* TextNormalization.chunkMultiplier
+                    word = 0
+                }
+            } else if length > 0 {
+                endToken(TextNormalization.finishToken(hash: hash, word: word, length: length))
+                hash = 0
+                word = 0
+                length = 0
             }
         }
-        tokenHash = hash
-        inToken = inside
+        chunkHash = hash
+        chunkWord = word
+        tokenLength = length
     }
 
     @inline(__always)
     mutating func endOfString() {
-        if inToken {
-            endToken(tokenHash)
-            tokenHash = TextNormalization.fnvOffset
-            inToken = false
+        if tokenLength > 0 {
+            endToken(TextNormalization.finishToken(hash: chunkHash, word: chunkWord, length: tokenLength))
+            chunkHash = 0
+            chunkWord = 0
+            tokenLength = 0
         }
         if valueTokens >= minimumExactTokens {
             exactCandidates.append(TextNormalization.finish(valueHash ^ UInt64(valueTokens)))
@@ -419,8 +429,7 @@ struct ScanSink: JSONTextSink {
     }
 
     @inline(__always)
-    private mutating func endToken(_ rawHash: UInt64) {
-        let token = TextNormalization.finish(rawHash)
+    private mutating func endToken(_ token: UInt64) {
         ring[tokenCount & (Self.ringSize - 1)] = token
         tokenCount += 1
         ngramHash = ngramHash &* TextNormalization.rollingBase &+ token
