@@ -8,6 +8,8 @@ public enum DataEngineError: Error, Sendable, Hashable, CustomStringConvertible 
     case noUsableBenchmarkText(path: String, fields: [String])
     /// An option was out of range.
     case invalidOption(name: String, reason: String)
+    /// The model's tokenizer could not be run for length checks.
+    case tokenizerUnavailable(reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum DataEngineError: Error, Sendable, Hashable, CustomStringConvertible 
                 + "no item holds a non-empty string there. Name the question and answer fields with --fields."
         case .invalidOption(let name, let reason):
             "Invalid option \(name): \(reason)."
+        case .tokenizerUnavailable(let reason):
+            "The tokenizer is unavailable: \(reason). Leave the token counter at its estimate, or fix the environment."
         }
     }
 }

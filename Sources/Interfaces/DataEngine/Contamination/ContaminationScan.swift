@@ -209,6 +209,8 @@ struct ScanWorker {
     let index: ContaminationIndex
     let cap: Int
     var output = WorkerOutput()
+    /// Candidates that a table holds: item, kind (0 exact, 1 n-gram, 2 shingle) and hash; reused per sample.
+    private var found: [(item: Int32, kind: UInt8, hash: UInt64)] = []
 
     init(index: ContaminationIndex) {
         self.index = index
@@ -260,28 +262,30 @@ struct ScanWorker {
     }
 
     /// Turns the hashes that passed the filters into (item, kind, score) hits, strongest kind per item.
-    private func resolve(_ sink: ScanSink) -> [(Int32, ContaminationKind, Double)] {
-        var exactItems = Set<Int32>()
-        for hash in sink.exactCandidates { if let item = index.exact.value(for: hash) { exactItems.insert(item) } }
-        var ngramsByItem: [Int32: Set<UInt64>] = [:]
-        for hash in sink.ngramCandidates {
-            if let item = index.ngrams.value(for: hash) { ngramsByItem[item, default: []].insert(hash) }
-        }
-        var shinglesByItem: [Int32: Set<UInt64>] = [:]
+    /// Most candidates are filter false positives that no table holds: those leave without allocating.
+    private mutating func resolve(_ sink: ScanSink) -> [(Int32, ContaminationKind, Double)] {
+        found.removeAll(keepingCapacity: true)
+        for hash in sink.exactCandidates { if let item = index.exact.value(for: hash) { found.append((item, 0, hash)) } }
+        for hash in sink.ngramCandidates { if let item = index.ngrams.value(for: hash) { found.append((item, 1, hash)) } }
         for hash in sink.shingleCandidates {
-            if let item = index.shingles.value(for: hash) { shinglesByItem[item, default: []].insert(hash) }
+            if let item = index.shingles.value(for: hash) { found.append((item, 2, hash)) }
         }
-        var hits: [(Int32, ContaminationKind, Double)] = exactItems.map { ($0, .exact, 1.0) }
-        for (item, hashes) in ngramsByItem where !exactItems.contains(item) {
-            hits.append((item, .ngram, min(1, Double(hashes.count) / Double(max(1, index.items[Int(item)].ngramCount)))))
+        guard !found.isEmpty else { return [] }
+        var hits: [(Int32, ContaminationKind, Double)] = []
+        for group in Dictionary(grouping: found, by: \.item).sorted(by: { $0.key < $1.key }) {
+            let item = index.items[Int(group.key)]
+            let ngrams = Set(group.value.lazy.filter { $0.kind == 1 }.map(\.hash)).count
+            let shingles = Set(group.value.lazy.filter { $0.kind == 2 }.map(\.hash)).count
+            if group.value.contains(where: { $0.kind == 0 }) {
+                hits.append((group.key, .exact, 1))
+            } else if ngrams > 0 {
+                hits.append((group.key, .ngram, min(1, Double(ngrams) / Double(max(1, item.ngramCount)))))
+            } else if item.uniqueShingleCount >= ContaminationScan.minimumDistinctiveShingles {
+                let share = Double(shingles) / Double(item.uniqueShingleCount)
+                if share >= index.options.nearDuplicateThreshold { hits.append((group.key, .nearDuplicate, min(1, share))) }
+            }
         }
-        for (item, hashes) in shinglesByItem where !exactItems.contains(item) && ngramsByItem[item] == nil {
-            let distinctive = index.items[Int(item)].uniqueShingleCount
-            guard distinctive >= ContaminationScan.minimumDistinctiveShingles else { continue }
-            let share = Double(hashes.count) / Double(distinctive)
-            if share >= index.options.nearDuplicateThreshold { hits.append((item, .nearDuplicate, min(1, share))) }
-        }
-        return hits.sorted { $0.0 < $1.0 }
+        return hits
     }
 }
 

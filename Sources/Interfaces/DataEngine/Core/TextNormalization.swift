@@ -16,7 +16,7 @@ enum TextNormalization {
     }
 
     /// Multiplier that folds each full 8-byte chunk of a token into its hash.
-    static let chunkMultiplier: UInt64 = 0x0000_0100_0000_01b3 &* 0x9E37_79B9
+    static let chunkMultiplier: UInt64 = 0x3779_BA0C_D843_D55B
 
     /// The base of the polynomial rolling hash over token hashes.
     static let rollingBase: UInt64 = 0x9E37_79B9_7F4A_7C15

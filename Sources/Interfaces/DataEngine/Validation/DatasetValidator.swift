@@ -25,7 +25,8 @@ public struct DatasetValidator: Sendable {
     ///   - file: the dataset.
     ///   - format: the shape its records must have.
     /// - Returns: the findings, counted by kind.
-    /// - Throws: ``DataEngineError/fileNotReadable(path:reason:)`` when the file cannot be opened or read.
+    /// - Throws: ``DataEngineError/fileNotReadable(path:reason:)`` when the file cannot be opened or read, or
+    ///   what the token counter throws.
     public func validate(file: URL, format: DatasetFormat) throws -> ValidationReport {
         var run = ValidationRun(options: options, format: format)
         try DatasetRecords.forEach(in: file) { record in
@@ -34,7 +35,7 @@ public struct DatasetValidator: Sendable {
                 run.sampleCount += 1
                 run.add(.unreadableLine, line: line, "the JSON array is broken here: the rest of the file is unread")
             case .record(let line, let bytes):
-                run.check(bytes, line: line)
+                try run.check(bytes, line: line)
             }
         }
         if run.sampleCount == 0 { run.add(.emptyDataset, line: nil, "the file holds no samples") }
@@ -69,7 +70,7 @@ private struct ValidationRun {
         findings.append(ValidationFinding(kind: kind, line: line, field: field, message: message, relatedLine: relatedLine))
     }
 
-    mutating func check(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    mutating func check(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws {
         sampleCount += 1
         guard String(validating: bytes, as: UTF8.self) != nil else {
             add(.invalidUTF8, line: line, "the line is not valid UTF-8; re-encode the file as UTF-8")
@@ -93,7 +94,7 @@ private struct ValidationRun {
         case .preference: checkPreference(object, line: line)
         }
         guard counts.values.reduce(0, +) == before else { return }
-        checkLength(object, line: line)
+        try checkLength(object, line: line)
         checkDuplicates(bytes, line: line)
     }
 
@@ -228,10 +229,10 @@ private struct ValidationRun {
         return text
     }
 
-    private mutating func checkLength(_ object: [String: Any], line: Int) {
+    private mutating func checkLength(_ object: [String: Any], line: Int) throws {
         guard let cutoff = options.cutoffLength else { return }
         let text = JSONStrings.all(in: object).joined(separator: "\n")
-        let tokens = options.tokenCounter.tokenCount(of: text)
+        let tokens = try options.tokenCounter.tokenCount(of: text)
         if tokens > cutoff {
             add(.overLength, line: line,
                 "the sample has about \(tokens) tokens, more than the cutoff of \(cutoff); it would be truncated")

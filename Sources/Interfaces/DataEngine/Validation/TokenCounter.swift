@@ -1,7 +1,8 @@
 /// Counts the tokens of a sample's text, to compare it with the training `cutoff_len`.
 public protocol TokenCounter: Sendable {
     /// The number of tokens the model's tokenizer would produce for `text`.
-    func tokenCount(of text: String) -> Int
+    /// - Throws: when the tokenizer cannot be run; validation stops with that error.
+    func tokenCount(of text: String) throws -> Int
 }
 
 /// The documented estimate used when the model's tokenizer is not at hand.
