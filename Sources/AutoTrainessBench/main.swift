@@ -1,1 +1,19 @@
-print("autotrainess-bench: no benchmarks yet")
+import Foundation
+
+/// `autotrainess-bench`: performance benchmarks, run in release mode (`swift run -c release autotrainess-bench …`).
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "contamination":
+        try ContaminationBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "scan" where arguments.count == 3:
+        try ContaminationBenchmark.scanOnly(benchmark: arguments[1], train: arguments[2])
+    default:
+        print("usage: autotrainess-bench contamination [options]\n\(ContaminationBenchmark.usage)")
+        print("       autotrainess-bench scan BENCHMARK TRAIN    (time one Swift scan of your own files)")
+        exit(arguments.isEmpty ? 0 : 2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("autotrainess-bench: \(error)\n".utf8))
+    exit(2)
+}

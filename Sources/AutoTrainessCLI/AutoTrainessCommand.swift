@@ -12,6 +12,7 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             StatusCommand.self,
             DoctorCommand.self,
             EvalCommand.self,
+            DataCommand.self,
         ]
     )
 }

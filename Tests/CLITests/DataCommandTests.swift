@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// Runs the built `autotrainess` binary, found beside the test bundle.
+private struct CLI {
+    let binary: URL
+
+    init() throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let candidates = [
+            executable.deletingLastPathComponent().appendingPathComponent("autotrainess"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("autotrainess"),
+        ]
+        binary = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "the autotrainess binary is not built next to the tests; run `swift build` first")
+    }
+
+    /// Runs it and returns the exit status and standard output.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite("autotrainess data")
+final class DataCommandTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("datacli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    private func write(_ name: String, _ lines: [String]) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        return url.path
+    }
+
+    static let question = "A farmer has seventeen sheep and all but nine run away into the hills behind the old barn"
+    static let clean = [
+        #"{"instruction": "Add two and three.", "input": "", "output": "Five."}"#,
+        #"{"instruction": "Name a colour of the sky.", "input": "", "output": "Blue."}"#,
+    ]
+
+    @Test("validate: exit 0 when clean, 1 with findings, JSON on request")
+    func validateExitCodes() throws {
+        let cli = try CLI()
+        let clean = try write("clean.jsonl", Self.clean)
+        #expect(try cli.run(["data", "validate", clean]).status == 0)
+        let bad = try write("bad.jsonl", Self.clean + [#"{"instruction": "x", "output": "#])
+        let human = try cli.run(["data", "validate", bad])
+        #expect(human.status == 1)
+        #expect(human.output.contains("bad.jsonl:3: unreadableLine"))
+        let machine = try cli.run(["data", "validate", bad, "--json"])
+        #expect(machine.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(machine.output.utf8)) as? [String: Any]
+        #expect(object?["sampleCount"] as? Int == 3)
+    }
+
+    @Test("validate: a missing file or an unknown format exits 2 with a clear message")
+    func validateUsageErrors() throws {
+        let cli = try CLI()
+        let missing = directory.appendingPathComponent("nope.jsonl").path
+        let result = try cli.run(["data", "validate", missing])
+        #expect(result.status == 2)
+        #expect(result.error.contains(missing))
+        let clean = try write("clean.jsonl", Self.clean)
+        #expect(try cli.run(["data", "validate", clean, "--format", "csv"]).status == 2)
+        #expect(try cli.run(["data", "validate"]).status == 2)
+    }
+
+    @Test("scan: exit 0 when clean, 1 on contamination, 2 on a missing file")
+    func scanExitCodes() throws {
+        let cli = try CLI()
+        let benchmark = try write("bench.jsonl", [#"{"id": "b1", "question": "\#(Self.question)", "answer": "nine"}"#])
+        let clean = try write("clean.jsonl", Self.clean)
+        #expect(try cli.run(["data", "scan", "--benchmark", benchmark, "--train", clean]).status == 0)
+        let dirty = try write("dirty.jsonl", Self.clean + [#"{"instruction": "\#(Self.question)", "output": "nine"}"#])
+        let human = try cli.run(["data", "scan", "--benchmark", benchmark, "--train", dirty])
+        #expect(human.status == 1)
+        #expect(human.output.contains("line 3"))
+        let machine = try cli.run(["data", "scan", "--benchmark", benchmark, "--fields", "question", "--train", dirty, "--json"])
+        #expect(machine.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(machine.output.utf8)) as? [String: Any]
+        #expect(object?["hitCount"] as? Int == 1)
+        let missing = directory.appendingPathComponent("absent.jsonl").path
+        let failure = try cli.run(["data", "scan", "--benchmark", benchmark, "--train", missing])
+        #expect(failure.status == 2)
+        #expect(failure.error.contains(missing))
+        #expect(try cli.run(["data", "scan", "--train", clean]).status == 2)
+        let noText = try write("notext.jsonl", [#"{"id": 1, "score": 2}"#])
+        #expect(try cli.run(["data", "scan", "--benchmark", noText, "--train", clean]).status == 2)
+    }
+}
