@@ -8,6 +8,8 @@ struct AutoTrainessCommand: AsyncParsableCommand {
         abstract: "Post-train language models with an LM agent: plan, build data, train, evaluate, repeat.",
         subcommands: [
             DemoCommand.self,
+            RunCommand.self,
+            ResumeCommand.self,
             SkillsCommand.self,
             StatusCommand.self,
             DoctorCommand.self,

@@ -131,7 +131,9 @@ struct ToolsTests {
         "data validate sends data back with reasons and counts",
         arguments: [
             (
-                FakeDatasetChecker(contamination: [ContaminationHit(row: 3, benchmarkID: "item-7", overlap: 0.9)]),
+                FakeDatasetChecker(contamination: [ContaminationHit(
+                    trainingLine: 3, benchmarkItemID: "item-7", benchmarkLine: 7, kind: .ngram,
+                    overlap: "what is the capital of france", score: 0.9)]),
                 "back_to_selection", "row 3 ~ item-7"
             ),
             (

@@ -17,6 +17,10 @@ public struct DemoBenchmark: Sendable, Hashable, Codable {
     /// The instruction every prompt starts with.
     public static let instruction = "Write this number in digits, with no other text:"
 
+    /// The test-item fields the contamination guard indexes: the number words and the answer, not the instruction
+    /// every item shares.
+    public static let contaminationFields = ["question", "target"]
+
     /// The seed both splits derive from.
     public var seed: UInt64
     /// How many held-out test items to generate.
@@ -92,7 +96,9 @@ public struct DemoBenchmark: Sendable, Hashable, Codable {
         }
         let width = String(testCount - 1).count
         let test = testNumbers.enumerated().map { index, number in
-            DemoTestItem(id: Self.itemID(index, width: width), prompt: Self.prompt(for: number), target: String(number))
+            DemoTestItem(
+                id: Self.itemID(index, width: width), prompt: Self.prompt(for: number), target: String(number),
+                question: NumberWords.spell(number))
         }
         let training = trainingNumbers.map { DemoTrainingSample(instruction: Self.prompt(for: $0), output: String($0)) }
         return DemoSplits(test: test, training: training)

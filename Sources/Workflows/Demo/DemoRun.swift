@@ -59,11 +59,9 @@ public struct DemoRun: Sendable {
         let base = try await provisionModel()
         let task = runsDirectory.appendingPathComponent("demo-task-\(settings.maxSteps)-steps", isDirectory: true)
         try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
-        let splits = try DemoBenchmark(settings: settings).generate()
         let testFile = task.appendingPathComponent("test.jsonl")
         let trainingFile = task.appendingPathComponent("training.json")
-        try splits.writeTest(to: testFile)
-        try splits.writeTraining(to: trainingFile)
+        let splits = try cleanSplits(testFile: testFile, trainingFile: trainingFile)
         say(
             "Benchmark: \(DemoBenchmark.name), \(splits.test.count) held-out test items, \(splits.training.count) "
                 + "training samples generated separately (seed \(settings.seed)).")
@@ -75,7 +73,8 @@ public struct DemoRun: Sendable {
             baseModel: base.path, template: model.llamaFactoryTemplate,
             benchmark: BenchmarkSpec(
                 name: DemoBenchmark.name, evaluator: .local, file: testFile.path, size: splits.test.count,
-                maxNewTokens: settings.maxNewTokens, batchSize: settings.evaluationBatchSize),
+                maxNewTokens: settings.maxNewTokens, batchSize: settings.evaluationBatchSize,
+                contaminationFields: DemoBenchmark.contaminationFields),
             budget: settings.maxSteps > 10 ? "40m" : "20m", reserve: "2m", cutoffLength: settings.cutoffLength,
             dataRoots: [task.path], maxIterations: 1,
             recipe: Recipe(
@@ -86,6 +85,37 @@ public struct DemoRun: Sendable {
                 hypothesis: "supervised examples of number words with digit answers teach the conversion and the "
                     + "answer format"))
         return try launcher.create(spec: spec, runsDirectory: runsDirectory, driver: driver)
+    }
+
+    /// Generates the splits and keeps only training samples the contamination guard finds clean: candidates are
+    /// scanned against the written test split with the same index the workflow uses before training.
+    /// - Throws: ``DemoBenchmarkError``, ``DataEngineError``, or ``DemoProvisioningError`` when too few clean
+    ///   samples remain.
+    func cleanSplits(testFile: URL, trainingFile: URL) throws -> DemoSplits {
+        var benchmark = DemoBenchmark(settings: settings)
+        benchmark.trainingCount = settings.trainingCount + settings.trainingCount / 4 + 8
+        var splits = try benchmark.generate()
+        try splits.writeTest(to: testFile)
+        let candidates = testFile.deletingLastPathComponent().appendingPathComponent("training-candidates.jsonl")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let lines = try splits.training.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: candidates, options: .atomic)
+        defer { try? FileManager.default.removeItem(at: candidates) }
+        let report = try ContaminationIndex(benchmarkFile: testFile, fields: DemoBenchmark.contaminationFields)
+            .scan(trainingFile: candidates)
+        let flagged = Set(report.hits.map(\.trainingLine))
+        let clean = splits.training.enumerated().filter { !flagged.contains($0.offset + 1) }.map(\.element)
+        guard clean.count >= settings.trainingCount else {
+            throw DemoProvisioningError(
+                step: "training split", outputTail: "only \(clean.count) of \(settings.trainingCount) samples are clean")
+        }
+        splits.training = Array(clean.prefix(settings.trainingCount))
+        try splits.writeTraining(to: trainingFile)
+        launcher.progress(
+            "Training split: \(flagged.count) of \(lines.count) candidates dropped by the contamination guard; "
+                + "\(splits.training.count) kept.")
+        return splits
     }
 
     /// LlamaFactory arguments of the demo's LoRA run (measured on a 2-core CPU; see Python/scripts/demo).

@@ -75,9 +75,13 @@ public struct DemoSummary: Sendable, Hashable, Codable {
         lines.append("| candidate evaluation | \(seconds("candidate evaluation")) | \(candidate)")
         lines.append(String(format: "| whole run            | %6.0f s  | %@", wallSeconds, ending))
         lines.append("")
-        lines.append(promoted
-            ? "Promoted: the trained model beat the base by more than noise; final_model/ holds it."
-            : "Not promoted: the trained model did not beat the base by more than noise; final_model/ keeps the base.")
+        if promoted {
+            lines.append("Promoted: the trained model beat the base by more than noise; final_model/ holds it.")
+        } else if candidateScore == nil {
+            lines.append("No trained candidate was evaluated (see the run's experiment_log.md); final_model/ keeps the base.")
+        } else {
+            lines.append("Not promoted: the trained model did not beat the base by more than noise; final_model/ keeps the base.")
+        }
         if let decision { lines.append("Decision: \(decision)") }
         lines.append("Run folder:  \(runDirectory)")
         lines.append("final_model: \(finalModel)")

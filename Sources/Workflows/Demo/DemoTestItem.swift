@@ -8,6 +8,9 @@ public struct DemoTestItem: Sendable, Hashable, Codable {
     public var target: String
     /// How the evaluator scores the answer; always `"exact"`.
     public var scorer: String
+    /// The number words alone: the item's distinctive text, which the contamination guard indexes (the shared
+    /// instruction in `prompt` would match every training sample).
+    public var question: String
 
     /// A test item scored by exact match.
     ///
@@ -15,10 +18,11 @@ public struct DemoTestItem: Sendable, Hashable, Codable {
     ///   - id: a stable id.
     ///   - prompt: the question put to the model.
     ///   - target: the expected answer.
-    public init(id: String, prompt: String, target: String) {
+    public init(id: String, prompt: String, target: String, question: String) {
         self.id = id
         self.prompt = prompt
         self.target = target
         self.scorer = "exact"
+        self.question = question
     }
 }

@@ -99,7 +99,9 @@ public struct RunLauncher: Sendable {
         let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
         let budget = BudgetClock(limits: BudgetLimits(manifest: manifest))
         let gpus = spec.gpus.map(GPUSet.init)
-        let checks = try DataEngineChecks(spec: spec)
+        let checks = try EngineDatasetChecker(
+            benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
+            fields: spec.benchmark.contaminationFields)
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(base: LlamaFactoryBackend(environment: python), budget: budget),

@@ -148,11 +148,15 @@ public struct BenchmarkSpec: Sendable, Hashable, Codable {
     /// Files and folders (relative to the task file) whose change blocks evaluation; the benchmark file or the
     /// task folder's `evaluate.py` and `templates/` by default.
     public var protect: [String]?
+    /// The benchmark fields the contamination guard indexes; question- and answer-like fields by default. Leave out
+    /// instructions every item shares, or every training sample in the same format matches them.
+    public var contaminationFields: [String]?
 
     /// Creates a benchmark description.
     public init(
         name: String, evaluator: EvaluatorKind, file: String? = nil, task: String? = nil, directory: String? = nil,
-        size: Int? = nil, limit: Int? = nil, maxNewTokens: Int? = nil, batchSize: Int? = nil, protect: [String]? = nil
+        size: Int? = nil, limit: Int? = nil, maxNewTokens: Int? = nil, batchSize: Int? = nil, protect: [String]? = nil,
+        contaminationFields: [String]? = nil
     ) {
         self.name = name
         self.evaluator = evaluator
@@ -164,12 +168,14 @@ public struct BenchmarkSpec: Sendable, Hashable, Codable {
         self.maxNewTokens = maxNewTokens
         self.batchSize = batchSize
         self.protect = protect
+        self.contaminationFields = contaminationFields
     }
 
     enum CodingKeys: String, CodingKey {
         case name, evaluator, file, task, directory, size, limit, protect
         case maxNewTokens = "max_new_tokens"
         case batchSize = "batch_size"
+        case contaminationFields = "contamination_fields"
     }
 }
 

@@ -46,3 +46,19 @@ public enum WorkflowRunnerError: Error, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension WorkflowOutcome {
+    /// A few lines for the terminal: how the run ended, the submission and where it is.
+    public var summary: String {
+        let ending: String
+        switch self.ending {
+        case .finished: ending = "finished"
+        case .budgetExhausted(let reason): ending = "stopped: budget exhausted (\(reason))"
+        case .stageFailed(let stage): ending = "failed in stage \(stage)"
+        }
+        return """
+            Run \(ending) after \(progress.iteration) iteration(s), \(progress.promotions) promotion(s).
+            Submission: \(best) at \(finalModel)\(finalModelValid ? "" : " (NOT VALID: check the registry)").
+            """
+    }
+}

@@ -57,6 +57,8 @@ public struct DataTool: Tool {
                         "instruction": .string(description: "Field path or template like '{question}'"),
                         "input": .string(), "output": .string(), "system": .string(),
                         "messages": .string(description: "sharegpt: field holding a list of {role, content} turns"),
+                        "chosen": .string(description: "preference: the preferred answer"),
+                        "rejected": .string(description: "preference: the dispreferred answer"),
                     ],
                     description: "build: how source fields become dataset fields"),
                 "limit": .integer(description: "build: at most this many rows", minimum: 1),
@@ -111,7 +113,7 @@ public struct DataTool: Tool {
         let iteration = try require(arguments.iteration, "iteration")
         let name = try datasetName(arguments.dataset)
         guard let formatName = arguments.format, let format = DatasetFormat(rawValue: formatName) else {
-            throw ToolRefusal("build needs format: alpaca or sharegpt.")
+            throw ToolRefusal("build needs format: alpaca, sharegpt or preference.")
         }
         guard let mapping = arguments.mapping else { throw ToolRefusal("build needs a mapping of source fields.") }
         guard let sources = arguments.sources, !sources.isEmpty else {
@@ -204,7 +206,8 @@ public struct DataTool: Tool {
 
     /// The format of a built dataset, from its first row.
     static func detectFormat(_ row: JSONValue?) -> DatasetFormat {
-        row?["conversations"] != nil ? .sharegpt : .alpaca
+        if row?["chosen"] != nil { return .preference }
+        return row?["conversations"] != nil ? .sharegpt : .alpaca
     }
 
     /// The chat turns of a built row (alpaca or sharegpt).

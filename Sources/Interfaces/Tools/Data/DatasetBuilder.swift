@@ -1,13 +1,7 @@
 import AgentCore
 import Foundation
 
-/// The dataset shapes LlamaFactory reads that the builder writes.
-public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable {
-    /// `{instruction, input, output, system}` rows.
-    case alpaca
-    /// `{conversations: [{from: human|gpt, value}], system}` rows.
-    case sharegpt
-
+extension DatasetFormat {
     /// The `dataset_info.json` entry for a file of this format.
     public func datasetInfoEntry(fileName: String) -> JSONValue {
         switch self {
@@ -20,6 +14,11 @@ public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable {
             [
                 "file_name": .string(fileName), "formatting": "sharegpt",
                 "columns": ["messages": "conversations", "system": "system"],
+            ]
+        case .preference:
+            [
+                "file_name": .string(fileName), "formatting": "alpaca", "ranking": true,
+                "columns": ["prompt": "instruction", "query": "input", "chosen": "chosen", "rejected": "rejected"],
             ]
         }
     }
@@ -38,17 +37,23 @@ public struct FieldMapping: Sendable, Hashable, Codable {
     public var system: String?
     /// For `sharegpt`: a field holding a list of turns (`{role, content}` or `{from, value}`), used as is.
     public var messages: String?
+    /// For `preference`: the preferred answer.
+    public var chosen: String?
+    /// For `preference`: the dispreferred answer.
+    public var rejected: String?
 
     /// Creates a mapping; unset fields are not mapped.
     public init(
         instruction: String? = nil, input: String? = nil, output: String? = nil, system: String? = nil,
-        messages: String? = nil
+        messages: String? = nil, chosen: String? = nil, rejected: String? = nil
     ) {
         self.instruction = instruction
         self.input = input
         self.output = output
         self.system = system
         self.messages = messages
+        self.chosen = chosen
+        self.rejected = rejected
     }
 }
 
@@ -110,6 +115,10 @@ public struct DatasetBuilder: Sendable {
             guard mapping.messages != nil || (mapping.instruction != nil && mapping.output != nil) else {
                 throw DatasetBuildError("sharegpt needs mapping.messages, or mapping.instruction and mapping.output")
             }
+        case .preference:
+            guard mapping.instruction != nil, mapping.chosen != nil, mapping.rejected != nil else {
+                throw DatasetBuildError("preference needs mapping.instruction, mapping.chosen and mapping.rejected")
+            }
         }
     }
 
@@ -127,6 +136,11 @@ public struct DatasetBuilder: Sendable {
                 result["output"] = .string(try Self.resolve(mapping.output!, in: row))
             case .sharegpt:
                 result["conversations"] = .array(try conversation(row))
+            case .preference:
+                result["instruction"] = .string(try Self.resolve(mapping.instruction!, in: row))
+                result["input"] = .string(try mapping.input.map { try Self.resolve($0, in: row) } ?? "")
+                result["chosen"] = .string(try Self.resolve(mapping.chosen!, in: row))
+                result["rejected"] = .string(try Self.resolve(mapping.rejected!, in: row))
             }
             return .object(result)
         } catch let error as DatasetBuildError {

@@ -36,23 +36,6 @@ public struct DatasetFinding: Sendable, Hashable, Codable {
     }
 }
 
-/// A training row that overlaps a benchmark item.
-public struct ContaminationHit: Sendable, Hashable, Codable {
-    /// 0-based index of the training row.
-    public var row: Int
-    /// The benchmark item it overlaps.
-    public var benchmarkID: String
-    /// Share of the benchmark item's n-grams found in the row (1 for an exact match).
-    public var overlap: Double
-
-    /// Creates a hit.
-    public init(row: Int, benchmarkID: String, overlap: Double) {
-        self.row = row
-        self.benchmarkID = benchmarkID
-        self.overlap = overlap
-    }
-}
-
 /// The result of checking one dataset file.
 public struct DatasetCheck: Sendable, Hashable, Codable {
     /// Number of samples scored.

@@ -46,7 +46,7 @@ public struct DatasetVerdict: Sendable, Hashable, Codable {
 
         var selection: [String] = []
         if !check.contamination.isEmpty {
-            let examples = check.contamination.prefix(5).map { "row \($0.row) ~ \($0.benchmarkID)" }
+            let examples = check.contamination.prefix(5).map { "row \($0.trainingLine) ~ \($0.benchmarkItemID)" }
             selection.append(
                 "\(check.contamination.count) rows overlap benchmark items (\(examples.joined(separator: ", "))): "
                     + "drop those sources or rows")

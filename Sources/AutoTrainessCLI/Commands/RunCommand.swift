@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Interfaces
+import Workflows
+
+/// `autotrainess run --task FILE`: a real run of the default workflow.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Post-train a model on a task (YAML file) with the default AutoTrainess workflow."
+    )
+
+    @Option(help: "The task file (YAML): base model, template, benchmark and evaluator, budget, optional recipe.")
+    var task: String
+
+    @Option(help: "Override the task's wall-clock budget, e.g. 10h or 45m.")
+    var budget: String?
+
+    @Option(help: "Where runs are written.")
+    var runsDir: String = "runs"
+
+    @Option(help: "The training backend (only llamafactory for now).")
+    var backend: String = "llamafactory"
+
+    @OptionGroup var driver: DriverOptions
+
+    func run() async throws {
+        guard backend == "llamafactory" else { throw ValidationError("Unknown --backend '\(backend)': use llamafactory.") }
+        var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
+        if let budget { spec.budget = budget }
+        let launcher = RunLauncher()
+        let workspace = try launcher.create(
+            spec: spec, runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: try driver.driver())
+        print("Run folder: \(workspace.root.path) (resume with: autotrainess resume \(workspace.root.path))")
+        let outcome = try await launcher.run(workspace)
+        print(outcome.summary)
+        if case .stageFailed = outcome.ending { throw ExitCode(1) }
+    }
+}
+
+/// `autotrainess resume RUN_DIR`: continues a stopped or killed run from its store.
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a run from its events.jsonl after a kill, Ctrl-C or crash."
+    )
+
+    @Argument(help: "The run folder.")
+    var runDirectory: String
+
+    func run() async throws {
+        let workspace = try Workspace.open(URL(fileURLWithPath: runDirectory, isDirectory: true))
+        let outcome = try await RunLauncher().run(workspace)
+        print(outcome.summary)
+        if case .stageFailed = outcome.ending { throw ExitCode(1) }
+    }
+}
