@@ -222,14 +222,16 @@ struct ScanWorker {
         let buffers = UnsafeMutablePointer<UInt64>.allocate(capacity: ScanSink.bufferWords)
         defer { buffers.deallocate() }
         try TextNormalization.tokenByte.withUnsafeBufferPointer { table in
-            try index.ngrams.filter.withUnsafeBufferPointer { ngramFilter in
-                try index.shingles.filter.withUnsafeBufferPointer { shingleFilter in
-                    var sink = ScanSink(
-                        tokenTable: table.baseAddress!, buffers: buffers, options: index.options,
-                        ngramFilter: ngramFilter.baseAddress!, ngramShift: index.ngrams.filterShift,
-                        shingleFilter: shingleFilter.baseAddress!, shingleShift: index.shingles.filterShift,
-                        checksShingles: index.shingles.count > 0)
-                    try body(&sink)
+            try TextNormalization.stringTokenByte.withUnsafeBufferPointer { stringTable in
+                try index.ngrams.filter.withUnsafeBufferPointer { ngramFilter in
+                    try index.shingles.filter.withUnsafeBufferPointer { shingleFilter in
+                        var sink = ScanSink(
+                            tokenTable: table.baseAddress!, stringTable: stringTable.baseAddress!, buffers: buffers,
+                            options: index.options, ngramFilter: ngramFilter.baseAddress!,
+                            ngramShift: index.ngrams.filterShift, shingleFilter: shingleFilter.baseAddress!,
+                            shingleShift: index.shingles.filterShift, checksShingles: index.shingles.count > 0)
+                        try body(&sink)
+                    }
                 }
             }
         }
@@ -299,6 +301,7 @@ struct ScanSink: JSONTextSink {
     static let batchSize = 4096
 
     let tokenTable: UnsafePointer<UInt8>
+    let stringTable: UnsafePointer<UInt8>
     let ring: UnsafeMutablePointer<UInt64>
     let ngramBatch: UnsafeMutablePointer<UInt64>
     let shingleBatch: UnsafeMutablePointer<UInt64>
@@ -330,11 +333,13 @@ struct ScanSink: JSONTextSink {
     var exactCandidates: [UInt64] = []
 
     init(
-        tokenTable: UnsafePointer<UInt8>, buffers: UnsafeMutablePointer<UInt64>, options: ContaminationOptions,
+        tokenTable: UnsafePointer<UInt8>, stringTable: UnsafePointer<UInt8>, buffers: UnsafeMutablePointer<UInt64>,
+        options: ContaminationOptions,
         ngramFilter: UnsafePointer<UInt64>, ngramShift: UInt64, shingleFilter: UnsafePointer<UInt64>,
         shingleShift: UInt64, checksShingles: Bool
     ) {
         self.tokenTable = tokenTable
+        self.stringTable = stringTable
         ring = buffers
         ngramBatch = buffers + Self.ringSize
         shingleBatch = buffers + Self.ringSize + Self.batchSize
@@ -350,7 +355,7 @@ struct ScanSink: JSONTextSink {
         minimumExactTokens = options.minimumExactTokens
     }
 
-    /// Words the caller allocates for ``init(tokenTable:buffers:options:ngramFilter:ngramShift:shingleFilter:shingleShift:checksShingles:)``.
+    /// Words the caller allocates for the `buffers` of the initializer.
     static let bufferWords = ringSize + 2 * batchSize
 
     mutating func beginSample() {
@@ -409,6 +414,39 @@ struct ScanSink: JSONTextSink {
         }
         valueHash = 0
         valueTokens = 0
+    }
+
+    /// The fused loop: one table lookup per byte both finds the end of the plain text and tokenizes it.
+    @inline(__always)
+    mutating func consumeText(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var hash = chunkHash
+        var word = chunkWord
+        var length = tokenLength
+        var index = start
+        while index < end {
+            let normalized = stringTable[Int(base[index])]
+            if normalized > 1 {
+                word |= UInt64(normalized) << UInt64((length & 7) << 3)
+                length += 1
+                if length & 7 == 0 {
+                    hash = (hash ^ word) &* TextNormalization.chunkMultiplier
+                    word = 0
+                }
+            } else {
+                if length > 0 {
+                    endToken(TextNormalization.finishToken(hash: hash, word: word, length: length))
+                    hash = 0
+                    word = 0
+                    length = 0
+                }
+                if normalized == 1 { break }
+            }
+            index += 1
+        }
+        chunkHash = hash
+        chunkWord = word
+        tokenLength = length
+        return index
     }
 
     /// Probes the filters for the buffered windows and adds the whole sample as an exact-match candidate.
