@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One scan of a training file: JSON Lines are cut into fixed-size byte blocks that workers claim in order
@@ -32,7 +32,8 @@ struct ContaminationScan: Sendable {
                 try DatasetRecords.forEach(in: trainingFile) { record in
                     switch record {
                     case .record(let line, let bytes): worker.processSample(bytes, block: 0, localLine: line - 1, &sink)
-                    case .brokenArray(let line): worker.output.recordMalformed(block: 0, localLine: line - 1, cap: worker.cap)
+                    case .brokenArray(let line):
+                        worker.output.recordMalformed(block: 0, localLine: line - 1, cap: worker.cap)
                     }
                 }
             }
@@ -238,7 +239,8 @@ struct ScanWorker {
     }
 
     /// Scans one sample's bytes and records its hits or its malformation.
-    mutating func processSample(_ bytes: UnsafeBufferPointer<UInt8>, block: Int, localLine: Int, _ sink: inout ScanSink) {
+    mutating func processSample(_ bytes: UnsafeBufferPointer<UInt8>, block: Int, localLine: Int, _ sink: inout ScanSink)
+    {
         output.samples += 1
         sink.beginSample()
         guard JSONByteScanner.scanDocument(bytes, into: &sink) else {
@@ -267,8 +269,12 @@ struct ScanWorker {
     /// Most candidates are filter false positives that no table holds: those leave without allocating.
     private mutating func resolve(_ sink: ScanSink) -> [(Int32, ContaminationKind, Double)] {
         found.removeAll(keepingCapacity: true)
-        for hash in sink.exactCandidates { if let item = index.exact.value(for: hash) { found.append((item, 0, hash)) } }
-        for hash in sink.ngramCandidates { if let item = index.ngrams.value(for: hash) { found.append((item, 1, hash)) } }
+        for hash in sink.exactCandidates {
+            if let item = index.exact.value(for: hash) { found.append((item, 0, hash)) }
+        }
+        for hash in sink.ngramCandidates {
+            if let item = index.ngrams.value(for: hash) { found.append((item, 1, hash)) }
+        }
         for hash in sink.shingleCandidates {
             if let item = index.shingles.value(for: hash) { found.append((item, 2, hash)) }
         }
@@ -284,7 +290,9 @@ struct ScanWorker {
                 hits.append((group.key, .ngram, min(1, Double(ngrams) / Double(max(1, item.ngramCount)))))
             } else if item.uniqueShingleCount >= ContaminationScan.minimumDistinctiveShingles {
                 let share = Double(shingles) / Double(item.uniqueShingleCount)
-                if share >= index.options.nearDuplicateThreshold { hits.append((group.key, .nearDuplicate, min(1, share))) }
+                if share >= index.options.nearDuplicateThreshold {
+                    hits.append((group.key, .nearDuplicate, min(1, share)))
+                }
             }
         }
         return hits
@@ -459,7 +467,8 @@ struct ScanSink: JSONTextSink {
 
     /// Keeps the buffered window hashes that pass the filters (no false negatives) as candidates.
     private mutating func probe() {
-        for index in 0..<ngramBatchCount where HashTable64.passes(ngramBatch[index], filter: ngramFilter, shift: ngramShift) {
+        for index in 0..<ngramBatchCount
+        where HashTable64.passes(ngramBatch[index], filter: ngramFilter, shift: ngramShift) {
             ngramCandidates.append(ngramBatch[index])
         }
         for index in 0..<shingleBatchCount
