@@ -1,11 +1,11 @@
 import Foundation
+import Interfaces
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Interfaces
 
 /// `autotrainess-bench contamination`: the Swift contamination scan against the shipped Python reference of
 /// the same 13-gram check, on synthetic data, in one run.
@@ -51,7 +51,9 @@ struct ContaminationBenchmark {
     }
 
     func run() throws {
-        let directory = keepDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let directory =
+            keepDirectory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if keepDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
@@ -63,11 +65,14 @@ struct ContaminationBenchmark {
 
         let indexStart = ContinuousClock.now
         let index = try ContaminationIndex(
-            benchmarkFile: benchmarkURL, fields: ["question", "answer"], options: ContaminationOptions(workers: workers))
-        print("benchmark: \(index.itemCount) items, \(index.ngramCount) distinct 13-grams, index built in "
-            + "\(Self.format(Self.seconds(since: indexStart))) s, about \(index.memoryBytes / 1_000_000) MB")
-        print("cores: \(ProcessInfo.processInfo.activeProcessorCount), scan workers: "
-            + "\(workers.map(String.init) ?? "all cores"); Python: \(python) (single process, as written)")
+            benchmarkFile: benchmarkURL, fields: ["question", "answer"], options: ContaminationOptions(workers: workers)
+        )
+        print(
+            "benchmark: \(index.itemCount) items, \(index.ngramCount) distinct 13-grams, index built in "
+                + "\(Self.format(Self.seconds(since: indexStart))) s, about \(index.memoryBytes / 1_000_000) MB")
+        print(
+            "cores: \(ProcessInfo.processInfo.activeProcessorCount), scan workers: "
+                + "\(workers.map(String.init) ?? "all cores"); Python: \(python) (single process, as written)")
 
         var speedups: [Double] = []
         for megabytes in trainMegabytes {
@@ -89,28 +94,36 @@ struct ContaminationBenchmark {
             let speedup = swiftRate / pythonResult.megabytesPerSecond
             speedups.append(speedup)
 
+            let swiftPerCPU = Double(size) / 1e6 / swiftCPU
             print("")
-            print("training set \(Self.format(Double(size) / 1e9)) GB (\(report.scannedSamples) samples, "
-                + "\(planted) planted contaminations)")
-            print("  swift : \(Self.format(report.seconds)) s wall, \(Self.format(swiftRate)) MB/s, "
-                + "\(Self.format(swiftCPU)) s CPU (\(Self.format(Double(size) / 1e6 / swiftCPU)) MB per CPU-second), "
-                + "peak RSS \(swiftPeak / 1024) MB (VmHWM), \(report.contaminatedSamples) contaminated samples, "
-                + "\(report.hitCount) hits")
-            let prefixNote = pythonResult.bytes < size
+            print(
+                "training set \(Self.format(Double(size) / 1e9)) GB (\(report.scannedSamples) samples, "
+                    + "\(planted) planted contaminations)")
+            print(
+                "  swift : \(Self.format(report.seconds)) s wall, \(Self.format(swiftRate)) MB/s, "
+                    + "\(Self.format(swiftCPU)) s CPU (\(Self.format(swiftPerCPU)) MB per CPU-second), "
+                    + "peak RSS \(swiftPeak / 1024) MB (VmHWM), \(report.contaminatedSamples) contaminated samples, "
+                    + "\(report.hitCount) hits")
+            let prefixNote =
+                pythonResult.bytes < size
                 ? "first \(Self.format(Double(pythonResult.bytes) / 1e6)) MB only (to keep the run short)"
                 : "whole file"
             let pythonPerCPU = Double(pythonResult.bytes) / 1e6 / pythonResult.cpuSeconds
-            print("  python: \(Self.format(pythonResult.seconds)) s wall over the \(prefixNote), "
-                + "\(Self.format(pythonResult.megabytesPerSecond)) MB/s, \(Self.format(pythonResult.cpuSeconds)) s CPU "
-                + "(\(Self.format(pythonPerCPU)) MB per CPU-second), peak RSS \(pythonResult.maxRSSKilobytes / 1024) MB "
-                + "(ru_maxrss), \(pythonResult.contaminated) contaminated samples")
+            print(
+                "  python: \(Self.format(pythonResult.seconds)) s wall over the \(prefixNote), "
+                    + "\(Self.format(pythonResult.megabytesPerSecond)) MB/s, "
+                    + "\(Self.format(pythonResult.cpuSeconds)) s CPU (\(Self.format(pythonPerCPU)) MB per CPU-second), "
+                    + "peak RSS \(pythonResult.maxRSSKilobytes / 1024) MB "
+                    + "(ru_maxrss), \(pythonResult.contaminated) contaminated samples")
             if pythonResult.bytes >= size {
                 let agree = pythonResult.contaminated == report.contaminatedSamples ? "agree" : "DISAGREE"
-                print("  same file, same answer: swift \(report.contaminatedSamples) vs python "
-                    + "\(pythonResult.contaminated) contaminated samples (\(agree))")
+                print(
+                    "  same file, same answer: swift \(report.contaminatedSamples) vs python "
+                        + "\(pythonResult.contaminated) contaminated samples (\(agree))")
             }
-            print("  speedup (wall-clock MB/s ratio): \(Self.format(speedup))x; per CPU-second: "
-                + "\(Self.format(Double(size) / swiftCPU / pythonPerCPU / 1e6))x")
+            print(
+                "  speedup (wall-clock MB/s ratio): \(Self.format(speedup))x; per CPU-second: "
+                    + "\(Self.format(swiftPerCPU / pythonPerCPU))x")
             if keepDirectory == nil { try? FileManager.default.removeItem(at: trainURL) }
         }
         print("")
@@ -125,9 +138,10 @@ struct ContaminationBenchmark {
         let report = try index.scan(trainingFile: URL(fileURLWithPath: train))
         let cpu = cpuSeconds() - cpuBefore
         let megabytes = Double(report.scannedBytes) / 1e6
-        print("scan: \(format(megabytes)) MB, \(report.scannedSamples) samples in \(format(report.seconds)) s wall "
-            + "(\(format(megabytes / report.seconds)) MB/s), \(format(cpu)) s CPU, peak RSS "
-            + "\(PeakMemory.currentPeakKilobytes() / 1024) MB; \(report.contaminatedSamples) contaminated samples")
+        print(
+            "scan: \(format(megabytes)) MB, \(report.scannedSamples) samples in \(format(report.seconds)) s wall "
+                + "(\(format(megabytes / report.seconds)) MB/s), \(format(cpu)) s CPU, peak RSS "
+                + "\(PeakMemory.currentPeakKilobytes() / 1024) MB; \(report.contaminatedSamples) contaminated samples")
     }
 
     private struct PythonResult {

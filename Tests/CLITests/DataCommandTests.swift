@@ -9,7 +9,8 @@ private struct CLI {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent("autotrainess"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("autotrainess"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "autotrainess"),
         ]
         binary = try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
@@ -29,7 +30,10 @@ private struct CLI {
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 }
 
@@ -93,7 +97,9 @@ final class DataCommandTests {
         let human = try cli.run(["data", "scan", "--benchmark", benchmark, "--train", dirty])
         #expect(human.status == 1)
         #expect(human.output.contains("line 3"))
-        let machine = try cli.run(["data", "scan", "--benchmark", benchmark, "--fields", "question", "--train", dirty, "--json"])
+        let machine = try cli.run([
+            "data", "scan", "--benchmark", benchmark, "--fields", "question", "--train", dirty, "--json",
+        ])
         #expect(machine.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(machine.output.utf8)) as? [String: Any]
         #expect(object?["hitCount"] as? Int == 1)

@@ -105,14 +105,18 @@ struct DataScanCommand: ParsableCommand {
         } else {
             let megabytes = String(format: "%.1f", Double(report.scannedBytes) / 1e6)
             let seconds = String(format: "%.2f", report.seconds)
-            print("\(report.trainingFile): \(report.scannedSamples) sample(s), \(megabytes) MB in \(seconds) s: "
-                + "\(report.contaminatedSamples) contaminated sample(s), \(report.hitCount) hit(s)")
+            print(
+                "\(report.trainingFile): \(report.scannedSamples) sample(s), \(megabytes) MB in \(seconds) s: "
+                    + "\(report.contaminatedSamples) contaminated sample(s), \(report.hitCount) hit(s)")
             for hit in report.hits {
                 let score = String(format: "%.2f", hit.score)
-                print("  line \(hit.trainingLine) ~ benchmark line \(hit.benchmarkLine) (id \(hit.benchmarkItemID)): "
-                    + "\(hit.kind.rawValue), score \(score): \"\(hit.overlap)\"")
+                print(
+                    "  line \(hit.trainingLine) ~ benchmark line \(hit.benchmarkLine) (id \(hit.benchmarkItemID)): "
+                        + "\(hit.kind.rawValue), score \(score): \"\(hit.overlap)\"")
             }
-            if report.hits.count < report.hitCount { print("  … \(report.hitCount - report.hits.count) more not listed") }
+            if report.hits.count < report.hitCount {
+                print("  … \(report.hitCount - report.hits.count) more not listed")
+            }
             if report.malformedLineCount > 0 {
                 let lines = report.malformedLines.prefix(20).map(String.init).joined(separator: ", ")
                 print("malformed line(s), not checked: \(report.malformedLineCount) (\(lines))")

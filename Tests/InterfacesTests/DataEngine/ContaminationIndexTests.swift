@@ -22,7 +22,8 @@ struct ContaminationIndexTests {
         var shortWords = BenchmarkFixture.shortQuestion.split(separator: " ").map(String.init)
         shortWords[shortWords.count - 3] = "famous"
         return [
-            Planted(name: "verbatim", sample: jsonLine(["instruction": question, "input": "", "output": answer]),
+            Planted(
+                name: "verbatim", sample: jsonLine(["instruction": question, "input": "", "output": answer]),
                 kind: .exact, itemID: "q1"),
             Planted(
                 name: "whitespace and case changed",
@@ -35,7 +36,8 @@ struct ContaminationIndexTests {
                 name: "embedded in a longer sample",
                 sample: jsonLine([
                     "instruction": "Solve the following.",
-                    "output": "Here is a similar problem: \(question)? The answer is simple. Let us think step by step.",
+                    "output":
+                        "Here is a similar problem: \(question)? The answer is simple. Let us think step by step.",
                 ]),
                 kind: .ngram, itemID: "q1"),
             Planted(
@@ -52,7 +54,8 @@ struct ContaminationIndexTests {
     @Test("planted contamination is found", arguments: planted)
     func plantedContaminationIsFound(_ planted: Planted) throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
         let samples = BenchmarkFixture.cleanSamples(30)
         let train = try scratch.file("train.jsonl", lines: samples[..<10] + [planted.sample] + samples[10...])
         let report = try index.scan(trainingFile: train)
@@ -70,8 +73,11 @@ struct ContaminationIndexTests {
     @Test("the overlap names the shared text")
     func overlapNamesTheSharedText() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
-        let sample = jsonLine(["instruction": "Try this one", "output": "Consider: \(BenchmarkFixture.questions[2]). Done."])
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let sample = jsonLine([
+            "instruction": "Try this one", "output": "Consider: \(BenchmarkFixture.questions[2]). Done.",
+        ])
         let report = try index.scan(trainingFile: try scratch.file("train.jsonl", lines: [sample]))
         let hit = try #require(report.hits.first)
         #expect(hit.kind == .ngram)
@@ -83,8 +89,10 @@ struct ContaminationIndexTests {
     @Test("clean data yields no hits")
     func cleanDataYieldsNoHits() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
-        let report = try index.scan(trainingFile: try scratch.file("train.jsonl", lines: BenchmarkFixture.cleanSamples(500)))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let report = try index.scan(
+            trainingFile: try scratch.file("train.jsonl", lines: BenchmarkFixture.cleanSamples(500)))
         #expect(report.scannedSamples == 500)
         #expect(report.isClean)
         #expect(!report.blocksTraining)
@@ -95,7 +103,8 @@ struct ContaminationIndexTests {
     @Test("a malformed line in the middle is counted with its line number and the scan goes on")
     func malformedLineIsCounted() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
         var lines = BenchmarkFixture.cleanSamples(1000)
         lines[499] = #"{"instruction": "broken, "output": }"#
         lines[899] = jsonLine(["instruction": BenchmarkFixture.questions[0], "output": BenchmarkFixture.answers[0]])
@@ -127,7 +136,8 @@ struct ContaminationIndexTests {
     @Test("a sample longer than one probe batch is checked to its end")
     func longSample() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
         let filler = (0..<(ScanSink.batchSize + 500)).map { "w\($0 % 97)" }.joined(separator: " ")
         let sample = jsonLine(["instruction": filler, "output": filler + " " + BenchmarkFixture.questions[3]])
         let report = try index.scan(trainingFile: try scratch.file("train.jsonl", lines: [sample]))
@@ -138,7 +148,8 @@ struct ContaminationIndexTests {
     @Test("a JSON array training file is scanned with element lines")
     func jsonArrayTrainingFile() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
         let elements = BenchmarkFixture.cleanSamples(3) + [jsonLine(["instruction": BenchmarkFixture.questions[0]])]
         let train = try scratch.file("train.json", lines: ["["] + [elements.joined(separator: ",\n")] + ["]"])
         let report = try index.scan(trainingFile: train)
@@ -150,7 +161,8 @@ struct ContaminationIndexTests {
     @Test("fields can be chosen and the n-gram size changed")
     func fieldsAndNgramSize() throws {
         let scratch = try ScratchDirectory()
-        let bench = try scratch.file("bench.jsonl", lines: [jsonLine(["prompt": "alpha beta gamma delta epsilon zeta"])])
+        let bench = try scratch.file(
+            "bench.jsonl", lines: [jsonLine(["prompt": "alpha beta gamma delta epsilon zeta"])])
         let sample = jsonLine(["output": "we say gamma delta epsilon zeta here"])
         let train = try scratch.file("train.jsonl", lines: [sample])
         let small = try ContaminationIndex(benchmarkFile: bench, fields: ["prompt"], options: .init(ngramSize: 4))
@@ -162,7 +174,8 @@ struct ContaminationIndexTests {
     @Test("a benchmark with no usable text fields is a clear error")
     func benchmarkWithoutTextFields() throws {
         let scratch = try ScratchDirectory()
-        let bench = try scratch.file("bench.jsonl", lines: [#"{"id": 1, "score": 3}"#, #"{"id": 2, "question": "  "}"#])
+        let bench = try scratch.file(
+            "bench.jsonl", lines: [#"{"id": 1, "score": 3}"#, #"{"id": 2, "question": "  "}"#])
         #expect(throws: DataEngineError.noUsableBenchmarkText(path: bench.path, fields: ["question", "answer"])) {
             try ContaminationIndex(benchmarkFile: bench, fields: ["question", "answer"])
         }
@@ -171,7 +184,8 @@ struct ContaminationIndexTests {
     @Test("a missing training file is a clear error that names it")
     func missingTrainingFile() throws {
         let scratch = try ScratchDirectory()
-        let index = try ContaminationIndex(benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
+        let index = try ContaminationIndex(
+            benchmarkFile: try scratch.file("bench.jsonl", lines: BenchmarkFixture.lines()))
         let missing = scratch.url.appendingPathComponent("absent.jsonl")
         #expect(throws: DataEngineError.fileNotReadable(path: missing.path, reason: "no such file")) {
             try index.scan(trainingFile: missing)

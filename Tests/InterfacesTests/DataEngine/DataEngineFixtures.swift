@@ -44,7 +44,9 @@ enum BenchmarkFixture {
         "Weng earns twelve dollars an hour for babysitting and yesterday she did just fifty minutes of babysitting",
         "Betty is saving money for a new wallet which costs one hundred dollars and she has only half of the money",
     ]
-    static let answers = ["nine sheep remain", "seventy two clips altogether", "she earned ten dollars", "five dollars"]
+    static let answers = [
+        "nine sheep remain", "seventy two clips altogether", "she earned ten dollars", "five dollars",
+    ]
     /// A short item: too short for a 13-gram, found as a near-duplicate.
     static let shortQuestion = "Which planet in our solar system has the most moons known today"
 
@@ -58,8 +60,10 @@ enum BenchmarkFixture {
 
     /// Ordinary training samples that share only common words with the benchmark.
     static func cleanSamples(_ count: Int) -> [String] {
-        let words = ["the", "model", "learns", "how", "many", "apples", "are", "left", "after", "she", "sold", "half",
-            "of", "them", "to", "her", "friends", "in", "may", "and", "dollars", "an", "hour"]
+        let words = [
+            "the", "model", "learns", "how", "many", "apples", "are", "left", "after", "she", "sold", "half",
+            "of", "them", "to", "her", "friends", "in", "may", "and", "dollars", "an", "hour",
+        ]
         return (0..<count).map { index in
             let instruction = (0..<20).map { words[($0 * 7 + index * 3) % words.count] }.joined(separator: " ")
             let output = (0..<40).map { words[($0 * 5 + index) % words.count] }.joined(separator: " ")

@@ -15,7 +15,8 @@ struct DatasetValidatorTests {
         _ lines: [String], format: DatasetFormat = .alpaca, options: ValidationOptions = .init()
     ) throws -> ValidationReport {
         let scratch = try ScratchDirectory()
-        return try DatasetValidator(options: options).validate(file: try scratch.file("data.jsonl", lines: lines), format: format)
+        return try DatasetValidator(options: options).validate(
+            file: try scratch.file("data.jsonl", lines: lines), format: format)
     }
 
     @Test("a clean alpaca file has no findings")
@@ -84,14 +85,20 @@ struct DatasetValidatorTests {
 
     @Test("exact and near duplicates name the earlier line")
     func duplicates() throws {
-        let long = "Explain why the sky looks blue during the day and red at sunset using the idea of scattering, "
+        let long =
+            "Explain why the sky looks blue during the day and red at sunset using the idea of scattering, "
             + "then say how the colour of the ocean relates to it and why clouds stay white or grey in both cases, "
             + "and finish with one sentence a child could follow without any physics background at all"
         let report = try validate([
             jsonLine(["instruction": long, "input": "", "output": "Rayleigh scattering favours short wavelengths."]),
             Self.good[0],
-            jsonLine(["instruction": long.uppercased(), "input": "", "output": "Rayleigh scattering favours short wavelengths!"]),
-            jsonLine(["instruction": long + " today", "input": "", "output": "Rayleigh scattering favours short wavelengths."]),
+            jsonLine([
+                "instruction": long.uppercased(), "input": "",
+                "output": "Rayleigh scattering favours short wavelengths!",
+            ]),
+            jsonLine([
+                "instruction": long + " today", "input": "", "output": "Rayleigh scattering favours short wavelengths.",
+            ]),
         ])
         #expect(report.findings.map(\.kind) == [.exactDuplicate, .nearDuplicate])
         #expect(report.findings.map(\.relatedLine) == [1, 1])
@@ -123,7 +130,8 @@ struct DatasetValidatorTests {
     func jsonArray() throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file(
-            "data.json", lines: ["[", Self.good[0] + ",", Self.good[1] + ",", #"{"instruction": "x", "output": " "}"#, "]"])
+            "data.json",
+            lines: ["[", Self.good[0] + ",", Self.good[1] + ",", #"{"instruction": "x", "output": " "}"#, "]"])
         let report = try DatasetValidator().validate(file: file, format: .alpaca)
         #expect(report.sampleCount == 3)
         #expect(report.findings.map(\.line) == [4])

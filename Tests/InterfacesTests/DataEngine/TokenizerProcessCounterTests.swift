@@ -38,10 +38,12 @@ struct TokenizerProcessCounterTests {
         #expect(try counter.tokenCount(of: "hello world") == 2)
         #expect(try counter.tokenCount(of: "zzzz qqq") > 2)
 
-        let file = try scratch.file("data.jsonl", lines: [
-            jsonLine(["instruction": "hello", "input": "", "output": "world"]),
-            jsonLine(["instruction": "zzzz qqq xxxx yyyy", "input": "", "output": "vvvv"]),
-        ])
+        let file = try scratch.file(
+            "data.jsonl",
+            lines: [
+                jsonLine(["instruction": "hello", "input": "", "output": "world"]),
+                jsonLine(["instruction": "zzzz qqq xxxx yyyy", "input": "", "output": "vvvv"]),
+            ])
         let report = try DatasetValidator(options: ValidationOptions(cutoffLength: 8, tokenCounter: counter))
             .validate(file: file, format: .alpaca)
         #expect(report.findings.map(\.kind) == [.overLength])

@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One scan of a training file: JSON Lines are cut into fixed-size byte blocks that workers claim in order
@@ -32,7 +32,8 @@ struct ContaminationScan: Sendable {
                 try DatasetRecords.forEach(in: trainingFile) { record in
                     switch record {
                     case .record(let line, let bytes): worker.processSample(bytes, block: 0, localLine: line - 1, &sink)
-                    case .brokenArray(let line): worker.output.recordMalformed(block: 0, localLine: line - 1, cap: worker.cap)
+                    case .brokenArray(let line):
+                        worker.output.recordMalformed(block: 0, localLine: line - 1, cap: worker.cap)
                     }
                 }
             }
@@ -222,21 +223,24 @@ struct ScanWorker {
         let buffers = UnsafeMutablePointer<UInt64>.allocate(capacity: ScanSink.bufferWords)
         defer { buffers.deallocate() }
         try TextNormalization.tokenByte.withUnsafeBufferPointer { table in
-            try index.ngrams.filter.withUnsafeBufferPointer { ngramFilter in
-                try index.shingles.filter.withUnsafeBufferPointer { shingleFilter in
-                    var sink = ScanSink(
-                        tokenTable: table.baseAddress!, buffers: buffers, options: index.options,
-                        ngramFilter: ngramFilter.baseAddress!, ngramShift: index.ngrams.filterShift,
-                        shingleFilter: shingleFilter.baseAddress!, shingleShift: index.shingles.filterShift,
-                        checksShingles: index.shingles.count > 0)
-                    try body(&sink)
+            try TextNormalization.stringTokenByte.withUnsafeBufferPointer { stringTable in
+                try index.ngrams.filter.withUnsafeBufferPointer { ngramFilter in
+                    try index.shingles.filter.withUnsafeBufferPointer { shingleFilter in
+                        var sink = ScanSink(
+                            tokenTable: table.baseAddress!, stringTable: stringTable.baseAddress!, buffers: buffers,
+                            options: index.options, ngramFilter: ngramFilter.baseAddress!,
+                            ngramShift: index.ngrams.filterShift, shingleFilter: shingleFilter.baseAddress!,
+                            shingleShift: index.shingles.filterShift, checksShingles: index.shingles.count > 0)
+                        try body(&sink)
+                    }
                 }
             }
         }
     }
 
     /// Scans one sample's bytes and records its hits or its malformation.
-    mutating func processSample(_ bytes: UnsafeBufferPointer<UInt8>, block: Int, localLine: Int, _ sink: inout ScanSink) {
+    mutating func processSample(_ bytes: UnsafeBufferPointer<UInt8>, block: Int, localLine: Int, _ sink: inout ScanSink)
+    {
         output.samples += 1
         sink.beginSample()
         guard JSONByteScanner.scanDocument(bytes, into: &sink) else {
@@ -265,8 +269,12 @@ struct ScanWorker {
     /// Most candidates are filter false positives that no table holds: those leave without allocating.
     private mutating func resolve(_ sink: ScanSink) -> [(Int32, ContaminationKind, Double)] {
         found.removeAll(keepingCapacity: true)
-        for hash in sink.exactCandidates { if let item = index.exact.value(for: hash) { found.append((item, 0, hash)) } }
-        for hash in sink.ngramCandidates { if let item = index.ngrams.value(for: hash) { found.append((item, 1, hash)) } }
+        for hash in sink.exactCandidates {
+            if let item = index.exact.value(for: hash) { found.append((item, 0, hash)) }
+        }
+        for hash in sink.ngramCandidates {
+            if let item = index.ngrams.value(for: hash) { found.append((item, 1, hash)) }
+        }
         for hash in sink.shingleCandidates {
             if let item = index.shingles.value(for: hash) { found.append((item, 2, hash)) }
         }
@@ -282,7 +290,9 @@ struct ScanWorker {
                 hits.append((group.key, .ngram, min(1, Double(ngrams) / Double(max(1, item.ngramCount)))))
             } else if item.uniqueShingleCount >= ContaminationScan.minimumDistinctiveShingles {
                 let share = Double(shingles) / Double(item.uniqueShingleCount)
-                if share >= index.options.nearDuplicateThreshold { hits.append((group.key, .nearDuplicate, min(1, share))) }
+                if share >= index.options.nearDuplicateThreshold {
+                    hits.append((group.key, .nearDuplicate, min(1, share)))
+                }
             }
         }
         return hits
@@ -299,6 +309,7 @@ struct ScanSink: JSONTextSink {
     static let batchSize = 4096
 
     let tokenTable: UnsafePointer<UInt8>
+    let stringTable: UnsafePointer<UInt8>
     let ring: UnsafeMutablePointer<UInt64>
     let ngramBatch: UnsafeMutablePointer<UInt64>
     let shingleBatch: UnsafeMutablePointer<UInt64>
@@ -330,11 +341,13 @@ struct ScanSink: JSONTextSink {
     var exactCandidates: [UInt64] = []
 
     init(
-        tokenTable: UnsafePointer<UInt8>, buffers: UnsafeMutablePointer<UInt64>, options: ContaminationOptions,
+        tokenTable: UnsafePointer<UInt8>, stringTable: UnsafePointer<UInt8>, buffers: UnsafeMutablePointer<UInt64>,
+        options: ContaminationOptions,
         ngramFilter: UnsafePointer<UInt64>, ngramShift: UInt64, shingleFilter: UnsafePointer<UInt64>,
         shingleShift: UInt64, checksShingles: Bool
     ) {
         self.tokenTable = tokenTable
+        self.stringTable = stringTable
         ring = buffers
         ngramBatch = buffers + Self.ringSize
         shingleBatch = buffers + Self.ringSize + Self.batchSize
@@ -350,7 +363,7 @@ struct ScanSink: JSONTextSink {
         minimumExactTokens = options.minimumExactTokens
     }
 
-    /// Words the caller allocates for ``init(tokenTable:buffers:options:ngramFilter:ngramShift:shingleFilter:shingleShift:checksShingles:)``.
+    /// Words the caller allocates for the `buffers` of the initializer.
     static let bufferWords = ringSize + 2 * batchSize
 
     mutating func beginSample() {
@@ -411,6 +424,39 @@ struct ScanSink: JSONTextSink {
         valueTokens = 0
     }
 
+    /// The fused loop: one table lookup per byte both finds the end of the plain text and tokenizes it.
+    @inline(__always)
+    mutating func consumeText(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var hash = chunkHash
+        var word = chunkWord
+        var length = tokenLength
+        var index = start
+        while index < end {
+            let normalized = stringTable[Int(base[index])]
+            if normalized > 1 {
+                word |= UInt64(normalized) << UInt64((length & 7) << 3)
+                length += 1
+                if length & 7 == 0 {
+                    hash = (hash ^ word) &* TextNormalization.chunkMultiplier
+                    word = 0
+                }
+            } else {
+                if length > 0 {
+                    endToken(TextNormalization.finishToken(hash: hash, word: word, length: length))
+                    hash = 0
+                    word = 0
+                    length = 0
+                }
+                if normalized == 1 { break }
+            }
+            index += 1
+        }
+        chunkHash = hash
+        chunkWord = word
+        tokenLength = length
+        return index
+    }
+
     /// Probes the filters for the buffered windows and adds the whole sample as an exact-match candidate.
     mutating func finishSample() {
         probe()
@@ -421,7 +467,8 @@ struct ScanSink: JSONTextSink {
 
     /// Keeps the buffered window hashes that pass the filters (no false negatives) as candidates.
     private mutating func probe() {
-        for index in 0..<ngramBatchCount where HashTable64.passes(ngramBatch[index], filter: ngramFilter, shift: ngramShift) {
+        for index in 0..<ngramBatchCount
+        where HashTable64.passes(ngramBatch[index], filter: ngramFilter, shift: ngramShift) {
             ngramCandidates.append(ngramBatch[index])
         }
         for index in 0..<shingleBatchCount

@@ -4,12 +4,28 @@ protocol JSONTextSink {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
     /// The current string value ended.
     mutating func endOfString()
+    /// Takes the bytes of a string value from `start` up to the first quote, backslash or control byte (or
+    /// `end`) and returns that byte's index. The default hands the run to ``text(_:)``; a sink may fuse this
+    /// search with its own processing to read each byte once.
+    mutating func consumeText(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int
 }
 
 extension JSONTextSink {
     /// One decoded byte of an escape sequence.
     mutating func textByte(_ byte: UInt8) {
         withUnsafePointer(to: byte) { text(UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
+    @inline(__always)
+    mutating func consumeText(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var index = start
+        while index < end {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        if index > start { text(UnsafeBufferPointer(start: base + start, count: index - start)) }
+        return index
     }
 }
 
@@ -101,28 +117,22 @@ struct JSONByteScanner {
 
     @inline(__always)
     private func string<Sink: JSONTextSink>(at position: Int, into sink: inout Sink) -> Int? {
-        var index = position + 1
-        var spanStart = index
-        let count = bytes.count
         let base = bytes.baseAddress!
-        while index < count {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                if index > spanStart { sink.text(UnsafeBufferPointer(start: base + spanStart, count: index - spanStart)) }
+        var index = position + 1
+        while true {
+            index = sink.consumeText(base, from: index, to: bytes.count)
+            guard index < bytes.count else { return nil }
+            switch base[index] {
+            case UInt8(ascii: "\""):
                 sink.endOfString()
                 return index + 1
-            }
-            if byte == UInt8(ascii: "\\") {
-                if index > spanStart { sink.text(UnsafeBufferPointer(start: base + spanStart, count: index - spanStart)) }
+            case UInt8(ascii: "\\"):
                 guard let next = escape(at: index, into: &sink) else { return nil }
                 index = next
-                spanStart = next
-                continue
+            default:
+                return nil
             }
-            if byte < 0x20 { return nil }
-            index += 1
         }
-        return nil
     }
 
     /// Decodes the escape at `position` (a backslash) into the sink; returns the index after it.

@@ -15,6 +15,14 @@ enum TextNormalization {
         }
     }
 
+    /// ``tokenByte`` for the scanner's fused loop inside JSON strings: 1 marks the bytes that end a run of
+    /// plain string text (quote, backslash, control bytes), which also separate tokens.
+    static let stringTokenByte: [UInt8] = (0...255).map { value -> UInt8 in
+        let byte = UInt8(value)
+        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return 1 }
+        return tokenByte[value]
+    }
+
     /// Multiplier that folds each full 8-byte chunk of a token into its hash.
     static let chunkMultiplier: UInt64 = 0x3779_BA0C_D843_D55B
 

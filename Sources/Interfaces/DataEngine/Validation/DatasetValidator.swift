@@ -67,7 +67,8 @@ private struct ValidationRun {
     ) {
         counts[kind, default: 0] += 1
         guard findings.count < options.maximumFindings else { return }
-        findings.append(ValidationFinding(kind: kind, line: line, field: field, message: message, relatedLine: relatedLine))
+        findings.append(
+            ValidationFinding(kind: kind, line: line, field: field, message: message, relatedLine: relatedLine))
     }
 
     mutating func check(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws {
@@ -116,7 +117,9 @@ private struct ValidationRun {
         let chosen = answerText(object, "chosen", line: line)
         let rejected = answerText(object, "rejected", line: line)
         if let chosen, let rejected, chosen == rejected {
-            add(.identicalPair, line: line, field: "chosen", "chosen and rejected are the same text; the pair teaches nothing")
+            add(
+                .identicalPair, line: line, field: "chosen",
+                "chosen and rejected are the same text; the pair teaches nothing")
         }
     }
 
@@ -146,29 +149,36 @@ private struct ValidationRun {
             let roleKey = message["from"] != nil ? "from" : "role"
             let textKey = message["value"] != nil ? "value" : "content"
             guard let role = message[roleKey] as? String else {
-                add(.missingField, line: line, field: "\(key)[\(position)].from", "message \(position) has no role (\"from\")")
+                add(
+                    .missingField, line: line, field: "\(key)[\(position)].from",
+                    "message \(position) has no role (\"from\")")
                 return
             }
             checkText(message[textKey], field: "\(key)[\(position)].\(textKey)", line: line, required: true)
             if role == "system", position == 0 { continue }
             let isUser = Self.userRoles.contains(role)
             guard isUser || Self.assistantRoles.contains(role) else {
-                add(.invalidRole, line: line, field: "\(key)[\(position)].\(roleKey)",
+                add(
+                    .invalidRole, line: line, field: "\(key)[\(position)].\(roleKey)",
                     "message \(position) has the unknown role \"\(role)\"; use human/gpt (or user/assistant)")
                 return
             }
             guard isUser == expectUser else {
                 let wanted = expectUser ? "a user turn (human, observation)" : "an assistant turn (gpt, function_call)"
-                add(.invalidRole, line: line, field: "\(key)[\(position)].\(roleKey)",
+                add(
+                    .invalidRole, line: line, field: "\(key)[\(position)].\(roleKey)",
                     "message \(position) has role \"\(role)\" where \(wanted) is expected; turns must alternate")
                 return
             }
             expectUser.toggle()
         }
         if endsWithAssistant, !expectUser {
-            add(.invalidRole, line: line, field: key, "the conversation ends with a user turn; end it with an assistant turn")
+            add(
+                .invalidRole, line: line, field: key,
+                "the conversation ends with a user turn; end it with an assistant turn")
         } else if !endsWithAssistant, expectUser {
-            add(.invalidRole, line: line, field: key,
+            add(
+                .invalidRole, line: line, field: key,
                 "a preference conversation must end with a user turn; chosen and rejected are the assistant's answer")
         }
     }
@@ -176,12 +186,16 @@ private struct ValidationRun {
     private mutating func checkHistory(_ object: [String: Any], line: Int) {
         guard let raw = object["history"] else { return }
         guard let history = raw as? [Any] else {
-            add(.wrongType, line: line, field: "history", "\"history\" must be an array of [instruction, response] pairs")
+            add(
+                .wrongType, line: line, field: "history",
+                "\"history\" must be an array of [instruction, response] pairs")
             return
         }
         for (position, element) in history.enumerated() {
             guard let pair = element as? [Any], pair.count == 2, pair.allSatisfy({ $0 is String }) else {
-                add(.wrongType, line: line, field: "history[\(position)]", "history entry \(position) must be two strings")
+                add(
+                    .wrongType, line: line, field: "history[\(position)]",
+                    "history entry \(position) must be two strings")
                 return
             }
         }
@@ -190,7 +204,9 @@ private struct ValidationRun {
     /// The text of `chosen`/`rejected` (a string or a message object), reporting what is wrong with it.
     private mutating func answerText(_ object: [String: Any], _ field: String, line: Int) -> String? {
         guard let raw = object[field] else {
-            add(.missingField, line: line, field: field, "\"\(field)\" is missing; preference data needs chosen and rejected")
+            add(
+                .missingField, line: line, field: field,
+                "\"\(field)\" is missing; preference data needs chosen and rejected")
             return nil
         }
         if let message = raw as? [String: Any] {
@@ -234,7 +250,8 @@ private struct ValidationRun {
         let text = JSONStrings.all(in: object).joined(separator: "\n")
         let tokens = try options.tokenCounter.tokenCount(of: text)
         if tokens > cutoff {
-            add(.overLength, line: line,
+            add(
+                .overLength, line: line,
                 "the sample has about \(tokens) tokens, more than the cutoff of \(cutoff); it would be truncated")
         }
     }
@@ -247,10 +264,12 @@ private struct ValidationRun {
         case .unique:
             break
         case .exact(let earlier):
-            add(.exactDuplicate, line: line, "the sample repeats line \(earlier) (after normalization)",
+            add(
+                .exactDuplicate, line: line, "the sample repeats line \(earlier) (after normalization)",
                 relatedLine: earlier)
         case .near(let earlier, let similarity):
-            add(.nearDuplicate, line: line,
+            add(
+                .nearDuplicate, line: line,
                 "the sample nearly repeats line \(earlier) (estimated similarity \(Int(similarity * 100))%)",
                 relatedLine: earlier)
         }

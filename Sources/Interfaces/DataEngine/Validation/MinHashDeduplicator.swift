@@ -64,7 +64,8 @@ struct MinHashDeduplicator {
 
     /// The MinHash signature: for each of 64 seeded hash functions, the minimum over the shingles.
     static func signature(of tokenHashes: [UInt64], shingleSize: Int) -> [UInt32] {
-        let shingles = tokenHashes.count >= shingleSize
+        let shingles =
+            tokenHashes.count >= shingleSize
             ? TextNormalization.windowHashes(tokenHashes, n: shingleSize)
             : [TextNormalization.sequenceHash(tokenHashes)]
         return (0..<permutations).map { permutation in
