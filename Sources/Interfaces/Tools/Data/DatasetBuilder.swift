@@ -3,7 +3,19 @@ import Foundation
 
 extension DatasetFormat {
     /// The `dataset_info.json` entry for a file of this format.
-    public func datasetInfoEntry(fileName: String) -> JSONValue {
+    /// - Parameters:
+    ///   - fileName: the data file, relative to the dataset folder.
+    ///   - hasSystem: whether rows carry a `system` field; LlamaFactory fails on a mapped column no row has.
+    public func datasetInfoEntry(fileName: String, hasSystem: Bool = true) -> JSONValue {
+        guard !hasSystem, case .object(var entry) = datasetInfoEntry(fileName: fileName),
+            case .object(var columns) = entry["columns"] ?? .null
+        else { return fullDatasetInfoEntry(fileName: fileName) }
+        columns["system"] = nil
+        entry["columns"] = .object(columns)
+        return .object(entry)
+    }
+
+    private func fullDatasetInfoEntry(fileName: String) -> JSONValue {
         switch self {
         case .alpaca:
             [

@@ -1,4 +1,5 @@
 import AgentCore
+import Evaluation
 import Foundation
 
 /// The approval of one dataset: what was checked, so that a later change to the file is noticed.
@@ -8,7 +9,7 @@ public struct DatasetApproval: Sendable, Hashable, Codable {
     public var fileName: String
     /// The shape of the rows.
     public var format: DatasetFormat
-    /// FNV-1a 64-bit hash of the file's bytes when it was approved, in hex.
+    /// SHA-256 of the file's bytes when it was approved, in hex.
     public var contentHash: String
     /// Rows in the approved file.
     public var samples: Int
@@ -48,7 +49,8 @@ public struct DatasetRegistry: Sendable {
         if let data = FileManager.default.contents(atPath: iteration.datasetInfo.path) {
             info = (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]
         }
-        info[name] = format.datasetInfoEntry(fileName: file.lastPathComponent)
+        let hasSystem = (try? DatasetBuilder.readRows(file))?.contains { $0["system"] != nil } ?? true
+        info[name] = format.datasetInfoEntry(fileName: file.lastPathComponent, hasSystem: hasSystem)
         var approvals = try approvals()
         approvals[name] = DatasetApproval(
             name: name, fileName: file.lastPathComponent, format: format, contentHash: try Self.hash(of: file),
@@ -92,11 +94,6 @@ public struct DatasetRegistry: Sendable {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw WorkspaceError.io(path: file.path, reason: "cannot read the file")
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return String(hash, radix: 16)
+        return SHA256.hex(of: data)
     }
 }
