@@ -22,7 +22,7 @@ fi
 echo "[install-test-services] apt-get update"
 apt-get update
 echo "[install-test-services] installing: ${missing[*]}"
-# Installing must not start the packaged daemons: the tests run their own, with their own configurations.
+# Installing must not start the packaged daemons: the tests run their own, with their own configs.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [ ! -e "$policy" ]; then
@@ -30,6 +30,6 @@ if [ ! -e "$policy" ]; then
     chmod +x "$policy"
     created_policy=1
 fi
-trap '[ "$created_policy" -eq 1 ] && rm -f "$policy"' EXIT
+trap 'if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi' EXIT
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-echo "[install-test-services] done: $(command -v sshd || echo /usr/sbin/sshd), $(command -v slurmctld || echo slurmctld)"
+echo "[install-test-services] done: ${missing[*]}"

@@ -45,7 +45,7 @@ public struct PathMapping: Sendable, Hashable, Codable {
         while let range = rest.range(of: mapping.local) {
             let after = rest[range.upperBound...]
             let before = rest[..<range.lowerBound]
-            let startsPath = before.isEmpty || [":", "=", " ", "\""].contains(before.last!)
+            let startsPath = before.last.map { [":", "=", " ", "\""].contains($0) } ?? true
             let endsPath = after.isEmpty || after.first == "/" || after.first == ":" || after.first == " "
             output += before
             output += startsPath && endsPath ? mapping.remote : mapping.local

@@ -20,7 +20,9 @@ public enum ShellCommand {
     }
 
     /// The `PATH` folders of `environment` that `base`'s `PATH` lacks, in order (for example a venv's `bin`).
-    public static func addedPathFolders(_ environment: [String: String], comparedTo base: [String: String]) -> [String] {
+    public static func addedPathFolders(
+        _ environment: [String: String], comparedTo base: [String: String]
+    ) -> [String] {
         let known = Set((base["PATH"] ?? "").split(separator: ":").map(String.init))
         return (environment["PATH"] ?? "").split(separator: ":").map(String.init).filter { !known.contains($0) }
     }

@@ -37,8 +37,8 @@ struct LoopbackSSHServer {
         // sshd refuses to start without its privilege-separation folder.
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for key in ["host_key", "client_key"] {
-            try await TestServices.run(
-                "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory.appendingPathComponent(key).path])
+            let file = directory.appendingPathComponent(key).path
+            try await TestServices.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", file])
         }
         let port = try TestServices.freePort()
         let hostKey = try String(contentsOf: directory.appendingPathComponent("host_key.pub"), encoding: .utf8)

@@ -114,7 +114,8 @@ struct SSHExecutorTests {
                 == "mkdir -p /scratch/w/.autotrainess/runs && cd '/scratch/w/exp/run 1' && "
                 + "exec setsid -w sh -c 'echo $$ > \"$1\"; shift; exec \"$@\"' autotrainess-run "
                 + "/scratch/w/.autotrainess/runs/r.pgid env DATA=/scratch/w/exp/data HF_HUB_OFFLINE=1 "
-                + "PATH=/opt/venv/bin:\"$PATH\" /opt/venv/bin/llamafactory-cli train '/scratch/w/exp/run 1/config.yaml' "
+                + "PATH=/opt/venv/bin:\"$PATH\" /opt/venv/bin/llamafactory-cli train "
+                + "'/scratch/w/exp/run 1/config.yaml' "
                 + "--x=/scratch/w/exp/d /home/me/experiment")
         #expect(executor.location(of: "/home/me/exp") == "/scratch/w/exp")
         #expect(executor.location(of: "/home/me/other") == "/home/me/other")

@@ -6,7 +6,6 @@ import Testing
 
 @Suite("Slurm batch scripts")
 struct SlurmBatchScriptTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let base = ["PATH": "/usr/bin:/bin", "HOME": "/home/me"]
 
@@ -18,7 +17,7 @@ struct SlurmBatchScriptTests {
     }
 
     static func golden(_ name: String) throws -> String {
-        try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+        try Fixtures.text("golden/" + name)
     }
 
     @Test func aSingleJobAsksForGPUsAndATimeLimitFromTheDeadline() throws {
@@ -28,16 +27,16 @@ struct SlurmBatchScriptTests {
         let script = SlurmBatchScript(
             specs: [Self.spec(["train", "/shared/exp/run 1/config.yaml"], deadline: Self.now + 92 * 60 - 30)],
             jobName: "autotrainess-abc", options: options, base: Self.base, now: Self.now)
-        #expect(script.text == (try Self.golden("single-job.sbatch")))
+        #expect(script.text == (try Self.golden("slurm-single-job.sbatch")))
     }
 
     @Test func severalCandidatesBecomeAJobArray() throws {
         let options = SlurmOptions(
             jobDirectory: "/shared/jobs", gpus: 1, defaultTimeLimitMinutes: 26 * 60 + 5, maxParallelTasks: 2)
         let script = SlurmBatchScript(
-            specs: [Self.spec(["train", "a.yaml"]), Self.spec(["train", "it's b.yaml"]), Self.spec(["train", "c.yaml"])],
+            specs: ["a.yaml", "it's b.yaml", "c.yaml"].map { Self.spec(["train", $0]) },
             jobName: "autotrainess-arr", options: options, base: Self.base, now: Self.now)
-        #expect(script.text == (try Self.golden("job-array.sbatch")))
+        #expect(script.text == (try Self.golden("slurm-job-array.sbatch")))
     }
 
     @Test func theEarliestDeadlineSetsTheLimitAndAPassedOneStillAsksForAMinute() {

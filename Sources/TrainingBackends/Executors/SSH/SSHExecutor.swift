@@ -177,7 +177,8 @@ public struct SSHExecutor: Executor {
     /// `SIGTERM` to the remote group recorded in `pgidFile`, `SIGKILL` after `grace` if members remain; then the
     /// file is removed. Best effort: a host that cannot be reached any more is left as it is.
     private func terminateRemoteGroup(pgidFile: String, grace: Duration) async {
-        let tenths = max(1, Int(grace.components.seconds) * 10 + Int(grace.components.attoseconds / 100_000_000_000_000_000))
+        let (seconds, attoseconds) = grace.components
+        let tenths = max(1, Int(seconds) * 10 + Int(attoseconds / 100_000_000_000_000_000))
         let file = ShellCommand.quote(pgidFile)
         let script =
             "[ -s \(file) ] || exit 0; g=$(cat \(file)); rm -f \(file); "
