@@ -76,7 +76,9 @@ struct SSHExecutorTests {
             try await TestServices.wait("the remote command to start", seconds: 20) {
                 lines.lines.contains("started")
             }
-            #expect(try await TestServices.processCommandLines().contains("sleep 987"))
+            try await TestServices.wait("the remote sleep to show in ps", seconds: 20) {
+                try await TestServices.processCommandLines().contains("sleep 987")
+            }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             let left = try await TestServices.processCommandLines().filter { $0 == "sleep 987" || $0 == "sleep 986" }

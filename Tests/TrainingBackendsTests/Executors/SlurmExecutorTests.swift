@@ -56,7 +56,9 @@ struct SlurmExecutorTests {
             let executor = Self.executor(cluster)
             let task = Task { try await executor.run(spec) { lines.append($0.text) } }
             try await TestServices.wait("the batch job to start", seconds: 30) { lines.lines.contains("started") }
-            #expect(try await TestServices.processCommandLines().contains("sleep 984"))
+            try await TestServices.wait("the job's sleep to show in ps", seconds: 20) {
+                try await TestServices.processCommandLines().contains("sleep 984")
+            }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             let queue = try await TestServices.run("/usr/bin/squeue", ["-h"], environment: cluster.environment)
