@@ -74,9 +74,15 @@ public enum ProcessRunner {
                         await supervise(leader: leader, spec: spec, timedOut: timedOut)
                     }
                     // The two readers end when every member of the group has closed its pipes; the supervisor
-                    // is then no longer needed.
+                    // is then no longer needed. A program may close its output a moment before it exits (`ps`
+                    // does, at exit): give the leader the grace period to exit on its own, so that the
+                    // supervisor's teardown does not turn a normal exit into `SIGTERM`.
                     await group.next()
                     await group.next()
+                    let end = ContinuousClock.now + spec.terminationGracePeriod
+                    while !Task.isCancelled && !leaderHasExited(leader) && ContinuousClock.now < end {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
                     group.cancelAll()
                 }
             }

@@ -15,6 +15,10 @@ import Synchronization
 /// Beside the output folder `<out>` it writes `<out>_train_config.yaml`, `<out>_export_config.yaml` and the whole
 /// console output in `<out>_train.log` (and `<out>_export.log`).
 ///
+/// With a remote executor (`SSHExecutor`), the configs name the paths as the executor sees them
+/// (`Executor.location(of:)`); the base model, dataset folder and config are staged in before launch, and the
+/// output (or merged) folder is staged out after a successful run.
+///
 /// Cancelling (dropping the stream) or reaching `job.deadline` tears down the whole process group, torchrun
 /// workers included. Failures are thrown as `TrainingFailure`, diagnosed from the log.
 public struct LlamaFactoryBackend: TrainingBackend {
@@ -79,8 +83,8 @@ public struct LlamaFactoryBackend: TrainingBackend {
         -> TrainingResult
     {
         let start = ContinuousClock.now
-        let trainConfig = try LlamaFactoryConfig.training(for: job)
-        let exportConfig = try LlamaFactoryConfig.export(for: job)
+        let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
+        let exportConfig = try LlamaFactoryConfig.export(for: placed(job))
         try TemplateCompatibility.check(
             template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel))
         )
@@ -91,10 +95,15 @@ public struct LlamaFactoryBackend: TrainingBackend {
         let files = SideFiles(outputDirectory: output)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try trainConfig.write(to: files.trainConfig)
+        let inputs = [job.baseModel, job.datasetDirectory].map {
+            URL(fileURLWithPath: LlamaFactoryConfig.absolutePath($0))
+        }
+        try await executor.stageIn(
+            inputs.filter { FileManager.default.fileExists(atPath: $0.path) } + [files.trainConfig])
 
         let outcome = try await launch(
             "train", config: files.trainConfig, log: files.trainLog, job: job, emit: emit,
-            progressLog: output.appendingPathComponent("trainer_log.jsonl")
+            progressLog: output.appendingPathComponent("trainer_log.jsonl"), outputs: [output]
         )
         try check(outcome, log: files.trainLog, job: job)
         try checkTrainingOutputs(in: output, job: job, outcome: outcome)
@@ -102,10 +111,12 @@ public struct LlamaFactoryBackend: TrainingBackend {
         var modelDirectory = output
         if let exportConfig, let merged = job.mergedModelDirectory {
             try exportConfig.write(to: files.exportConfig)
-            let exportOutcome = try await launch(
-                "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil)
-            try check(exportOutcome, log: files.exportLog, job: job)
+            try await executor.stageIn([files.exportConfig])
             modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
+            let exportOutcome = try await launch(
+                "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil,
+                outputs: [modelDirectory])
+            try check(exportOutcome, log: files.exportLog, job: job)
             try MergedModel.finish(
                 modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
                 logTail: exportOutcome.outputTail)
@@ -119,6 +130,17 @@ public struct LlamaFactoryBackend: TrainingBackend {
             jobID: job.id, outputDirectory: output.path, modelDirectory: modelDirectory.path, metrics: metrics,
             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
         )
+    }
+
+    /// `job` with its paths (absolute) as the executor's processes see them, for the configs.
+    private func placed(_ job: TrainingJob) -> TrainingJob {
+        var placed = job
+        let place = { executor.location(of: LlamaFactoryConfig.absolutePath($0)) }
+        placed.baseModel = place(job.baseModel)
+        placed.datasetDirectory = place(job.datasetDirectory)
+        placed.outputDirectory = place(job.outputDirectory)
+        placed.mergedModelDirectory = job.mergedModelDirectory.map(place)
+        return placed
     }
 
     /// The environment for `llamafactory-cli`: the venv's, plus device selection for the job.
@@ -142,7 +164,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
 
     private func launch(
         _ subcommand: String, config: URL, log: URL, job: TrainingJob,
-        emit: @escaping @Sendable (TrainingEvent) -> Void, progressLog: URL?
+        emit: @escaping @Sendable (TrainingEvent) -> Void, progressLog: URL?, outputs: [URL]
     ) async throws -> ProcessOutcome {
         let spec = ProcessSpec(
             executable: environment.binDirectory.appendingPathComponent("llamafactory-cli").path,
@@ -156,10 +178,15 @@ public struct LlamaFactoryBackend: TrainingBackend {
         defer { logFile.close() }
         return try await withThrowingTaskGroup(of: ProcessOutcome?.self) { group in
             group.addTask {
-                try await executor.run(spec) { line in
+                let outcome = try await executor.run(spec) { line in
                     logFile.write(line.text)
                     emit(.log(line.text))
                 }
+                // Outputs written where the job ran come back before the progress log's last read.
+                if outcome.succeeded {
+                    try await executor.stageOut(outputs)
+                }
+                return outcome
             }
             if let progressLog {
                 group.addTask {

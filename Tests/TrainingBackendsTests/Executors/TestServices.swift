@@ -1,0 +1,110 @@
+import Foundation
+import Runtime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program a real-service test needs is not installed.
+struct MissingTestService: Error, CustomStringConvertible {
+    let programs: [String]
+
+    var description: String {
+        "This test needs \(programs.joined(separator: ", ")), which is not installed. "
+            + "Run `sudo scripts/install-test-services.sh` (Debian: openssh-server, rsync, munge, slurm-wlm)."
+    }
+
+    /// Throws when one of `paths` is not an executable file.
+    static func require(_ paths: [String]) throws {
+        let missing = paths.filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        if !missing.isEmpty {
+            throw MissingTestService(programs: missing)
+        }
+    }
+}
+
+/// A test service did not come up in time, or a helper command failed.
+struct TestServiceFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Helpers shared by the real-service tests.
+enum TestServices {
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+    static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw TestServiceFailure(description: "socket() failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TestServiceFailure(description: "bind() to 127.0.0.1:0 failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs a command to completion and returns its output lines; throws when it does not exit 0.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+        -> [String]
+    {
+        let spec = ProcessSpec(
+            executable: executable, arguments: arguments,
+            environment: environment ?? ProcessInfo.processInfo.environment, deadline: Date() + 60)
+        let outcome = try await ProcessRunner.run(spec)
+        guard outcome.succeeded else {
+            throw TestServiceFailure(
+                description: "\(spec.commandLine.joined(separator: " ")): \(outcome.summary): "
+                    + outcome.outputTail.suffix(10).joined(separator: " | "))
+        }
+        return outcome.outputTail
+    }
+
+    /// Polls `condition` every 100 ms for at most `seconds`; throws `what` when it never holds.
+    static func wait(
+        _ what: String, seconds: Double, condition: () async throws -> Bool
+    ) async throws {
+        let end = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < end {
+            if try await condition() {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestServiceFailure(description: "Timed out after \(seconds) s waiting for \(what).")
+    }
+
+    /// The command lines of every running process (`ps -eo args`).
+    static func processCommandLines() async throws -> [String] {
+        try await run("/bin/ps", ["-eo", "args"])
+    }
+}
+
+/// A long-running daemon started in the foreground under `ProcessRunner`, stopped by cancelling its task.
+final class ForegroundDaemon: Sendable {
+    let name: String
+    private let task: Task<ProcessOutcome, any Error>
+    private let lines = LineCollector()
+
+    init(name: String, spec: ProcessSpec) {
+        self.name = name
+        let lines = self.lines
+        task = Task { try await ProcessRunner.run(spec) { lines.append($0.text) } }
+    }
+
+    /// The daemon's output so far.
+    var output: [String] { lines.lines }
+
+    /// Stops the daemon's whole process group and waits for it.
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the executor tests need on Debian 12, idempotently: an SSH server and client, rsync, and a
+# single-node Slurm (slurmctld + slurmd + munge). Services are not started here: the tests start their own
+# (a loopback sshd, a localhost Slurm) with generated configurations and stop them at the end.
+set -euo pipefail
+
+packages=(openssh-server openssh-client rsync procps munge slurm-wlm slurm-client)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "[install-test-services] already installed: ${packages[*]}"
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "[install-test-services] missing ${missing[*]}; run this script as root (apt-get needs it)." >&2
+    exit 1
+fi
+echo "[install-test-services] apt-get update"
+apt-get update
+echo "[install-test-services] installing: ${missing[*]}"
+# Installing must not start the packaged daemons: the tests run their own, with their own configs.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    created_policy=1
+fi
+trap 'if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi' EXIT
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+echo "[install-test-services] done: ${missing[*]}"
