@@ -24,7 +24,7 @@ struct LocalSlurmCluster {
 
     /// Starts a cluster, runs `body`, and stops the daemons (whether `body` threw or not).
     static func with<T>(_ body: (LocalSlurmCluster) async throws -> T) async throws -> T {
-        try MissingTestService.require(programs)
+        try await MissingTestService.require(programs)
         let directory = URL(fileURLWithPath: "/tmp/autotrainess-slurm-\(UUID().uuidString.prefix(8))")
         for folder in ["state", "spool", "log", "jobs"] {
             try FileManager.default.createDirectory(

@@ -30,7 +30,7 @@ struct LoopbackSSHServer {
 
     /// Starts a server, runs `body`, and stops the server (whether `body` threw or not).
     static func with<T>(_ body: (LoopbackSSHServer) async throws -> T) async throws -> T {
-        try MissingTestService.require(programs)
+        try await MissingTestService.require(programs)
         let directory = URL(fileURLWithPath: "/tmp/autotrainess-sshd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -15,11 +15,36 @@ struct MissingTestService: Error, CustomStringConvertible {
             + "Run `sudo scripts/install-test-services.sh` (Debian: openssh-server, rsync, munge, slurm-wlm)."
     }
 
-    /// Throws when one of `paths` is not an executable file.
-    static func require(_ paths: [String]) throws {
-        let missing = paths.filter { !FileManager.default.isExecutableFile(atPath: $0) }
-        if !missing.isEmpty {
-            throw MissingTestService(programs: missing)
+    /// The package's installer of the test services.
+    static let installer = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/install-test-services.sh").path
+
+    /// Makes sure every program in `paths` is installed: when one is missing and the tests run as root (as on CI),
+    /// runs `scripts/install-test-services.sh` once (idempotent, with progress), then checks again.
+    /// - Throws: ``MissingTestService`` naming what is still missing.
+    static func require(_ paths: [String]) async throws {
+        func missing() -> [String] { paths.filter { !FileManager.default.isExecutableFile(atPath: $0) } }
+        if !missing().isEmpty, geteuid() == 0 {
+            try await installOnce.value
+        }
+        let stillMissing = missing()
+        if !stillMissing.isEmpty {
+            throw MissingTestService(programs: stillMissing)
+        }
+    }
+
+    /// One installation shared by every test that needs it.
+    private static let installOnce = Task<Void, any Error> {
+        let outcome = try await ProcessRunner.run(
+            ProcessSpec(executable: "/bin/bash", arguments: [installer], environment: ProcessInfo.processInfo.environment)
+        ) { line in
+            switch line {
+            case .stdout(let text), .stderr(let text): print("[install-test-services] \(text)")
+            }
+        }
+        guard outcome.succeeded else {
+            throw TestServiceFailure(description: "scripts/install-test-services.sh failed: \(outcome.outputTail.suffix(10))")
         }
     }
 }
