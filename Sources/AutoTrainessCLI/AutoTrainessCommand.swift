@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `autotrainess`: argument parsing and wiring only; the work lives in the library modules.
 @main
@@ -10,11 +11,40 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             DemoCommand.self,
             RunCommand.self,
             ResumeCommand.self,
-            SkillsCommand.self,
             StatusCommand.self,
             DoctorCommand.self,
-            EvalCommand.self,
             DataCommand.self,
+            EvalCommand.self,
+            SkillsCommand.self,
         ]
     )
+
+    /// Parses and runs a command; exits with 2 for usage errors (unknown flags, bad values), as every command
+    /// documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Lines for the terminal written straight to standard output, unbuffered, so that progress shows up live when
+/// the output goes to a pipe or a log file.
+enum Console {
+    /// Writes `text` and a newline.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
 }

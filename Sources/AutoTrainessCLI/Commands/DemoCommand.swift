@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interfaces
 import Workflows
 
 /// `autotrainess demo`: the embedded default run.
@@ -32,14 +33,22 @@ struct DemoCommand: AsyncParsableCommand {
                 "Unknown --base '\(base)': use \(DemoModel.allCases.map(\.rawValue).joined(separator: " or ")).")
         }
         let driver = try driver.driver()
-        print("AutoTrainess demo — \(quick ? "quick settings (CI)" : "default settings")")
-        print("Base model: \(model.summary).")
-        print("Driver: \(driver)\(driver == .recipe ? "; pass --provider and --model to let a language model drive." : ".")")
+        Console.line("AutoTrainess demo — \(quick ? "quick settings (CI)" : "default settings")")
+        Console.line("Base model: \(model.summary).")
+        Console.line("Driver: \(driver)\(driver == .recipe ? "; pass --provider and --model to let a language model drive." : ".")")
         let demo = DemoRun(
             model: model, settings: quick ? .quick : .standard,
-            runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: driver)
-        let summary = try await demo.run()
-        print(summary.table)
+            runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: driver,
+            launcher: RunLauncher(progress: Console.line))
+        let workspace = try await demo.prepare()
+        let path = workspace.root.path
+        let started = Date()
+        let outcome = try await Interruption.run(hint: { "Finish the demo with: autotrainess resume \(path)" }) {
+            try await demo.launcher.run(workspace)
+        }
+        let summary = try await DemoSummary.read(
+            workspace, outcome: outcome, wallSeconds: Date().timeIntervalSince(started))
+        Console.line(summary.table)
         if !summary.ending.hasPrefix("finished") { throw ExitCode(1) }
     }
 }

@@ -28,12 +28,15 @@ struct RunCommand: AsyncParsableCommand {
         guard backend == "llamafactory" else { throw ValidationError("Unknown --backend '\(backend)': use llamafactory.") }
         var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
         if let budget { spec.budget = budget }
-        let launcher = RunLauncher()
+        let launcher = RunLauncher(progress: Console.line)
         let workspace = try launcher.create(
             spec: spec, runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: try driver.driver())
-        print("Run folder: \(workspace.root.path) (resume with: autotrainess resume \(workspace.root.path))")
-        let outcome = try await launcher.run(workspace)
-        print(outcome.summary)
+        let path = workspace.root.path
+        Console.line("Run folder: \(path) (resume with: autotrainess resume \(path))")
+        let outcome = try await Interruption.run(hint: { "Resume with: autotrainess resume \(path)" }) {
+            try await launcher.run(workspace)
+        }
+        Console.line(outcome.summary)
         if case .stageFailed = outcome.ending { throw ExitCode(1) }
     }
 }
@@ -50,8 +53,11 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try Workspace.open(URL(fileURLWithPath: runDirectory, isDirectory: true))
-        let outcome = try await RunLauncher().run(workspace)
-        print(outcome.summary)
+        let path = workspace.root.path
+        let outcome = try await Interruption.run(hint: { "Resume with: autotrainess resume \(path)" }) {
+            try await RunLauncher(progress: Console.line).run(workspace)
+        }
+        Console.line(outcome.summary)
         if case .stageFailed = outcome.ending { throw ExitCode(1) }
     }
 }
