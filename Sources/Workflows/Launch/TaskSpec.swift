@@ -210,6 +210,9 @@ extension TaskSpec {
         var spec: TaskSpec
         do {
             spec = try YAMLDecoder().decode(TaskSpec.self, from: text)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
+            throw TaskSpecError.unreadable(path: file.path, reason: "not valid YAML: \(reason)")
         } catch let error as DecodingError {
             let (field, problem) = Self.describe(error)
             throw TaskSpecError.invalid(path: file.path, field: field, problem: problem)

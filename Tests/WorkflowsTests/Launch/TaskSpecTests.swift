@@ -1,0 +1,255 @@
+import AgentCore
+import Foundation
+import Interfaces
+import Testing
+
+@testable import Workflows
+
+@Suite("TaskSpec")
+struct TaskSpecTests {
+    /// A task folder with a base model folder, a benchmark file and a training source.
+    final class TaskFolder: Sendable {
+        let directory: TemporaryDirectory
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            try directory.makeModel("models/base", marker: "base weights")
+            try directory.write(#"{"id": "1", "prompt": "one", "target": "1"}"# + "\n", to: "data/bench.jsonl")
+            try directory.write(#"[{"question": "two", "answer": "2"}]"#, to: "data/train.json")
+        }
+
+        func absolute(_ relative: String) -> String { directory.path(relative).standardizedFileURL.path }
+
+        /// Writes `yaml` as `tasks/task.yaml` and loads it.
+        func load(_ yaml: String) throws -> TaskSpec {
+            try directory.write(yaml, to: "tasks/task.yaml")
+            return try TaskSpec.load(from: directory.path("tasks/task.yaml"))
+        }
+
+        /// The error loading `yaml` throws; records an issue when it loads.
+        func loadError(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> TaskSpecError? {
+            do {
+                let spec = try load(yaml)
+                Issue.record("the task loaded: \(spec)", sourceLocation: sourceLocation)
+                return nil
+            } catch let error as TaskSpecError {
+                return error
+            } catch {
+                Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+                return nil
+            }
+        }
+
+        var taskFile: String { directory.path("tasks/task.yaml").path }
+    }
+
+    /// A complete task whose paths are relative to `tasks/`; `replacing` swaps lines for broken variants.
+    static func yaml(replacing old: String? = nil, with new: String = "") -> String {
+        let text = """
+            name: toy
+            base_model: ../models/base
+            template: qwen
+            budget: 1h30m
+            reserve: 10m
+            benchmark:
+              name: toy-bench
+              evaluator: local
+              file: ../data/bench.jsonl
+              limit: 20
+              max_new_tokens: 16
+            data_roots: [../data]
+            max_iterations: 2
+            recipe:
+              datasetName: qa
+              sources: [../data/train.json]
+              format: alpaca
+              mapping:
+                instruction: "{question}"
+                output: "{answer}"
+              hyperparameters:
+                max_steps: 8
+              weakness: wrong answers
+              hypothesis: examples help
+              successCriterion: accuracy above 0.5
+
+            """
+        guard let old else { return text }
+        return text.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test func validTaskLoadsWithPathsResolvedAgainstItsFolder() throws {
+        let folder = try TaskFolder()
+        let spec = try folder.load(Self.yaml())
+        #expect(spec.name == "toy")
+        #expect(spec.template == "qwen")
+        #expect(spec.baseModel == folder.absolute("models/base"))
+        #expect(spec.benchmark.file == folder.absolute("data/bench.jsonl"))
+        #expect(spec.benchmark.evaluator == .local)
+        #expect(spec.benchmark.limit == 20)
+        #expect(spec.benchmark.maxNewTokens == 16)
+        #expect(spec.dataRoots == [folder.absolute("data")])
+        #expect(spec.maxIterations == 2)
+        #expect(spec.recipe?.sources == [folder.absolute("data/train.json")])
+        #expect(spec.recipe?.mapping.instruction == "{question}")
+        #expect(spec.recipe?.hyperparameters["max_steps"]?.intValue == 8)
+        let (total, reserve) = try spec.budgetSeconds()
+        #expect(total == 5_400)
+        #expect(reserve == 600)
+        #expect(spec.taskDescription.contains("toy-bench"))
+    }
+
+    @Test func absolutePathsAreKept() throws {
+        let folder = try TaskFolder()
+        let base = folder.absolute("models/base")
+        let spec = try folder.load(Self.yaml(replacing: "base_model: ../models/base", with: "base_model: \(base)"))
+        #expect(spec.baseModel == base)
+    }
+
+    @Test(
+        "durations in seconds",
+        arguments: [
+            ("10h", 36_000.0), ("1h30m", 5_400), ("45m", 2_700), ("900s", 900), ("900", 900), ("1d", 86_400),
+            ("1.5h", 5_400), (" 2M ", 120),
+        ])
+    func durations(text: String, seconds: Double) throws {
+        #expect(try TaskSpec.seconds(text, field: "budget") == seconds)
+    }
+
+    @Test("bad durations name the field", arguments: ["", "ten hours", "10x", "h", "0", "-5m", "10h5", "1h 30m"])
+    func badDurations(text: String) throws {
+        #expect(throws: TaskSpecError.invalidDuration(field: "reserve", value: text)) {
+            try TaskSpec.seconds(text, field: "reserve")
+        }
+        let message = TaskSpecError.invalidDuration(field: "reserve", value: text).description
+        #expect(message.contains("'reserve'"))
+        #expect(message.contains("10h, 1h30m, 45m or 900s"))
+    }
+
+    @Test func reserveDefaultsToATenthOfTheBudgetAndABadReserveIsNamed() throws {
+        let folder = try TaskFolder()
+        let spec = try folder.load(Self.yaml(replacing: "reserve: 10m\n"))
+        let (total, reserve) = try spec.budgetSeconds()
+        #expect(total == 5_400)
+        #expect(reserve == 540)
+        var broken = spec
+        broken.reserve = "soon"
+        #expect(throws: TaskSpecError.invalidDuration(field: "reserve", value: "soon")) { try broken.budgetSeconds() }
+    }
+
+    @Test func badBudgetInTheFileNamesTheFileAndField() throws {
+        let folder = try TaskFolder()
+        guard case .invalid(let path, let field, let problem)? =
+            folder.loadError(Self.yaml(replacing: "budget: 1h30m", with: "budget: a while"))
+        else {
+            Issue.record("expected .invalid")
+            return
+        }
+        #expect(path == folder.taskFile)
+        #expect(field == "budget")
+        #expect(problem.contains("a while"))
+    }
+
+    @Test(
+        "a missing field, a wrong type or an unknown evaluator names the file and the field",
+        arguments: [
+            ("template: qwen\n", "", "template"),
+            ("  evaluator: local\n", "", "benchmark.evaluator"),
+            ("  limit: 20", "  limit: many", "benchmark.limit"),
+            ("max_iterations: 2", "max_iterations: [2]", "max_iterations"),
+            ("  evaluator: local", "  evaluator: gpu", "benchmark.evaluator"),
+        ])
+    func decodingErrors(old: String, new: String, field: String) throws {
+        let folder = try TaskFolder()
+        let error = folder.loadError(Self.yaml(replacing: old, with: new))
+        guard case .invalid(let path, let reported, _)? = error else {
+            Issue.record("expected .invalid, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder.taskFile)
+        #expect(reported == field)
+        let message = try #require(error).description
+        #expect(message.contains(folder.taskFile))
+        #expect(message.contains("'\(field)'"))
+    }
+
+    @Test func missingFieldSaysItIsRequired() throws {
+        let folder = try TaskFolder()
+        let error = folder.loadError(Self.yaml(replacing: "template: qwen\n"))
+        guard case .invalid(_, "template", let problem)? = error else {
+            Issue.record("expected template to be named, got \(String(describing: error))")
+            return
+        }
+        #expect(problem.contains("missing"))
+    }
+
+    @Test(
+        "missing files name the field",
+        arguments: [
+            ("file: ../data/bench.jsonl", "file: ../data/absent.jsonl", "benchmark.file"),
+            ("base_model: ../models/base", "base_model: ../models/absent", "base_model"),
+            ("evaluator: local", "evaluator: inspect", "benchmark.task"),
+            ("evaluator: local", "evaluator: posttrainbench", "benchmark.directory"),
+        ])
+    func missingFiles(old: String, new: String, field: String) throws {
+        let folder = try TaskFolder()
+        guard case .invalid(let path, let reported, _)? = folder.loadError(Self.yaml(replacing: old, with: new)) else {
+            Issue.record("expected .invalid")
+            return
+        }
+        #expect(path == folder.taskFile)
+        #expect(reported == field)
+    }
+
+    @Test func unreadableFileAndBadYAMLNameTheFile() throws {
+        let folder = try TaskFolder()
+        let absent = folder.directory.path("tasks/absent.yaml")
+        let missing = #expect(throws: TaskSpecError.self) { try TaskSpec.load(from: absent) }
+        guard case .unreadable(let path, _)? = missing else {
+            Issue.record("expected .unreadable, got \(String(describing: missing))")
+            return
+        }
+        #expect(path == absent.path)
+
+        let error = folder.loadError("name: [unclosed\n")
+        guard case .unreadable(let yamlPath, let reason)? = error else {
+            Issue.record("expected .unreadable, got \(String(describing: error))")
+            return
+        }
+        #expect(yamlPath == folder.taskFile)
+        #expect(reason.contains("YAML"))
+    }
+
+    @Test func launcherCreatesARunFolderWithTheTaskDriverBudgetAndIntegrityHashes() throws {
+        let folder = try TaskFolder()
+        let spec = try folder.load(Self.yaml())
+        let launcher = RunLauncher(progress: { _ in })
+        let workspace = try launcher.create(
+            spec: spec, runsDirectory: folder.directory.path("runs"), runID: "r1", driver: .recipe)
+        #expect(workspace.root.lastPathComponent == "r1")
+        let manifest = try workspace.readManifest()
+        #expect(try manifest.config["spec"]?.decode(as: TaskSpec.self) == spec)
+        #expect(try manifest.config["driver"]?.decode(as: RunDriver.self) == .recipe)
+        #expect(manifest.budget.totalSeconds == 5_400)
+        #expect(manifest.budget.reserveSeconds == 600)
+        let integrity = try JSONDecoder().decode(
+            IntegrityGuard.self, from: Data(contentsOf: workspace.root.appendingPathComponent("integrity.json")))
+        #expect(integrity.violations().isEmpty)
+        try folder.directory.write(#"{"id": "1", "prompt": "one", "target": "2"}"# + "\n", to: "data/bench.jsonl")
+        #expect(!integrity.violations().isEmpty, "changing the benchmark file must break the recorded hashes")
+    }
+
+    @Test func launcherRefusesTheRecipeDriverWithoutARecipe() throws {
+        let folder = try TaskFolder()
+        var spec = try folder.load(Self.yaml())
+        spec.recipe = nil
+        let error = #expect(throws: TaskSpecError.self) {
+            try RunLauncher(progress: { _ in }).create(
+                spec: spec, runsDirectory: folder.directory.path("runs"), runID: "r1", driver: .recipe)
+        }
+        guard case .invalid(_, "recipe", let problem)? = error else {
+            Issue.record("expected the recipe field to be named, got \(String(describing: error))")
+            return
+        }
+        #expect(problem.contains("--provider"))
+    }
+}

@@ -1,0 +1,96 @@
+import AgentCore
+import AgentTesting
+import Evaluation
+import Foundation
+import Interfaces
+import Testing
+import TrainingBackends
+
+@testable import Workflows
+
+/// The recipe policy driving the real ``WorkflowRunner`` (rules, registry, budget, store) over fake training and
+/// evaluation: `quality` in the recipe's hyperparameters decides how ``MarkerEvaluator`` scores the candidate.
+@Suite("RecipePolicy through the WorkflowRunner")
+struct RecipePolicyRunTests {
+    final class Fixture: Sendable {
+        let directory: TemporaryDirectory
+        let base: URL
+        let clock = ManualClock()
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            base = try directory.makeModel("models/base", marker: "base weights")
+            try directory.write("print('score')\n", to: "task/evaluate.py")
+            let rows = (0..<20).map { #"{"question": "q\#($0)?", "answer": "a\#($0)"}"# }
+            try directory.write(rows.joined(separator: "\n") + "\n", to: "data/qa.jsonl")
+        }
+
+        /// Runs the whole workflow with the recipe policy and returns the outcome and the run's records.
+        func run(quality: String) async throws -> (WorkflowOutcome, [ExperimentRecord]) {
+            let task = TaskProfile(
+                name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
+                dataRoots: [directory.path("data").path])
+            let (workspace, _) = try Workspace.create(
+                at: directory.path("runs/r1"),
+                manifest: RunManifest(runID: "r1", task: task, budget: RunBudget(totalSeconds: 3600)))
+            let store = try workspace.openStore()
+            let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: base)
+            let budget = BudgetClock(
+                limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
+            let environment = InterfaceEnvironment(
+                workspace: workspace, task: task, store: store,
+                backend: BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget),
+                evaluator: BudgetedEvaluator(base: MarkerEvaluator(), budget: budget), checker: CountingChecker())
+            let workflow = Workflow.autoTrainess(
+                AutoTrainessWorkflowOptions(
+                    commonTools: ["read_file", "list_dir"], maxIterations: 1, registry: registry,
+                    integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
+                    budget: budget))
+            let recipe = Recipe(
+                datasetName: "qa", sources: [directory.path("data/qa.jsonl").path],
+                mapping: FieldMapping(instruction: "{question}", output: "{answer}"),
+                hyperparameters: ["quality": .string(quality)])
+            let runner = WorkflowRunner(
+                workflow: workflow,
+                provider: RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root),
+                model: RecipePolicy.modelName, tools: InterfaceTools.all(in: environment), store: store,
+                registry: registry, budget: budget, secrets: [])
+            let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+            return (outcome, try await store.records())
+        }
+    }
+
+    static func toolCalls(_ records: [ExperimentRecord]) -> [String] {
+        records.filter { $0.kind == "agent.tool_call" }.compactMap { $0.payload["name"]?.stringValue }
+    }
+
+    @Test func aBetterCandidateIsPromotedAndTheRunFinishesAfterOneIteration() async throws {
+        let fixture = try Fixture()
+        let (outcome, records) = try await fixture.run(quality: "good")
+        #expect(outcome.ending == .finished)
+        #expect(outcome.best == "iter1-job1")
+        #expect(outcome.finalModelValid)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "good")
+        #expect(outcome.progress.iteration == 1)
+        #expect(outcome.progress.promotions == 1)
+        #expect(Self.toolCalls(records) == ["eval", "plan", "data", "data", "train", "eval", "log"])
+        let logged = try #require(records.last { $0.kind == RecordKind.iterationLogged })
+        #expect(logged.payload["decision"] == "keep")
+        #expect(!records.contains { $0.kind == WorkflowRecordKind.denied })
+    }
+
+    @Test func aNoisyCandidateIsNotPromotedAndFinalModelKeepsTheBase() async throws {
+        let fixture = try Fixture()
+        let (outcome, records) = try await fixture.run(quality: "plain")
+        #expect(outcome.ending == .finished)
+        #expect(outcome.best == "base")
+        #expect(outcome.finalModelValid)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights")
+        #expect(outcome.progress.iteration == 1)
+        #expect(outcome.progress.promotions == 0)
+        let logged = try #require(records.last { $0.kind == RecordKind.iterationLogged })
+        #expect(logged.payload["decision"] == "discard")
+        let evaluated = try #require(records.last { $0.kind == WorkflowRecordKind.evaluated })
+        #expect(evaluated.payload["promoted"] == false)
+    }
+}
