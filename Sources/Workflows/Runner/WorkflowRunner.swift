@@ -87,6 +87,9 @@ public struct WorkflowRunner: Sendable {
         if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
 
         while true {
+            // A cancelled run (Ctrl-C) stops here: a cancelled session ends without an outcome, and starting
+            // another one would only end the same way, over and over.
+            try Task.checkCancellation()
             try await tracker.refresh()
             let progress = await tracker.progress
             guard let stage = workflow.stage(named: progress.stage) else {
@@ -116,6 +119,7 @@ public struct WorkflowRunner: Sendable {
                 ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
             do {
                 let outcome = try await runSession(stage, task: task, tracker: tracker)
+                try Task.checkCancellation()
                 try await record(
                     WorkflowRecordKind.sessionEnded,
                     [

@@ -26,7 +26,16 @@ struct RecipePolicyRunTests {
         }
 
         /// Runs the whole workflow with the recipe policy and returns the outcome and the run's records.
-        func run(quality: String) async throws -> (WorkflowOutcome, [ExperimentRecord]) {
+        func run(quality: String, backend: any TrainingBackend = LoadableModelBackend()) async throws
+            -> (WorkflowOutcome, [ExperimentRecord])
+        {
+            let (runner, store) = try runner(quality: quality, backend: backend)
+            let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+            return (outcome, try await store.records())
+        }
+
+        /// Opens the run folder (creating it the first time) and assembles the runner, as a fresh process would.
+        func runner(quality: String, backend: any TrainingBackend) throws -> (WorkflowRunner, JSONLExperimentStore) {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -39,7 +48,7 @@ struct RecipePolicyRunTests {
                 limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
-                backend: BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget),
+                backend: BudgetedTrainingBackend(base: backend, budget: budget),
                 evaluator: BudgetedEvaluator(base: MarkerEvaluator(), budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
@@ -55,8 +64,7 @@ struct RecipePolicyRunTests {
                 provider: RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root),
                 model: RecipePolicy.modelName, tools: InterfaceTools.all(in: environment), store: store,
                 registry: registry, budget: budget, secrets: [])
-            let outcome = try await runner.run(task: "Improve toy QA accuracy.")
-            return (outcome, try await store.records())
+            return (runner, store)
         }
     }
 
@@ -92,5 +100,46 @@ struct RecipePolicyRunTests {
         #expect(logged.payload["decision"] == "discard")
         let evaluated = try #require(records.last { $0.kind == WorkflowRecordKind.evaluated })
         #expect(evaluated.payload["promoted"] == false)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRunCancelledDuringTrainingStopsAtOnceAndResumesToTheSameDecision() async throws {
+        let fixture = try Fixture()
+        let (runner, store) = try fixture.runner(quality: "good", backend: HangingBackend())
+        let run = Task { try await runner.run(task: "Improve toy QA accuracy.") }
+        var training = false
+        for _ in 0..<2_000 where !training {
+            training = try await store.records().contains { $0.kind == RecordKind.trainProgress }
+            if !training { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(training, "training never started")
+        run.cancel()
+        await #expect(throws: CancellationError.self) { try await run.value }
+
+        let interrupted = try await store.records()
+        #expect(!interrupted.contains { $0.kind == RecordKind.trainFailed }, "a cancelled job is not a training failure")
+        #expect(!interrupted.contains { $0.kind == WorkflowRecordKind.stopped })
+        let sessions = interrupted.filter { $0.kind == WorkflowRecordKind.sessionStarted }.count
+        #expect(sessions == 3, "define, baseline and local each start one session; got \(sessions)")
+
+        let (outcome, records) = try await fixture.run(quality: "good")
+        #expect(outcome.ending == .finished)
+        #expect(outcome.best.hasPrefix("iter1-job"), "the resumed iteration's candidate is promoted, got \(outcome.best)")
+        #expect(outcome.finalModelValid)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "good")
+        #expect(outcome.progress.iteration == 1)
+        #expect(records.last { $0.kind == RecordKind.iterationLogged }?.payload["decision"] == "keep")
+    }
+}
+
+/// A backend whose job reports one step and then runs until it is cancelled.
+struct HangingBackend: TrainingBackend {
+    func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
+        continuation.yield(.started(command: ["hang", job.id]))
+        continuation.yield(.progress(TrainingProgress(step: 1, totalSteps: 100, loss: 1, elapsedSeconds: 1)))
+        // Only the consumer's cancellation ends the job; keeping the continuation here holds the stream open.
+        continuation.onTermination = { _ in _ = continuation }
+        return stream
     }
 }

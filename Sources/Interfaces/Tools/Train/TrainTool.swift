@@ -97,6 +97,8 @@ public struct TrainTool: Tool {
                     return ToolOutput(report(job: job, result: result, first: first, last: last))
                 }
             }
+            // A cancelled job's stream ends without a result; that is the run stopping, not a training failure.
+            try Task.checkCancellation()
             throw ToolRefusal("the backend ended without a result")
         } catch is CancellationError {
             throw CancellationError()
