@@ -45,7 +45,8 @@ struct DemoCommandTests {
         #expect(manager.fileExists(atPath: run.appendingPathComponent("iterations/1/plan.md").path))
         #expect(manager.fileExists(atPath: run.appendingPathComponent("iterations/1/data/dataset_info.json").path))
         let evalFiles = (try? manager.contentsOfDirectory(atPath: run.appendingPathComponent("iterations/1/eval").path))
-        #expect(evalFiles?.contains { $0.hasSuffix("-summary.md") } == true, "iterations/1/eval holds \(evalFiles ?? [])")
+        #expect(
+            evalFiles?.contains { $0.hasSuffix("-summary.md") } == true, "iterations/1/eval holds \(evalFiles ?? [])")
 
         #expect(output.contains("| baseline evaluation"), "no summary table in the output")
         #expect(output.contains("| candidate evaluation"))

@@ -22,7 +22,7 @@ struct AutoTrainessBinary {
         ]
         url = try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "the autotrainess binary is not built next to the tests (looked at \(candidates.map(\.path))); run `swift build` first")
+            "no autotrainess binary beside the tests (looked at \(candidates.map(\.path))); run swift build")
     }
 
     /// Starts the binary with `arguments`, its standard output and error going to `log` (a file, so that a long run

@@ -117,14 +117,16 @@ struct RecipePolicyRunTests {
         await #expect(throws: CancellationError.self) { try await run.value }
 
         let interrupted = try await store.records()
-        #expect(!interrupted.contains { $0.kind == RecordKind.trainFailed }, "a cancelled job is not a training failure")
+        #expect(
+            !interrupted.contains { $0.kind == RecordKind.trainFailed }, "a cancelled job is not a training failure")
         #expect(!interrupted.contains { $0.kind == WorkflowRecordKind.stopped })
         let sessions = interrupted.filter { $0.kind == WorkflowRecordKind.sessionStarted }.count
         #expect(sessions == 3, "define, baseline and local each start one session; got \(sessions)")
 
         let (outcome, records) = try await fixture.run(quality: "good")
         #expect(outcome.ending == .finished)
-        #expect(outcome.best.hasPrefix("iter1-job"), "the resumed iteration's candidate is promoted, got \(outcome.best)")
+        #expect(
+            outcome.best.hasPrefix("iter1-job"), "the resumed iteration's candidate is promoted, got \(outcome.best)")
         #expect(outcome.finalModelValid)
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "good")
         #expect(outcome.progress.iteration == 1)

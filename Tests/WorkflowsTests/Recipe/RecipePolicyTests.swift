@@ -9,11 +9,13 @@ import Testing
 @Suite("RecipePolicy decisions")
 struct RecipePolicyTests {
     static let recipe = Recipe(
-        datasetName: "qa", sources: ["/data/qa.jsonl"], mapping: FieldMapping(instruction: "{question}", output: "{answer}"),
+        datasetName: "qa", sources: ["/data/qa.jsonl"],
+        mapping: FieldMapping(instruction: "{question}", output: "{answer}"),
         hyperparameters: ["max_steps": 8], evaluationLimit: 30)
 
     let policy = RecipePolicy(
-        recipe: RecipePolicyTests.recipe, store: InMemoryExperimentStore(), runDirectory: URL(fileURLWithPath: "/runs/r1"))
+        recipe: RecipePolicyTests.recipe, store: InMemoryExperimentStore(),
+        runDirectory: URL(fileURLWithPath: "/runs/r1"))
 
     /// The progress after `events`, starting in `stage`.
     static func progress(_ stage: String, _ events: [ProgressEvent] = []) -> IterationProgress {
@@ -34,7 +36,9 @@ struct RecipePolicyTests {
     static let fresh: [Message] = [.system("rules"), .user("Task: improve toy QA")]
 
     /// The tool name and arguments of a call step; fails the test for a text step.
-    static func call(_ step: RecipePolicy.Step, sourceLocation: SourceLocation = #_sourceLocation) -> (String, JSONValue)? {
+    static func call(
+        _ step: RecipePolicy.Step, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> (String, JSONValue)? {
         guard case .call(let name, let arguments) = step else {
             Issue.record("expected a tool call, got \(step)", sourceLocation: sourceLocation)
             return nil
@@ -87,7 +91,8 @@ struct RecipePolicyTests {
         var events: [ProgressEvent] = [.baselineEvaluated(score: 0.1)]
         func next(after name: String?, arguments: String = "{}") throws -> (String, JSONValue) {
             let messages = name.map { Self.session(after: $0, arguments: arguments, result: "ok") } ?? Self.fresh
-            return try #require(Self.call(policy.nextStep(progress: Self.progress("local", events), messages: messages)))
+            let step = policy.nextStep(progress: Self.progress("local", events), messages: messages)
+            return try #require(Self.call(step))
         }
 
         let plan = try next(after: nil)
@@ -164,7 +169,11 @@ struct RecipePolicyTests {
 
     @Test func afterTheLogTheSessionEndsWithText() throws {
         let progress = Self.progress(
-            "local", [.planned, .trained(candidateID: "iter1-job1", modelPath: "/m"), .evaluated(candidateID: "iter1-job1", promoted: false), .logged])
+            "local",
+            [
+                .planned, .trained(candidateID: "iter1-job1", modelPath: "/m"),
+                .evaluated(candidateID: "iter1-job1", promoted: false), .logged,
+            ])
         let step = policy.nextStep(
             progress: progress, messages: Self.session(after: "log", result: "Logged iteration 1: discard"))
         #expect(Self.text(step) == "Iteration 1 logged: Logged iteration 1: discard")
