@@ -54,6 +54,12 @@ let package = Package(
             dependencies: ["AutoTrainess", "AgentTesting"],
             path: "Examples/ComposeYourOwnAgent"
         ),
+        .executableTarget(
+            name: "CustomWorkflow",
+            dependencies: ["AutoTrainess", "AgentTesting"],
+            path: "Examples/CustomWorkflow"
+        ),
+        .executableTarget(name: "DemoFromCode", dependencies: ["AutoTrainess"], path: "Examples/DemoFromCode"),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(
