@@ -9,19 +9,20 @@ import Foundation
 /// Stand-in trainer: writes a loadable-looking model folder (config.json + weights), as a merged LoRA run would.
 struct InstantBackend: TrainingBackend {
     func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let model = URL(fileURLWithPath: job.mergedModelDirectory ?? job.outputDirectory)
-            do {
-                try writeModel(at: model, weights: "trained")
-                continuation.yield(.progress(TrainingProgress(step: 1, totalSteps: 1, loss: 0.4, elapsedSeconds: 1)))
-                continuation.yield(.finished(TrainingResult(
-                    jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model.path,
-                    metrics: ["train_loss": 0.4], wallSeconds: 1)))
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
+        let model = URL(fileURLWithPath: job.mergedModelDirectory ?? job.outputDirectory)
+        do {
+            try writeModel(at: model, weights: "trained")
+            continuation.yield(.progress(TrainingProgress(step: 1, totalSteps: 1, loss: 0.4, elapsedSeconds: 1)))
+            let result = TrainingResult(
+                jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model.path,
+                metrics: ["train_loss": 0.4], wallSeconds: 1)
+            continuation.yield(.finished(result))
+            continuation.finish()
+        } catch {
+            continuation.finish(throwing: error)
         }
+        return stream
     }
 }
 
@@ -30,8 +31,9 @@ struct MarkerEvaluator: Evaluator {
     func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
         let weights = try String(contentsOfFile: target.modelPath + "/model.safetensors", encoding: .utf8)
         let correct = weights == "trained" ? 32 : 10
-        let samples = (0..<40).map { SampleRecord(id: "q\($0)", input: "q\($0)", target: "a", output: "o",
-                                                  score: $0 < correct ? 1 : 0) }
+        let samples = (0..<40).map {
+            SampleRecord(id: "q\($0)", input: "", target: "", output: "", score: $0 < correct ? 1 : 0)
+        }
         return EvaluationReport(
             benchmark: "toy", metric: "accuracy", score: Double(correct) / 40, stderr: nil, sampleCount: 40,
             limit: nil, samples: samples, command: ["marker"], versions: [:], modelPath: target.modelPath,
@@ -53,16 +55,19 @@ let learningRateCap = Rule("learning rate cap", tools: ["train"]) { context in
     return .deny(reason: "learning_rate \(rate) is above this lab's cap of 1e-3 for LoRA; use 2e-4 or less.")
 }
 
-let iteration = ToolNames().iteration  // plan, data, train, eval, log
-let workflow = try Workflow(name: "baseline-then-sweep", stages: [
-    Stage(name: "baseline", instructions: "Evaluate the base model (model \"base\", iteration 0).",
-          allowedTools: ["eval"],
-          exits: [StageExit("baseline recorded", to: .stage("sft-sweep")) { $0.baselineScore != nil }]),
-    Stage(name: "sft-sweep", instructions: "Run one SFT iteration: plan, data, train, eval, log.",
-          allowedTools: iteration,
-          rules: [.planAfterLog(), .iterationPlanned(), .trainNeedsApprovedData(), learningRateCap],
-          exits: [StageExit("sweep done", to: .finish) { $0.lastIterationLogged && $0.iteration >= 1 }]),
-])
+let workflow = try Workflow(
+    name: "baseline-then-sweep",
+    stages: [
+        Stage(
+            name: "baseline", instructions: "Evaluate the base model (model \"base\", iteration 0).",
+            allowedTools: ["eval"],
+            exits: [StageExit("baseline recorded", to: .stage("sft-sweep")) { $0.baselineScore != nil }]),
+        Stage(
+            name: "sft-sweep", instructions: "Run one SFT iteration: plan, data, train, eval, log.",
+            allowedTools: ToolNames().iteration,  // plan, data, train, eval, log
+            rules: [.planAfterLog(), .iterationPlanned(), .trainNeedsApprovedData(), learningRateCap],
+            exits: [StageExit("sweep done", to: .finish) { $0.lastIterationLogged && $0.iteration >= 1 }]),
+    ])
 
 // A temporary run folder with a base model and a source of question/answer rows the data tool may read.
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("custom-workflow-\(UUID().uuidString)")
@@ -73,12 +78,15 @@ try FileManager.default.createDirectory(at: source.deletingLastPathComponent(), 
 try (0..<20).map { #"{"question": "What is \#($0) + \#($0)?", "answer": "\#($0 * 2)"}"# }
     .joined(separator: "\n").write(to: source, atomically: true, encoding: .utf8)
 
-let task = TaskProfile(name: "toy", baseModel: base.path, template: "llama3", benchmark: "toy",
-                       dataRoots: [source.deletingLastPathComponent().path])
-let (workspace, _) = try Workspace.create(at: root.appendingPathComponent("run"),
+let task = TaskProfile(
+    name: "toy", baseModel: base.path, template: "llama3", benchmark: "toy",
+    dataRoots: [source.deletingLastPathComponent().path])
+let (workspace, _) = try Workspace.create(
+    at: root.appendingPathComponent("run"),
     manifest: RunManifest(runID: "custom", task: task, budget: RunBudget(totalSeconds: 3600)))
 let store = try workspace.openStore()
-let environment = InterfaceEnvironment(workspace: workspace, task: task, store: store, backend: InstantBackend(),
+let environment = InterfaceEnvironment(
+    workspace: workspace, task: task, store: store, backend: InstantBackend(),
     evaluator: MarkerEvaluator(), checker: try EngineDatasetChecker(benchmarkFile: nil))
 
 // What the "model" does; with a real provider (e.g. AnthropicProvider()) the same runner drives a real agent.
@@ -87,16 +95,22 @@ func call(_ name: String, _ arguments: String) -> ScriptedModelProvider.Turn {
 }
 let script: [ScriptedModelProvider.Turn] = [
     call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#), .text("Baseline recorded."),
-    call("plan", #"{"iteration": 1, "weakness": "wrong sums", "evidence": ["q10"], "hypothesis": "QA pairs help", "#
-        + #""changes": ["data"], "successCriterion": "accuracy >= 0.5"}"#),
-    call("data", #"{"action": "build", "iteration": 1, "dataset": "qa", "sources": ["\#(source.path)"], "#
-        + #""format": "alpaca", "mapping": {"instruction": "{question}", "output": "{answer}"}}"#),
+    call(
+        "plan",
+        #"{"iteration": 1, "weakness": "wrong sums", "evidence": ["q10"], "hypothesis": "QA pairs help", "#
+            + #""changes": ["data"], "successCriterion": "accuracy >= 0.5"}"#),
+    call(
+        "data",
+        #"{"action": "build", "iteration": 1, "dataset": "qa", "sources": ["\#(source.path)"], "#
+            + #""format": "alpaca", "mapping": {"instruction": "{question}", "output": "{answer}"}}"#),
     call("data", #"{"action": "validate", "iteration": 1, "dataset": "qa"}"#),
     call("train", #"{"iteration": 1, "datasets": ["qa"], "hyperparameters": {"learning_rate": 0.005}}"#),
     call("train", #"{"iteration": 1, "datasets": ["qa"], "hyperparameters": {"learning_rate": 0.0002}}"#),
     call("eval", #"{"iteration": 1, "model": "iter1-job1", "label": "lr2e-4"}"#),
-    call("log", #"{"iteration": 1, "stage": "sft-sweep", "hypothesis": "QA pairs help", "data": ["qa"], "#
-        + #""scores": ["lr2e-4"], "decision": "keep", "nextStep": "try 1e-4"}"#),
+    call(
+        "log",
+        #"{"iteration": 1, "stage": "sft-sweep", "hypothesis": "QA pairs help", "data": ["qa"], "#
+            + #""scores": ["lr2e-4"], "decision": "keep", "nextStep": "try 1e-4"}"#),
     .text("Sweep done."),
 ]
 

@@ -11,6 +11,4 @@ let demo = DemoRun(
     driver: .recipe,  // or .model(provider: "anthropic", model: "claude-sonnet-4-5", baseURL: nil)
     launcher: RunLauncher(progress: { print($0) }))
 let summary = try await demo.run()
-print(summary.table)
-print("Run folder: \(summary.runDirectory)")
-print("final_model/: \(summary.finalModel)")
+print(summary.table)  // baseline and candidate scores, the gain's interval, wall time per step, the run folder
