@@ -67,7 +67,10 @@ let package = Package(
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "AgentTesting"]),
+        .testTarget(
+            name: "WorkflowsTests",
+            dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),
     ]
 )
