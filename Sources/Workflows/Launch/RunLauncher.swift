@@ -57,7 +57,8 @@ public struct RunLauncher: Sendable {
     ) throws -> Workspace {
         if case .recipe = driver, spec.recipe == nil {
             throw TaskSpecError.invalid(
-                path: spec.name, field: "recipe", problem: "no language model is configured and the task has no recipe; "
+                path: spec.name, field: "recipe",
+                problem: "no language model is configured and the task has no recipe; "
                     + "pass --provider and --model, or add a recipe to the task")
         }
         let (total, reserve) = try spec.budgetSeconds()
@@ -66,8 +67,11 @@ public struct RunLauncher: Sendable {
         formatter.dateFormat = "yyyy-MM-dd-HHmmss"
         let id = runID ?? "\(formatter.string(from: now))-\(spec.name)"
         let manifest = RunManifest(
-            runID: id, createdAt: now, task: spec.profile, config: ["spec": try JSONValue(encoding: spec),
-            "driver": try JSONValue(encoding: driver)], versions: ["autotrainess": AutoTrainessVersion.current],
+            runID: id, createdAt: now, task: spec.profile,
+            config: [
+                "spec": try JSONValue(encoding: spec),
+                "driver": try JSONValue(encoding: driver),
+            ], versions: ["autotrainess": AutoTrainessVersion.current],
             budget: RunBudget(totalSeconds: total, reserveSeconds: reserve))
         let (workspace, _) = try Workspace.create(at: runsDirectory.appendingPathComponent(id), manifest: manifest)
         let guardFile = workspace.root.appendingPathComponent(Self.integrityFile)
@@ -96,7 +100,8 @@ public struct RunLauncher: Sendable {
         let store = ObservedExperimentStore(try workspace.openStore()) { [progress] record in
             if let line = ProgressLine.describe(record) { progress(line) }
         }
-        let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
+        let registry = try CheckpointRegistry(
+            runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
         let budget = BudgetClock(limits: BudgetLimits(manifest: manifest))
         let gpus = spec.gpus.map(GPUSet.init)
         let checks = try EngineDatasetChecker(
@@ -105,8 +110,10 @@ public struct RunLauncher: Sendable {
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(base: LlamaFactoryBackend(environment: python), budget: budget),
-            evaluator: BudgetedEvaluator(base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
-            checker: checks, commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
+            evaluator: BudgetedEvaluator(
+                base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
+            checker: checks,
+            commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
@@ -122,21 +129,27 @@ public struct RunLauncher: Sendable {
                 guard let recipe = spec.recipe else {
                     throw TaskSpecError.invalid(path: workspace.runFile.path, field: "recipe", problem: "missing")
                 }
-                (provider, model) = (RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName)
+                (provider, model) = (
+                    RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName
+                )
             case .model(let name, let modelName, let baseURL):
-                provider = try ProviderFactory.make(provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
+                provider = try ProviderFactory.make(
+                    provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
                 model = modelName
             }
         }
         let skills = try? SkillLibrary()
         let runner = WorkflowRunner(
             workflow: workflow, provider: provider, model: model,
-            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget)
+            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget
+        )
         progress("Run \(workspace.root.path): driven by \(driver).")
         return try await runner.run(task: spec.taskDescription)
     }
 
-    private func evaluator(for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard) throws -> any Evaluator {
+    private func evaluator(
+        for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard
+    ) throws -> any Evaluator {
         let work = workspace.root.appendingPathComponent("evaluator", isDirectory: true)
         let benchmark = spec.benchmark
         switch benchmark.evaluator {
@@ -173,7 +186,8 @@ extension TaskSpec {
         TaskProfile(
             name: name, baseModel: baseModel, template: template, benchmark: benchmark.name,
             benchmarkSize: benchmark.size, cutoffLength: cutoffLength ?? 1024,
-            dataRoots: (dataRoots ?? []) + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
+            dataRoots: (dataRoots ?? [])
+                + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
     }
 
     /// The guard over the evaluation files: the benchmark's own, or those the task names.
@@ -185,7 +199,8 @@ extension TaskSpec {
             }
             return try IntegrityGuard(protecting: present, in: folder)
         }
-        let paths = benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }
+        let paths =
+            benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }
         return try IntegrityGuard(protecting: paths.map { String($0.dropFirst()) }, in: URL(fileURLWithPath: "/"))
     }
 }
