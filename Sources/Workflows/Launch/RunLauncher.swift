@@ -46,6 +46,25 @@ public struct RunLauncher: Sendable {
         self.providerOverride = providerOverride
     }
 
+    /// The record each start or resume of a run writes first.
+    static let sessionRecord = "run.session_started"
+
+    /// Seconds the run has been active: for each session, from its `run.session_started` record (or the run's
+    /// creation) to its last record. Time between a kill and the resume does not count against the budget.
+    static func activeSeconds(of records: [ExperimentRecord], createdAt: Date) -> Double {
+        var total = 0.0
+        var start = createdAt
+        var last = createdAt
+        for record in records {
+            if record.kind == sessionRecord {
+                total += last.timeIntervalSince(start)
+                start = record.time
+            }
+            last = record.time
+        }
+        return total + last.timeIntervalSince(start)
+    }
+
     /// The file, inside the run, that keeps the start-of-run hashes of the protected evaluation files.
     static let integrityFile = "integrity.json"
 
@@ -96,13 +115,32 @@ public struct RunLauncher: Sendable {
         let integrity = try JSONDecoder().decode(
             IntegrityGuard.self, from: Data(contentsOf: workspace.root.appendingPathComponent(Self.integrityFile)))
 
+        guard let lock = try FileLock.tryAcquire(workspace.root.appendingPathComponent(".run.lock")) else {
+            throw TaskSpecError.invalid(
+                path: workspace.root.path, field: "run", problem: "another autotrainess process is driving this run")
+        }
+        defer { lock.release() }
+        let orphans = await GPUProcessCleanup(commandPatterns: [workspace.root.path + "/"], killGPUComputeProcesses: false)
+            .run()
+        if !orphans.isEmpty {
+            progress("Stopped \(orphans.count) process(es) left running by an earlier, killed session of this run.")
+        }
         try await python.ensure(progress: progress)
-        let store = ObservedExperimentStore(try workspace.openStore()) { [progress] record in
+        let journal = try workspace.openStore()
+        for damage in journal.damage { progress("warning: events.jsonl: \(damage)") }
+        let store = ObservedExperimentStore(journal) { [progress] record in
             if let line = ProgressLine.describe(record) { progress(line) }
         }
         let registry = try CheckpointRegistry(
             runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
-        let budget = BudgetClock(limits: BudgetLimits(manifest: manifest))
+        let earlier = try await store.records()
+        let spent = Self.activeSeconds(of: earlier, createdAt: manifest.createdAt)
+        try await store.append(
+            ExperimentRecord(kind: Self.sessionRecord, payload: ["activeSecondsBefore": .number(spent)]))
+        let budget = BudgetClock(
+            limits: BudgetLimits(
+                deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
+                finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
         let gpus = spec.gpus.map(GPUSet.init)
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
