@@ -54,6 +54,12 @@ let package = Package(
             dependencies: ["AutoTrainess", "AgentTesting"],
             path: "Examples/ComposeYourOwnAgent"
         ),
+        .executableTarget(
+            name: "CustomWorkflow",
+            dependencies: ["AutoTrainess", "AgentTesting"],
+            path: "Examples/CustomWorkflow"
+        ),
+        .executableTarget(name: "DemoFromCode", dependencies: ["AutoTrainess"], path: "Examples/DemoFromCode"),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(
@@ -61,7 +67,10 @@ let package = Package(
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "AgentTesting"]),
+        .testTarget(
+            name: "WorkflowsTests",
+            dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),
     ]
 )

@@ -4,7 +4,6 @@ import Testing
 
 @Suite(
     "InspectEvaluator running the real inspect CLI on a tiny local model",
-    .enabled(if: PythonStack.isAvailable, "needs a Python environment with inspect-ai (AUTOTRAINESS_PYTHON_VENV)"),
     .serialized)
 struct InspectEvaluatorTests {
     func evaluator(task: String, logs: URL) -> InspectEvaluator {
@@ -15,6 +14,7 @@ struct InspectEvaluatorTests {
 
     @Test("a successful run is read back from its JSON log into a full report")
     func success() async throws {
+        try await PythonStack.prepare()
         let model = try await PythonStack.tinyModel.value
         let logs = try Fixtures.temporaryDirectory()
         let task = Fixtures.url("inspect/arith_task.py").path + "@arith"
@@ -41,6 +41,7 @@ struct InspectEvaluatorTests {
 
     @Test("a task that errors is a failure although inspect exits 0")
     func erroredTask() async throws {
+        try await PythonStack.prepare()
         let model = try await PythonStack.tinyModel.value
         let task = Fixtures.url("inspect/arith_task.py").path + "@broken"
         do {
@@ -56,6 +57,7 @@ struct InspectEvaluatorTests {
 
     @Test("a missing task file is an evaluator failure naming the command")
     func missingTask() async throws {
+        try await PythonStack.prepare()
         let model = try await PythonStack.tinyModel.value
         do {
             _ = try await evaluator(task: "/nonexistent/task.py", logs: try Fixtures.temporaryDirectory())
@@ -69,6 +71,7 @@ struct InspectEvaluatorTests {
 
     @Test("a model folder that transformers cannot load is a model-load error naming the cause")
     func unloadableModel() async throws {
+        try await PythonStack.prepare()
         let broken = try Fixtures.temporaryDirectory()
         try Data(#"{"model_type": "qwen2", "#.utf8).write(to: broken.appendingPathComponent("config.json"))
         let task = Fixtures.url("inspect/arith_task.py").path + "@arith"
@@ -84,6 +87,7 @@ struct InspectEvaluatorTests {
 
     @Test("a missing model folder is refused before inspect starts")
     func missingModel() async throws {
+        try await PythonStack.prepare()
         await #expect(throws: EvaluationError.modelNotFound(path: "/nonexistent/model")) {
             try await evaluator(task: "x.py", logs: try Fixtures.temporaryDirectory())
                 .evaluate(EvaluationTarget(modelPath: "/nonexistent/model", label: "m"))

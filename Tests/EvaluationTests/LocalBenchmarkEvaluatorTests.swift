@@ -5,7 +5,6 @@ import Testing
 
 @Suite(
     "LocalBenchmarkEvaluator end to end on a tiny random Qwen2 model (CPU)",
-    .enabled(if: PythonStack.isAvailable, "needs a Python environment with transformers (AUTOTRAINESS_PYTHON_VENV)"),
     .serialized)
 struct LocalBenchmarkEvaluatorTests {
     static let benchmark = LocalBenchmark(name: "toy", items: [
@@ -19,6 +18,7 @@ struct LocalBenchmarkEvaluatorTests {
 
     @Test("generates, scores every item, and records durations, command and versions")
     func endToEnd() async throws {
+        try await PythonStack.prepare()
         let model = try await PythonStack.tinyModel.value
         let work = try Fixtures.temporaryDirectory()
         let progress = ProgressLog()
@@ -43,6 +43,7 @@ struct LocalBenchmarkEvaluatorTests {
 
     @Test("a model folder that cannot be loaded is a model-load error naming the folder")
     func unloadableModel() async throws {
+        try await PythonStack.prepare()
         let broken = try Fixtures.temporaryDirectory()
         try Data(#"{"model_type": "qwen2", "hidden_size": "#.utf8)
             .write(to: broken.appendingPathComponent("config.json"))
@@ -60,6 +61,7 @@ struct LocalBenchmarkEvaluatorTests {
 
     @Test("a missing model folder is refused before Python starts")
     func missingModel() async throws {
+        try await PythonStack.prepare()
         let evaluator = LocalBenchmarkEvaluator(
             benchmark: Self.benchmark, workDirectory: try Fixtures.temporaryDirectory(),
             environment: PythonStack.environment)
@@ -82,6 +84,7 @@ struct CodeSandboxTests {
 
     @Test("passing code and tests pass; a failing assertion fails")
     func passAndFail() async throws {
+        try await PythonStack.prepare()
         let code = AnswerMatching.code(in: "```python\ndef add(a, b):\n    return a + b\n```")
         #expect(try await sandbox.run(code + "\nassert add(1, 2) == 3\n").passed)
         #expect(try await !sandbox.run(code + "\nassert add(1, 2) == 4\n").passed)
@@ -90,12 +93,14 @@ struct CodeSandboxTests {
 
     @Test("an endless loop is stopped at the timeout")
     func timeout() async throws {
+        try await PythonStack.prepare()
         let result = try await CodeSandbox(timeoutSeconds: 1).run("while True:\n    pass\n")
         #expect(!result.passed)
     }
 
     @Test("the program sees no secrets and runs in its own empty folder")
     func isolation() async throws {
+        try await PythonStack.prepare()
         let program = """
             import os
             assert not any("KEY" in name or "TOKEN" in name for name in os.environ), sorted(os.environ)

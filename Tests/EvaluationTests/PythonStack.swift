@@ -3,10 +3,21 @@ import Runtime
 
 /// The Python side the integration tests need, and the tiny model they share.
 ///
-/// Tests that run inspect or transformers are enabled only when the environment `PythonEnvironment()` selects
-/// (`AUTOTRAINESS_PYTHON_VENV`, else the managed venv) exists and has `inspect`.
+/// Tests that run inspect or transformers first call ``prepare()``, which provisions the environment
+/// `PythonEnvironment()` selects (`AUTOTRAINESS_PYTHON_VENV`, else the managed venv) once per test process, so that
+/// a fresh machine runs them for real instead of skipping them.
 enum PythonStack {
     static let environment = PythonEnvironment()
+
+    /// The one provisioning of the environment shared by every test (a quick no-op when it is ready).
+    private static let ready = Task<Void, any Error> {
+        try await environment.ensure(progress: { print("[python environment] \($0)") })
+    }
+
+    /// Waits until the Python environment is provisioned.
+    static func prepare() async throws {
+        try await ready.value
+    }
 
     static var isAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: environment.pythonExecutable.path)
@@ -16,6 +27,7 @@ enum PythonStack {
 
     /// A tiny random Qwen2 model (hidden 64, 2 layers) with a chatml tokenizer, built once per test process.
     static let tinyModel = Task<URL, any Error> {
+        try await prepare()
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-eval-tiny-qwen2-\(UUID().uuidString)", isDirectory: true)
         let spec = ProcessSpec(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrainingBackends
 
 @Suite("Merged model folder")
@@ -17,7 +18,8 @@ struct MergedModelTests {
         let base = work.appendingPathComponent("base")
         let merged = work.appendingPathComponent("merged_model")
         try Self.write(["config.json", "preprocessor_config.json", "processor_config.json"], in: base)
-        try Self.write(["config.json", "model.safetensors", "tokenizer_config.json", "processor_config.json"], in: merged)
+        try Self.write(
+            ["config.json", "model.safetensors", "tokenizer_config.json", "processor_config.json"], in: merged)
         try Data(#"{"kept": true}"#.utf8).write(to: merged.appendingPathComponent("processor_config.json"))
         try MergedModel.finish(merged, baseModel: base, logTail: [])
         #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("preprocessor_config.json").path))

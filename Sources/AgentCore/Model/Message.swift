@@ -16,7 +16,8 @@ public struct Message: Sendable, Hashable, Codable {
     /// Whether the tool result is an error the model should react to (tool messages only).
     public var isError: Bool
 
-    public init(role: Role, text: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil, isError: Bool = false) {
+    public init(role: Role, text: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil, isError: Bool = false)
+    {
         self.role = role
         self.text = text
         self.toolCalls = toolCalls

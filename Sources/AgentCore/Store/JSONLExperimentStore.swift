@@ -153,7 +153,13 @@ public actor JSONLExperimentStore: ExperimentStore {
         }
         line.append(UInt8(ascii: "\n"))
         if needsLineBreak { line.insert(UInt8(ascii: "\n"), at: 0) }
-        try writeDurably(line)
+        do {
+            try writeDurably(line)
+        } catch {
+            // Part of the line may be on disk: start the next record on a fresh line so it is not glued to it.
+            needsLineBreak = true
+            throw error
+        }
         needsLineBreak = false
         nextSequence += 1
         self.stored.append(stored)

@@ -35,7 +35,10 @@ struct DemoCommand: AsyncParsableCommand {
         let driver = try driver.driver()
         Console.line("AutoTrainess demo — \(quick ? "quick settings (CI)" : "default settings")")
         Console.line("Base model: \(model.summary).")
-        Console.line("Driver: \(driver)\(driver == .recipe ? "; pass --provider and --model to let a language model drive." : ".")")
+        Console.line(
+            "Driver: \(driver)"
+                + (driver == .recipe ? "; pass --provider and --model to let a language model drive." : ".")
+        )
         let demo = DemoRun(
             model: model, settings: quick ? .quick : .standard,
             runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: driver,

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs long work so that Ctrl-C (SIGINT) or SIGTERM cancels it cleanly instead of killing the process: the
@@ -11,7 +11,9 @@ import Glibc
 /// far stays in the run's store for `autotrainess resume`.
 enum Interruption {
     /// Runs `work`; on SIGINT or SIGTERM cancels it, prints `hint`, and exits with 130.
-    static func run<T: Sendable>(hint: @escaping @Sendable () -> String, _ work: @escaping @Sendable () async throws -> T)
+    static func run<T: Sendable>(
+        hint: @escaping @Sendable () -> String, _ work: @escaping @Sendable () async throws -> T
+    )
         async throws -> T
     {
         let task = Task { try await work() }

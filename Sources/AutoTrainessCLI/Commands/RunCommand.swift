@@ -25,7 +25,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var driver: DriverOptions
 
     func run() async throws {
-        guard backend == "llamafactory" else { throw ValidationError("Unknown --backend '\(backend)': use llamafactory.") }
+        guard backend == "llamafactory" else {
+            throw ValidationError("Unknown --backend '\(backend)': use llamafactory.")
+        }
         var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
         if let budget { spec.budget = budget }
         let launcher = RunLauncher(progress: Console.line)

@@ -1,3 +1,4 @@
+import AgentCore
 import Foundation
 
 /// Compares two evaluation reports sample by sample with a paired bootstrap.

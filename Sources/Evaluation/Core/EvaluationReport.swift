@@ -30,7 +30,9 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     public var score: Double
     public var durationSeconds: Double?
 
-    public init(id: String, input: String, target: String, output: String, score: Double, durationSeconds: Double? = nil) {
+    public init(
+        id: String, input: String, target: String, output: String, score: Double, durationSeconds: Double? = nil
+    ) {
         self.id = id
         self.input = input
         self.target = target

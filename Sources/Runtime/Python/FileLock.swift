@@ -8,11 +8,12 @@ import Musl
 import Darwin
 #endif
 
-/// An exclusive advisory lock on a file (`flock`), so that concurrent processes and tasks install only once.
+/// An exclusive advisory lock on a file (`flock`): concurrent processes and tasks install only once, and a run
+/// folder is driven by one process at a time.
 ///
 /// `flock` locks belong to an open file description, so two acquisitions in the same process also exclude
-/// each other. The lock is released when `release()` is called or the process ends.
-final class FileLock: Sendable {
+/// each other. The lock is released when `release()` is called or the process ends, even by SIGKILL.
+public final class FileLock: Sendable {
     private let descriptor: Int32
 
     private init(descriptor: Int32) {
@@ -51,8 +52,26 @@ final class FileLock: Sendable {
         return FileLock(descriptor: descriptor)
     }
 
+    /// Takes the lock on `url` if nobody holds it; `nil` when another holder has it.
+    /// - Throws: ``PythonEnvironmentError/lockFailed(path:reason:)`` when the file cannot be opened or locked.
+    public static func tryAcquire(_ url: URL) throws -> FileLock? {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw PythonEnvironmentError.lockFailed(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            if busy { return nil }
+            throw PythonEnvironmentError.lockFailed(path: url.path, reason: reason)
+        }
+        return FileLock(descriptor: descriptor)
+    }
+
     /// Releases the lock.
-    func release() {
+    public func release() {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

@@ -27,12 +27,16 @@ import Synchronization
 /// probes it and never installs into it.
 public struct PythonEnvironment: Sendable {
     /// `$AUTOTRAINESS_CACHE`, else `~/.cache/autotrainess`.
-    public static var defaultCacheDirectory: URL {
-        if let cache = ProcessInfo.processInfo.environment["AUTOTRAINESS_CACHE"], !cache.isEmpty {
+    public static var defaultCacheDirectory: URL { cacheDirectory(environment: ProcessInfo.processInfo.environment) }
+
+    /// The cache folder `environment` selects: `$AUTOTRAINESS_CACHE`, else `$HOME/.cache/autotrainess`.
+    public static func cacheDirectory(environment: [String: String]) -> URL {
+        if let cache = environment["AUTOTRAINESS_CACHE"], !cache.isEmpty {
             return URL(fileURLWithPath: cache, isDirectory: true)
         }
-        return FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache", isDirectory: true)
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".cache", isDirectory: true)
             .appendingPathComponent("autotrainess", isDirectory: true)
     }
 

@@ -89,7 +89,9 @@ public struct TrainingResult: Sendable, Hashable, Codable {
     public var metrics: [String: Double]
     public var wallSeconds: Double
 
-    public init(jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double) {
+    public init(
+        jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double
+    ) {
         self.jobID = jobID
         self.outputDirectory = outputDirectory
         self.modelDirectory = modelDirectory

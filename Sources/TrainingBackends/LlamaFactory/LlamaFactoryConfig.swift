@@ -255,26 +255,6 @@ public struct LlamaFactoryConfig: Sendable, Hashable {
         if let target = renamed[key], known.contains(target) {
             return target
         }
-        let limit = max(2, key.count / 3)
-        let best = known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= limit }
-            .min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        return best?.0
-    }
-
-    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        return NameSuggestion.closest(to: key, among: known)
     }
 }

@@ -111,7 +111,8 @@ public enum LlamaFactoryDiagnosis {
         rule(.templateNotFound, #"Template (\S+) does not exist\."#) { captures, _ in
             "Template '\(captures.first ?? "")' is not registered in LlamaFactory "
                 + "\(LlamaFactoryArgumentNames.version). Use the model family's template (qwen for Qwen2/2.5, "
-                + "qwen3 or qwen3_nothink for Qwen3, gemma3 for Gemma 3, llama3 for Llama 3, smollm2 for SmolLM2), or leave it unset to use the tokenizer's."
+                + "qwen3 or qwen3_nothink for Qwen3, gemma3 for Gemma 3, llama3 for Llama 3, smollm2 for SmolLM2), "
+                + "or leave it unset to use the tokenizer's."
         },
         rule(.datasetNotRegistered, #"Undefined dataset (.+) in (\S*)dataset_info\.json"#) { captures, _ in
             "'\(captures.first ?? "")' is not a key of dataset_info.json. Pass dataset names registered there (not "

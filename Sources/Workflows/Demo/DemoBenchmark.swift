@@ -1,3 +1,4 @@
+import AgentCore
 import Foundation
 
 /// The demo's built-in benchmark: write a number given in English words as digits.
@@ -69,7 +70,7 @@ public struct DemoBenchmark: Sendable, Hashable, Codable {
     ///   cannot supply enough clean training numbers.
     public func generate() throws(DemoBenchmarkError) -> DemoSplits {
         try validate()
-        var testGenerator = SeededGenerator(seed: seed)
+        var testGenerator = SplitMix64(seed: seed)
         var testNumbers: [Int] = []
         var taken = Set<Int>()
         while testNumbers.count < testCount {
@@ -78,7 +79,7 @@ public struct DemoBenchmark: Sendable, Hashable, Codable {
         }
         let guardKeys = Set(testNumbers.flatMap(Self.oneWordVariants))
 
-        var trainingGenerator = SeededGenerator(seed: seed ^ 0x5452_4149_4E49_4E47)
+        var trainingGenerator = SplitMix64(seed: seed ^ 0x5452_4149_4E49_4E47)
         var trainingNumbers: [Int] = []
         let attempts = max(100_000, 50 * trainingCount)
         for _ in 0..<attempts where trainingNumbers.count < trainingCount {

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Runtime
 
 /// The small real base models the demo can train, each shipped as a GGUF file in a PyPI package.
 ///
@@ -79,14 +80,7 @@ public enum DemoModel: String, Sendable, Hashable, Codable, CaseIterable {
     public static func defaultCacheRoot(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> URL {
-        let base: URL
-        if let cache = environment["AUTOTRAINESS_CACHE"], !cache.isEmpty {
-            base = URL(fileURLWithPath: cache, isDirectory: true)
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            base = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/autotrainess")
-        }
-        return base.appendingPathComponent("models", isDirectory: true)
+        PythonEnvironment.cacheDirectory(environment: environment).appendingPathComponent("models", isDirectory: true)
     }
 
     /// The folder this model is converted into under `cacheRoot`, named neutrally

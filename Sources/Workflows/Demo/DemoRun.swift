@@ -66,7 +66,8 @@ public struct DemoRun: Sendable {
             "Benchmark: \(DemoBenchmark.name), \(splits.test.count) held-out test items, \(splits.training.count) "
                 + "training samples generated separately (seed \(settings.seed)).")
         let spec = TaskSpec(
-            name: "demo", description: """
+            name: "demo",
+            description: """
                 Teach the base model to write English number words as digits, with no other text \
                 (e.g. "three hundred and forty-two" -> 342), scored by exact match on the held-out test split.
                 """,
@@ -108,7 +109,8 @@ public struct DemoRun: Sendable {
         let clean = splits.training.enumerated().filter { !flagged.contains($0.offset + 1) }.map(\.element)
         guard clean.count >= settings.trainingCount else {
             throw DemoProvisioningError(
-                step: "training split", outputTail: "only \(clean.count) of \(settings.trainingCount) samples are clean")
+                step: "training split", outputTail: "only \(clean.count) of \(settings.trainingCount) samples are clean"
+            )
         }
         splits.training = Array(clean.prefix(settings.trainingCount))
         try splits.writeTraining(to: trainingFile)
@@ -155,7 +157,9 @@ public struct DemoRun: Sendable {
         return folder
     }
 
-    private func runStep(_ name: String, _ executable: String, _ arguments: [String], _ environment: [String: String])
+    private func runStep(
+        _ name: String, _ executable: String, _ arguments: [String], _ environment: [String: String]
+    )
         async throws
     {
         let say = launcher.progress

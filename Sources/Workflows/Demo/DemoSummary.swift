@@ -27,12 +27,17 @@ public struct DemoSummary: Sendable, Hashable, Codable {
 
     /// Reads the summary of the run in `workspace` after `outcome`.
     /// - Throws: store errors.
-    public static func read(_ workspace: Workspace, outcome: WorkflowOutcome, wallSeconds: Double) async throws
+    public static func read(
+        _ workspace: Workspace, outcome: WorkflowOutcome, wallSeconds: Double
+    ) async throws
         -> DemoSummary
     {
         let records = try await workspace.openStore().records()
         func report(_ label: String) -> (EvaluationReport, Double)? {
-            guard let record = records.last(where: { $0.kind == RecordKind.evalReport && $0.payload["label"]?.stringValue == label }),
+            guard
+                let record = records.last(where: {
+                    $0.kind == RecordKind.evalReport && $0.payload["label"]?.stringValue == label
+                }),
                 let path = record.payload["reportPath"]?.stringValue,
                 let data = try? Data(contentsOf: workspace.root.appendingPathComponent(path)),
                 let report = try? JSONDecoder().decode(EvaluationReport.self, from: data)
@@ -43,7 +48,8 @@ public struct DemoSummary: Sendable, Hashable, Codable {
         let candidate = report("iter1")
         var steps: [String: Double] = [:]
         steps["baseline evaluation"] = baseline?.1
-        steps["training + merge"] = records.last { $0.kind == RecordKind.trainFinished }?.payload["wallSeconds"]?.doubleValue
+        steps["training + merge"] =
+            records.last { $0.kind == RecordKind.trainFinished }?.payload["wallSeconds"]?.doubleValue
         steps["candidate evaluation"] = candidate?.1
         let evaluated = records.last { $0.kind == WorkflowRecordKind.evaluated }
         let ending: String
@@ -69,7 +75,8 @@ public struct DemoSummary: Sendable, Hashable, Codable {
         lines.append("| training + merge     | \(seconds("training + merge")) |")
         var candidate = "score \(score(candidateScore))"
         if let gain {
-            candidate += String(format: ", gain %+.3f (95%% interval %+.3f … %+.3f, n=%d)", gain.meanDifference,
+            candidate += String(
+                format: ", gain %+.3f (95%% interval %+.3f … %+.3f, n=%d)", gain.meanDifference,
                 gain.lowerBound, gain.upperBound, gain.sharedCount)
         }
         lines.append("| candidate evaluation | \(seconds("candidate evaluation")) | \(candidate)")
@@ -78,9 +85,12 @@ public struct DemoSummary: Sendable, Hashable, Codable {
         if promoted {
             lines.append("Promoted: the trained model beat the base by more than noise; final_model/ holds it.")
         } else if candidateScore == nil {
-            lines.append("No trained candidate was evaluated (see the run's experiment_log.md); final_model/ keeps the base.")
+            lines.append(
+                "No trained candidate was evaluated (see the run's experiment_log.md); final_model/ keeps the base.")
         } else {
-            lines.append("Not promoted: the trained model did not beat the base by more than noise; final_model/ keeps the base.")
+            lines.append(
+                "Not promoted: the trained model did not beat the base by more than noise; final_model/ keeps the base."
+            )
         }
         if let decision { lines.append("Decision: \(decision)") }
         lines.append("Run folder:  \(runDirectory)")

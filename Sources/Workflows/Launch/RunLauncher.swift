@@ -46,6 +46,25 @@ public struct RunLauncher: Sendable {
         self.providerOverride = providerOverride
     }
 
+    /// The record each start or resume of a run writes first.
+    static let sessionRecord = "run.session_started"
+
+    /// Seconds the run has been active: for each session, from its `run.session_started` record (or the run's
+    /// creation) to its last record. Time between a kill and the resume does not count against the budget.
+    static func activeSeconds(of records: [ExperimentRecord], createdAt: Date) -> Double {
+        var total = 0.0
+        var start = createdAt
+        var last = createdAt
+        for record in records {
+            if record.kind == sessionRecord {
+                total += last.timeIntervalSince(start)
+                start = record.time
+            }
+            last = record.time
+        }
+        return total + last.timeIntervalSince(start)
+    }
+
     /// The file, inside the run, that keeps the start-of-run hashes of the protected evaluation files.
     static let integrityFile = "integrity.json"
 
@@ -57,7 +76,8 @@ public struct RunLauncher: Sendable {
     ) throws -> Workspace {
         if case .recipe = driver, spec.recipe == nil {
             throw TaskSpecError.invalid(
-                path: spec.name, field: "recipe", problem: "no language model is configured and the task has no recipe; "
+                path: spec.name, field: "recipe",
+                problem: "no language model is configured and the task has no recipe; "
                     + "pass --provider and --model, or add a recipe to the task")
         }
         let (total, reserve) = try spec.budgetSeconds()
@@ -66,8 +86,11 @@ public struct RunLauncher: Sendable {
         formatter.dateFormat = "yyyy-MM-dd-HHmmss"
         let id = runID ?? "\(formatter.string(from: now))-\(spec.name)"
         let manifest = RunManifest(
-            runID: id, createdAt: now, task: spec.profile, config: ["spec": try JSONValue(encoding: spec),
-            "driver": try JSONValue(encoding: driver)], versions: ["autotrainess": AutoTrainessVersion.current],
+            runID: id, createdAt: now, task: spec.profile,
+            config: [
+                "spec": try JSONValue(encoding: spec),
+                "driver": try JSONValue(encoding: driver),
+            ], versions: ["autotrainess": AutoTrainessVersion.current],
             budget: RunBudget(totalSeconds: total, reserveSeconds: reserve))
         let (workspace, _) = try Workspace.create(at: runsDirectory.appendingPathComponent(id), manifest: manifest)
         let guardFile = workspace.root.appendingPathComponent(Self.integrityFile)
@@ -92,12 +115,32 @@ public struct RunLauncher: Sendable {
         let integrity = try JSONDecoder().decode(
             IntegrityGuard.self, from: Data(contentsOf: workspace.root.appendingPathComponent(Self.integrityFile)))
 
+        guard let lock = try FileLock.tryAcquire(workspace.root.appendingPathComponent(".run.lock")) else {
+            throw TaskSpecError.invalid(
+                path: workspace.root.path, field: "run", problem: "another autotrainess process is driving this run")
+        }
+        defer { lock.release() }
+        let orphans = await GPUProcessCleanup(commandPatterns: [workspace.root.path + "/"], killGPUComputeProcesses: false)
+            .run()
+        if !orphans.isEmpty {
+            progress("Stopped \(orphans.count) process(es) left running by an earlier, killed session of this run.")
+        }
         try await python.ensure(progress: progress)
-        let store = ObservedExperimentStore(try workspace.openStore()) { [progress] record in
+        let journal = try workspace.openStore()
+        for damage in journal.damage { progress("warning: events.jsonl: \(damage)") }
+        let store = ObservedExperimentStore(journal) { [progress] record in
             if let line = ProgressLine.describe(record) { progress(line) }
         }
-        let registry = try CheckpointRegistry(runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
-        let budget = BudgetClock(limits: BudgetLimits(manifest: manifest))
+        let registry = try CheckpointRegistry(
+            runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
+        let earlier = try await store.records()
+        let spent = Self.activeSeconds(of: earlier, createdAt: manifest.createdAt)
+        try await store.append(
+            ExperimentRecord(kind: Self.sessionRecord, payload: ["activeSecondsBefore": .number(spent)]))
+        let budget = BudgetClock(
+            limits: BudgetLimits(
+                deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
+                finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
         let gpus = spec.gpus.map(GPUSet.init)
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
@@ -105,8 +148,10 @@ public struct RunLauncher: Sendable {
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(base: LlamaFactoryBackend(environment: python), budget: budget),
-            evaluator: BudgetedEvaluator(base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
-            checker: checks, commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
+            evaluator: BudgetedEvaluator(
+                base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
+            checker: checks,
+            commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
@@ -122,21 +167,27 @@ public struct RunLauncher: Sendable {
                 guard let recipe = spec.recipe else {
                     throw TaskSpecError.invalid(path: workspace.runFile.path, field: "recipe", problem: "missing")
                 }
-                (provider, model) = (RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName)
+                (provider, model) = (
+                    RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName
+                )
             case .model(let name, let modelName, let baseURL):
-                provider = try ProviderFactory.make(provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
+                provider = try ProviderFactory.make(
+                    provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
                 model = modelName
             }
         }
         let skills = try? SkillLibrary()
         let runner = WorkflowRunner(
             workflow: workflow, provider: provider, model: model,
-            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget)
+            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget
+        )
         progress("Run \(workspace.root.path): driven by \(driver).")
         return try await runner.run(task: spec.taskDescription)
     }
 
-    private func evaluator(for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard) throws -> any Evaluator {
+    private func evaluator(
+        for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard
+    ) throws -> any Evaluator {
         let work = workspace.root.appendingPathComponent("evaluator", isDirectory: true)
         let benchmark = spec.benchmark
         switch benchmark.evaluator {
@@ -173,7 +224,8 @@ extension TaskSpec {
         TaskProfile(
             name: name, baseModel: baseModel, template: template, benchmark: benchmark.name,
             benchmarkSize: benchmark.size, cutoffLength: cutoffLength ?? 1024,
-            dataRoots: (dataRoots ?? []) + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
+            dataRoots: (dataRoots ?? [])
+                + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
     }
 
     /// The guard over the evaluation files: the benchmark's own, or those the task names.
@@ -185,7 +237,8 @@ extension TaskSpec {
             }
             return try IntegrityGuard(protecting: present, in: folder)
         }
-        let paths = benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }
+        let paths =
+            benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }
         return try IntegrityGuard(protecting: paths.map { String($0.dropFirst()) }, in: URL(fileURLWithPath: "/"))
     }
 }

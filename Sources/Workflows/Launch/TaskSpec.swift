@@ -64,7 +64,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         self.recipe = recipe
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, template, benchmark, budget, reserve, gpus, recipe
         case baseModel = "base_model"
         case cutoffLength = "cutoff_len"
@@ -171,7 +171,7 @@ public struct BenchmarkSpec: Sendable, Hashable, Codable {
         self.contaminationFields = contaminationFields
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, evaluator, file, task, directory, size, limit, protect
         case maxNewTokens = "max_new_tokens"
         case batchSize = "batch_size"
@@ -219,6 +219,7 @@ extension TaskSpec {
         } catch {
             throw TaskSpecError.unreadable(path: file.path, reason: "not valid YAML: \(error)")
         }
+        try Self.rejectUnknownKeys(in: text, path: file.path)
         spec.resolvePaths(against: file.deletingLastPathComponent())
         try spec.validate(path: file.path)
         return spec
@@ -264,6 +265,27 @@ extension TaskSpec {
             resolved.sources = resolved.sources.map(absolute)
             recipe = resolved
         }
+    }
+
+    /// A misspelled key would otherwise be ignored silently: name it, with the closest known key.
+    private static func rejectUnknownKeys(in text: String, path: String) throws {
+        func check(_ object: Any?, known: [String], prefix: String) throws {
+            guard let keys = (object as? [String: Any])?.keys else { return }
+            for key in keys.sorted() where !known.contains(key) {
+                let hint = NameSuggestion.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                throw TaskSpecError.invalid(
+                    path: path, field: prefix + key,
+                    problem: "unknown key\(hint); known keys: \(known.joined(separator: ", "))")
+            }
+        }
+        let root = try? Yams.load(yaml: text)
+        try check(root, known: CodingKeys.allCases.map(\.rawValue), prefix: "")
+        try check(
+            (root as? [String: Any])?["benchmark"], known: BenchmarkSpec.CodingKeys.allCases.map(\.rawValue),
+            prefix: "benchmark.")
+        try check(
+            (root as? [String: Any])?["recipe"], known: Recipe.CodingKeys.allCases.map(\.rawValue),
+            prefix: "recipe.")
     }
 
     private static func describe(_ error: DecodingError) -> (field: String, problem: String) {

@@ -44,4 +44,27 @@ public struct Recipe: Sendable, Hashable, Codable {
         self.successCriterion = successCriterion
         self.evaluationLimit = evaluationLimit
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case datasetName, sources, format, mapping, hyperparameters, weakness, hypothesis, successCriterion
+        case evaluationLimit
+    }
+
+    /// Decodes a recipe; only `sources` and `mapping` are required, the rest take the initializer's defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Recipe(sources: [], mapping: FieldMapping())
+        self.init(
+            datasetName: try container.decodeIfPresent(String.self, forKey: .datasetName) ?? defaults.datasetName,
+            sources: try container.decode([String].self, forKey: .sources),
+            format: try container.decodeIfPresent(String.self, forKey: .format) ?? defaults.format,
+            mapping: try container.decode(FieldMapping.self, forKey: .mapping),
+            hyperparameters: try container.decodeIfPresent([String: JSONValue].self, forKey: .hyperparameters)
+                ?? defaults.hyperparameters,
+            weakness: try container.decodeIfPresent(String.self, forKey: .weakness) ?? defaults.weakness,
+            hypothesis: try container.decodeIfPresent(String.self, forKey: .hypothesis) ?? defaults.hypothesis,
+            successCriterion: try container.decodeIfPresent(String.self, forKey: .successCriterion)
+                ?? defaults.successCriterion,
+            evaluationLimit: try container.decodeIfPresent(Int.self, forKey: .evaluationLimit))
+    }
 }

@@ -129,8 +129,9 @@ public struct RecipePolicy: ModelProvider {
         [
             "iteration": .number(Double(iteration)), "weakness": .string(recipe.weakness), "evidence": ["baseline"],
             "hypothesis": .string(recipe.hypothesis),
-            "changes": .array(["train on \(recipe.datasetName) built from \(recipe.sources.joined(separator: ", "))"]
-                .map(JSONValue.string)),
+            "changes": .array(
+                ["train on \(recipe.datasetName) built from \(recipe.sources.joined(separator: ", "))"]
+                    .map(JSONValue.string)),
             "successCriterion": .string(recipe.successCriterion),
         ]
     }

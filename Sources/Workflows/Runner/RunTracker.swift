@@ -148,6 +148,13 @@ actor RunTracker {
                     ]))
             return
         }
+        if payload["comparable"]?.boolValue == false {
+            try await appendEvaluated(
+                sequence, candidate.id, promoted: false,
+                reason: "Not promoted: \(report.sampleCount) samples is below the evaluation's sample floor; evaluate "
+                    + "with more samples before comparing.")
+            return
+        }
         let reason: String
         do {
             reason = try await registry.promote(candidate.id, benchmark: report.benchmark).reason

@@ -100,9 +100,10 @@ extension Workflow {
 
         let stall = options.stallIterations
         let exploration = options.explorationIterations
-        let iterationLimit: [StageExit] = options.maxIterations.map { limit in
-            [StageExit("\(limit) iterations done", to: .finish) { $0.lastIterationLogged && $0.iteration >= limit }]
-        } ?? []
+        let iterationLimit: [StageExit] =
+            options.maxIterations.map { limit in
+                [StageExit("\(limit) iterations done", to: .finish) { $0.lastIterationLogged && $0.iteration >= limit }]
+            } ?? []
         let stages = [
             Stage(
                 name: stage.define,
@@ -149,13 +150,14 @@ extension Workflow {
                     """,
                 allowedTools: options.commonTools.union(tools.iteration),
                 rules: iterationRules,
-                exits: iterationLimit + (exploration.map { count in
-                    [
-                        StageExit("\(count) exploration iterations", to: .finish) {
-                            $0.lastIterationLogged && $0.iterationsInStage >= count
-                        }
-                    ]
-                } ?? []),
+                exits: iterationLimit
+                    + (exploration.map { count in
+                        [
+                            StageExit("\(count) exploration iterations", to: .finish) {
+                                $0.lastIterationLogged && $0.iterationsInStage >= count
+                            }
+                        ]
+                    } ?? []),
                 maxAttempts: .max),
         ]
         // The stage names are distinct and every exit names one of them, so building cannot fail.

@@ -1,17 +1,17 @@
 import Foundation
+import Runtime
 import Testing
 
 @testable import Interfaces
 
-/// Runs only where a Python environment with `transformers` is named by `AUTOTRAINESS_PYTHON_VENV`.
-@Suite(
-    "TokenizerProcessCounter",
-    .enabled(if: ProcessInfo.processInfo.environment["AUTOTRAINESS_PYTHON_VENV"] != nil, "needs a Python venv"))
+/// Runs in the managed Python environment (provisioned on first use; `AUTOTRAINESS_PYTHON_VENV` selects another).
+@Suite("TokenizerProcessCounter")
 struct TokenizerProcessCounterTests {
     @Test("counts with a real tokenizer and flags over-long samples")
-    func realTokenizer() throws {
-        let venv = try #require(ProcessInfo.processInfo.environment["AUTOTRAINESS_PYTHON_VENV"])
-        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
+    func realTokenizer() async throws {
+        let environment = PythonEnvironment()
+        try await environment.ensure(progress: { print("[python environment] \($0)") })
+        let python = environment.pythonExecutable
         let scratch = try ScratchDirectory()
         let folder = scratch.url.appendingPathComponent("tokenizer")
         let build = Process()
@@ -51,9 +51,10 @@ struct TokenizerProcessCounterTests {
     }
 
     @Test("a missing tokenizer is a clear error")
-    func missingTokenizer() throws {
-        let venv = try #require(ProcessInfo.processInfo.environment["AUTOTRAINESS_PYTHON_VENV"])
-        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
+    func missingTokenizer() async throws {
+        let environment = PythonEnvironment()
+        try await environment.ensure(progress: { print("[python environment] \($0)") })
+        let python = environment.pythonExecutable
         #expect(throws: DataEngineError.self) {
             try TokenizerProcessCounter(python: python, tokenizer: "/nonexistent/tokenizer")
         }

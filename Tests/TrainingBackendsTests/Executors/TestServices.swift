@@ -3,7 +3,7 @@ import Runtime
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program a real-service test needs is not installed.
@@ -37,14 +37,16 @@ struct MissingTestService: Error, CustomStringConvertible {
     /// One installation shared by every test that needs it.
     private static let installOnce = Task<Void, any Error> {
         let outcome = try await ProcessRunner.run(
-            ProcessSpec(executable: "/bin/bash", arguments: [installer], environment: ProcessInfo.processInfo.environment)
+            ProcessSpec(
+                executable: "/bin/bash", arguments: [installer], environment: ProcessInfo.processInfo.environment)
         ) { line in
             switch line {
             case .stdout(let text), .stderr(let text): print("[install-test-services] \(text)")
             }
         }
         guard outcome.succeeded else {
-            throw TestServiceFailure(description: "scripts/install-test-services.sh failed: \(outcome.outputTail.suffix(10))")
+            throw TestServiceFailure(
+                description: "scripts/install-test-services.sh failed: \(outcome.outputTail.suffix(10))")
         }
     }
 }
@@ -77,7 +79,9 @@ enum TestServices {
 
     /// Runs a command to completion and returns its output lines; throws when it does not exit 0.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    ) async throws
         -> [String]
     {
         let spec = ProcessSpec(

@@ -71,7 +71,7 @@ struct DemoBenchmarkTests {
         #expect(DemoBenchmark.prompt(for: 342).hasSuffix(": three hundred and forty-two"))
     }
 
-    @Test("the test split is JSONL with id, prompt, target and scorer on each line")
+    @Test("the test split is JSONL with id, prompt, target, scorer and question on each line")
     func testFileFormat() throws {
         let data = try benchmark.generate().testJSONL()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -81,8 +81,10 @@ struct DemoBenchmarkTests {
             let object = try #require(
                 try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
             )
-            #expect(Set(object.keys) == ["id", "prompt", "target", "scorer"])
+            #expect(Set(object.keys) == ["id", "prompt", "target", "scorer", "question"])
             #expect(object["target"].flatMap(Int.init) != nil)
+            let question = try #require(object["question"])
+            #expect(object["prompt"] == "\(DemoBenchmark.instruction) \(question)")
         }
     }
 

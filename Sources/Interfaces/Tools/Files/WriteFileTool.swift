@@ -1,7 +1,8 @@
 import AgentCore
 import Foundation
 
-/// `write_file`: writes a text file inside the run folder. The store, `run.json` and `final_model/` are off limits.
+/// `write_file`: writes a text file inside the run folder. The store, `run.json`, `final_model/`, the checkpoint
+/// registry, the integrity hashes and the evaluator's files are off limits.
 public struct WriteFileTool: Tool {
     /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
@@ -21,7 +22,7 @@ public struct WriteFileTool: Tool {
     public var name: String { "write_file" }
     public var description: String {
         "Write (or append to) a text file in the run folder, creating folders as needed. "
-            + "run.json, events.jsonl and final_model/ cannot be written."
+            + "run.json, events.jsonl, integrity.json, final_model/, checkpoints/ and evaluator/ cannot be written."
     }
 
     public var parameters: JSONSchema {
@@ -33,12 +34,17 @@ public struct WriteFileTool: Tool {
             required: ["path", "content"])
     }
 
+    /// Top-level entries of the run folder that only the run itself writes.
+    static let protectedEntries: Set<String> = [
+        "run.json", "events.jsonl", "integrity.json", "final_model", "checkpoints", "evaluator", ".run.lock",
+    ]
+
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
         let url: URL
         do { url = try jail.resolve(arguments.path) } catch { return .error("\(error)") }
         let relative = url.path == jail.root.path ? "" : String(url.path.dropFirst(jail.root.path.count + 1))
         let first = relative.split(separator: "/").first.map(String.init) ?? ""
-        if ["run.json", "events.jsonl", "final_model"].contains(first) {
+        if Self.protectedEntries.contains(first) || first.hasPrefix(".final_model") {
             return .error("'\(relative)' is managed by the run itself and cannot be written by tools.")
         }
         var isDirectory: ObjCBool = false
