@@ -207,6 +207,8 @@ extension TaskSpec {
         } catch {
             throw TaskSpecError.unreadable(path: file.path, reason: "\(error.localizedDescription)")
         }
+        // Before decoding, so that a misspelled required key is named as such rather than reported missing.
+        try Self.rejectUnknownKeys(in: text, path: file.path)
         var spec: TaskSpec
         do {
             spec = try YAMLDecoder().decode(TaskSpec.self, from: text)
@@ -219,7 +221,6 @@ extension TaskSpec {
         } catch {
             throw TaskSpecError.unreadable(path: file.path, reason: "not valid YAML: \(error)")
         }
-        try Self.rejectUnknownKeys(in: text, path: file.path)
         spec.resolvePaths(against: file.deletingLastPathComponent())
         try spec.validate(path: file.path)
         return spec

@@ -172,6 +172,25 @@ struct TaskSpecTests {
         #expect(message.contains("'\(field)'"))
     }
 
+    @Test(
+        "a misspelled key is named with the closest known key",
+        arguments: [
+            ("budget: 1h30m", "budjet: 1h30m", "budjet", "budget"),
+            ("  limit: 20", "  limt: 20", "benchmark.limt", "limit"),
+            ("  weakness: wrong answers", "  weaknes: wrong answers", "recipe.weaknes", "weakness"),
+        ])
+    func unknownKeys(old: String, new: String, field: String, suggestion: String) throws {
+        let folder = try TaskFolder()
+        let error = folder.loadError(Self.yaml(replacing: old, with: new))
+        guard case .invalid(let path, let reported, let problem)? = error else {
+            Issue.record("expected .invalid, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder.taskFile)
+        #expect(reported == field)
+        #expect(problem.contains("did you mean '\(suggestion)'"), "\(problem)")
+    }
+
     @Test func missingFieldSaysItIsRequired() throws {
         let folder = try TaskFolder()
         let error = folder.loadError(Self.yaml(replacing: "template: qwen\n"))
