@@ -28,7 +28,7 @@ import Testing
         let planted = "sk-planted-TEST-0123456789abcdef"
         let environment = ["TEST_PLANTED_API_KEY": planted, "PATH": "/usr/bin"]
         let store = InMemoryExperimentStore()
-        let log = CapturedLog()
+        let log = CapturedLogs()
         let model = ScriptedModelProvider(turns: [
             .text("Let me look: \(planted) is the key", chunkSize: 5, finish: .toolCalls),
             .toolCalls([
@@ -53,7 +53,7 @@ import Testing
         let texts = events.map(String.init(describing:))
             + session.messages.map { "\($0.text) \($0.toolCalls)" }
             + (await store.records()).map(\.payload.compactText)
-            + log.all
+            + log.lines
             + model.requests.dropFirst().flatMap(\.messages).map { "\($0.text) \($0.toolCalls)" }
         #expect(!texts.isEmpty)
         #expect(texts.allSatisfy { !$0.contains(planted) })
@@ -63,6 +63,6 @@ import Testing
         #expect(streamed == "Let me look: [REDACTED] is the keyThe key is [REDACTED].")
         #expect(events.results.map(\.output.content).first == "[REDACTED]")
         #expect(events.results[1].output.content.contains("auth failed with key [REDACTED]"))
-        #expect(log.all.contains { $0.contains("read TEST_PLANTED_API_KEY = [REDACTED]") })
+        #expect(log.lines.contains { $0.contains("read TEST_PLANTED_API_KEY = [REDACTED]") })
     }
 }

@@ -117,37 +117,6 @@ final class Counter: Sendable {
     var value: Int { count.withLock { $0 } }
 }
 
-/// A log handler that keeps every line, metadata included, for assertions.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var all: [String] { lines.withLock { $0 } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "test") { _ in Handler(log: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    fileprivate func add(_ line: String) { lines.withLock { $0.append(line) } }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.add("\(event.level) \(event.message) \(merged)")
-        }
-    }
-}
-
 /// Collects a run's events, or the error it threw.
 func collect(
     _ stream: AsyncThrowingStream<AgentEvent, any Error>

@@ -3,10 +3,13 @@ import Synchronization
 
 /// A swift-log handler that keeps every rendered line in memory, so tests can read what was logged.
 final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let storage = Mutex<[String]>([])
 
     /// Everything logged so far, one rendered line per message (level, message, metadata).
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var lines: [String] { storage.withLock { $0 } }
+
+    /// ``lines`` joined with newlines.
+    var text: String { lines.joined(separator: "\n") }
 
     /// A logger at `trace` level that writes into this capture.
     func logger(label: String = "test") -> Logger {
@@ -15,7 +18,7 @@ final class CapturedLogs: Sendable {
         return logger
     }
 
-    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+    fileprivate func append(_ line: String) { storage.withLock { $0.append(line) } }
 
     private struct Handler: LogHandler {
         let capture: CapturedLogs
