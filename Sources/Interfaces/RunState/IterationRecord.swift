@@ -141,4 +141,6 @@ public enum RecordKind {
     public static let modelUsage = "model.usage"
     /// `{elapsedSeconds}`: the budget clock's reading.
     public static let budgetElapsed = "budget.elapsed"
+    /// The workflow stopped (finished, budget exhausted or a stage failed); written by the workflow runner.
+    public static let runStopped = "workflow.stopped"
 }

@@ -104,6 +104,8 @@ public struct RunState: Sendable, Hashable, Codable {
             switch record.kind {
             case RecordKind.stageEntered:
                 state.stage = payload["stage"]?.stringValue ?? state.stage
+            case RecordKind.runStopped:
+                state.stage = "stopped (\(payload["reason"]?.stringValue ?? "no reason recorded"))"
             case RecordKind.planWritten:
                 if let iteration { state.iteration = max(state.iteration, iteration) }
             case RecordKind.modelUsage:

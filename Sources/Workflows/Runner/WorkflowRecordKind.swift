@@ -1,3 +1,5 @@
+import Interfaces
+
 /// The `kind` values of the records the workflow runner writes, besides those it shares with the interfaces'
 /// `RecordKind` (`stage.entered`, `checkpoint.registered`, `model.usage`).
 public enum WorkflowRecordKind {
@@ -19,5 +21,5 @@ public enum WorkflowRecordKind {
     /// A ``BudgetUsage``: what the run has spent, after each model turn.
     public static let budgetUsage = "workflow.budget_usage"
     /// `{reason, best, finalModel, finalModelValid}`: the run ended.
-    public static let stopped = "workflow.stopped"
+    public static let stopped = RecordKind.runStopped
 }
