@@ -64,6 +64,8 @@ public struct RunState: Sendable, Hashable, Codable {
     public var lastLoggedIteration: Int?
     /// The workflow stage last entered.
     public var stage: String?
+    /// Why the workflow stopped (`finished`, a budget or stage failure); `nil` while it has not stopped.
+    public var stopReason: String?
     /// What the run has spent.
     public var budget: BudgetSpent
     /// Trained and registered candidates, in the order they appeared.
@@ -105,7 +107,7 @@ public struct RunState: Sendable, Hashable, Codable {
             case RecordKind.stageEntered:
                 state.stage = payload["stage"]?.stringValue ?? state.stage
             case RecordKind.runStopped:
-                state.stage = "stopped (\(payload["reason"]?.stringValue ?? "no reason recorded"))"
+                state.stopReason = payload["reason"]?.stringValue ?? "no reason recorded"
             case RecordKind.planWritten:
                 if let iteration { state.iteration = max(state.iteration, iteration) }
             case RecordKind.modelUsage:
@@ -183,7 +185,8 @@ public struct RunState: Sendable, Hashable, Codable {
     public var summary: String {
         var lines = ["Run state (\(recordCount) records):"]
         let logged = lastLoggedIteration.map { ", last logged \($0)" } ?? ""
-        lines.append("- iteration \(iteration)\(logged); stage: \(stage ?? "not started")")
+        let stopped = stopReason.map { " (stopped: \($0))" } ?? ""
+        lines.append("- iteration \(iteration)\(logged); stage: \(stage ?? "not started")\(stopped)")
         lines.append(
             "- spent: \(Self.duration(budget.elapsedSeconds)) wall (training \(Self.duration(budget.trainingSeconds)), "
                 + "evaluation \(Self.duration(budget.evaluationSeconds))), \(budget.usage.totalTokens) tokens, "
