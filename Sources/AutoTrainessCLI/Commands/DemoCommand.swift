@@ -45,12 +45,9 @@ struct DemoCommand: AsyncParsableCommand {
             launcher: RunLauncher(progress: Console.line))
         let workspace = try await demo.prepare()
         let path = workspace.root.path
-        let started = Date()
-        let outcome = try await Interruption.run(hint: { "Finish the demo with: autotrainess resume \(path)" }) {
-            try await demo.launcher.run(workspace)
+        let summary = try await Interruption.run(hint: { "Finish the demo with: autotrainess resume \(path)" }) {
+            try await demo.finish(workspace)
         }
-        let summary = try await DemoSummary.read(
-            workspace, outcome: outcome, wallSeconds: Date().timeIntervalSince(started))
         Console.line(summary.table)
         if !summary.ending.hasPrefix("finished") { throw ExitCode(1) }
     }

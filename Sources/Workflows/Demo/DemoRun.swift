@@ -45,7 +45,12 @@ public struct DemoRun: Sendable {
     /// - Throws: provisioning, configuration, store and workflow errors; an interrupted run can be finished with
     ///   ``RunLauncher/run(_:)`` (`autotrainess resume`).
     public func run() async throws -> DemoSummary {
-        let workspace = try await prepare()
+        try await finish(try await prepare())
+    }
+
+    /// Runs (or resumes) the demo's workflow over a prepared run folder and summarises it.
+    /// - Throws: configuration, store and workflow errors.
+    public func finish(_ workspace: Workspace) async throws -> DemoSummary {
         let started = Date()
         let outcome = try await launcher.run(workspace)
         return try await DemoSummary.read(workspace, outcome: outcome, wallSeconds: Date().timeIntervalSince(started))

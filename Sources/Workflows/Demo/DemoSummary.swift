@@ -52,14 +52,8 @@ public struct DemoSummary: Sendable, Hashable, Codable {
             records.last { $0.kind == RecordKind.trainFinished }?.payload["wallSeconds"]?.doubleValue
         steps["candidate evaluation"] = candidate?.1
         let evaluated = records.last { $0.kind == WorkflowRecordKind.evaluated }
-        let ending: String
-        switch outcome.ending {
-        case .finished: ending = "finished"
-        case .budgetExhausted(let reason): ending = "budget exhausted: \(reason)"
-        case .stageFailed(let stage): ending = "stage \(stage) failed"
-        }
         return DemoSummary(
-            runDirectory: workspace.root.path, finalModel: outcome.finalModel, ending: ending,
+            runDirectory: workspace.root.path, finalModel: outcome.finalModel, ending: outcome.ending.description,
             baselineScore: baseline?.0.score, candidateScore: candidate?.0.score,
             gain: baseline.flatMap { base in candidate.flatMap { try? PairedBootstrap.compare(base.0, $0.0) } },
             promoted: evaluated?.payload["promoted"]?.boolValue == true,

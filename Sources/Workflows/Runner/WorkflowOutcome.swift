@@ -50,15 +50,20 @@ public enum WorkflowRunnerError: Error, Hashable, CustomStringConvertible {
 extension WorkflowOutcome {
     /// A few lines for the terminal: how the run ended, the submission and where it is.
     public var summary: String {
-        let ending: String
-        switch self.ending {
-        case .finished: ending = "finished"
-        case .budgetExhausted(let reason): ending = "stopped: budget exhausted (\(reason))"
-        case .stageFailed(let stage): ending = "failed in stage \(stage)"
-        }
-        return """
+        """
             Run \(ending) after \(progress.iteration) iteration(s), \(progress.promotions) promotion(s).
             Submission: \(best) at \(finalModel)\(finalModelValid ? "" : " (NOT VALID: check the registry)").
             """
+    }
+}
+
+extension WorkflowOutcome.Ending: CustomStringConvertible {
+    /// How the run ended, for people: `finished`, `stopped: budget exhausted (…)`, `failed in stage …`.
+    public var description: String {
+        switch self {
+        case .finished: "finished"
+        case .budgetExhausted(let reason): "stopped: budget exhausted (\(reason))"
+        case .stageFailed(let stage): "failed in stage \(stage)"
+        }
     }
 }
