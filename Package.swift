@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "AutoTrainess", targets: ["AutoTrainess"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
+        .library(name: "AutoTrainessMCP", targets: ["AutoTrainessMCP"]),
         .executable(name: "autotrainess", targets: ["AutoTrainessCLI"]),
         .executable(name: "autotrainess-bench", targets: ["AutoTrainessBench"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "AgentCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -44,9 +46,12 @@ let package = Package(
         .target(name: "Workflows", dependencies: ["AgentCore", "Interfaces", .product(name: "Yams", package: "Yams")]),
         .target(name: "AutoTrainess", dependencies: ["AgentCore", "Runtime", "Interfaces", "Workflows", "TrainingBackends", "Evaluation"]),
         .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
+        .target(name: "AutoTrainessMCP", dependencies: ["Workflows", .product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
             name: "AutoTrainessCLI",
-            dependencies: ["AutoTrainess", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AutoTrainess", "AutoTrainessMCP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(name: "AutoTrainessBench", dependencies: ["Interfaces"]),
         .executableTarget(
@@ -71,7 +76,7 @@ let package = Package(
             name: "WorkflowsTests",
             dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["AutoTrainess"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoTrainess", .product(name: "MCP", package: "swift-sdk")]),
     ]
 )
 

@@ -16,6 +16,7 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             DataCommand.self,
             EvalCommand.self,
             SkillsCommand.self,
+            MCPCommand.self,
         ]
     )
 
@@ -46,5 +47,10 @@ enum Console {
     /// Writes `text` and a newline.
     static func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes `text` and a newline to standard error (for commands whose standard output carries a protocol).
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -28,10 +28,16 @@ struct WorkflowRunnerTests {
             try directory.write(rows.joined(separator: "\n") + "\n", to: "data/qa.jsonl")
         }
 
-        /// Opens everything from disk, as a fresh process would.
-        func runner(
-            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator()
-        ) throws -> (WorkflowRunner, JSONLExperimentStore) {
+        /// The run's parts, opened from disk as a fresh process would.
+        struct Parts {
+            let workflow: Workflow
+            let tools: [AnyTool]
+            let store: JSONLExperimentStore
+            let registry: CheckpointRegistry
+            let budget: BudgetClock
+        }
+
+        func parts(evaluator: any Evaluator = MarkerEvaluator()) throws -> Parts {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -51,11 +57,20 @@ struct WorkflowRunnerTests {
                     registry: registry,
                     integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
                     budget: budget))
+            return Parts(
+                workflow: workflow, tools: InterfaceTools.all(in: environment), store: store, registry: registry,
+                budget: budget)
+        }
+
+        /// A runner over the run's parts, driven by `turns`.
+        func runner(
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator()
+        ) throws -> (WorkflowRunner, JSONLExperimentStore) {
+            let parts = try parts(evaluator: evaluator)
             let runner = WorkflowRunner(
-                workflow: workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
-                tools: InterfaceTools.all(in: environment), store: store, registry: registry, budget: budget,
-                secrets: [])
-            return (runner, store)
+                workflow: parts.workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
+                tools: parts.tools, store: parts.store, registry: parts.registry, budget: parts.budget, secrets: [])
+            return (runner, parts.store)
         }
 
         var fullScript: [ScriptedModelProvider.Turn] {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,7 @@ import Darwin
 /// each other. The lock is released when `release()` is called or the process ends, even by SIGKILL.
 public final class FileLock: Sendable {
     private let descriptor: Int32
+    private let held = Mutex(true)
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -70,8 +72,9 @@ public final class FileLock: Sendable {
         return FileLock(descriptor: descriptor)
     }
 
-    /// Releases the lock.
+    /// Releases the lock; calling it again does nothing.
     public func release() {
+        guard held.withLock({ held in defer { held = false }; return held }) else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

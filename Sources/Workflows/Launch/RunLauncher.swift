@@ -11,11 +11,14 @@ public enum RunDriver: Sendable, Hashable, Codable, CustomStringConvertible {
     case recipe
     /// A language model, by provider name (see `ProviderFactory`), model and optional API root.
     case model(provider: String, model: String, baseURL: String?)
+    /// An agent outside this process, calling the run's tools through a ``WorkflowGateway`` (`autotrainess mcp`).
+    case external(String)
 
     public var description: String {
         switch self {
         case .recipe: "the built-in recipe policy (no language model)"
         case .model(let provider, let model, _): "\(provider) model \(model)"
+        case .external(let agent): "an external agent over \(agent)"
         }
     }
 }
@@ -105,6 +108,47 @@ public struct RunLauncher: Sendable {
     /// same folder resumes from the store.
     /// - Throws: configuration errors (task, provider, Python environment), store and registry failures.
     public func run(_ workspace: Workspace) async throws -> WorkflowOutcome {
+        let run = try await open(workspace)
+        defer { run.close() }
+        let provider: any ModelProvider
+        let model: String
+        if let providerOverride {
+            (provider, model) = (providerOverride, run.driver.modelName)
+        } else {
+            switch run.driver {
+            case .recipe:
+                guard let recipe = run.spec.recipe else {
+                    throw TaskSpecError.invalid(path: workspace.runFile.path, field: "recipe", problem: "missing")
+                }
+                (provider, model) = (
+                    RecipePolicy(recipe: recipe, store: run.store, runDirectory: workspace.root), run.driver.modelName
+                )
+            case .model(let name, let modelName, let baseURL):
+                provider = try ProviderFactory.make(
+                    provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
+                model = modelName
+            case .external:
+                throw TaskSpecError.invalid(
+                    path: workspace.runFile.path, field: "driver",
+                    problem: "this run is driven by \(run.driver); serve it again with "
+                        + "`autotrainess mcp --run \(workspace.root.path)`")
+            }
+        }
+        let runner = WorkflowRunner(
+            workflow: run.workflow, provider: provider, model: model, tools: run.tools, store: run.store,
+            registry: run.registry, budget: run.budget)
+        progress("Run \(workspace.root.path): driven by \(run.driver).")
+        return try await runner.run(task: run.spec.taskDescription)
+    }
+
+    /// Opens `workspace` for driving: takes the run's lock (one driver at a time), stops processes an earlier killed
+    /// session left behind, makes sure the Python environment is usable, and assembles the store, registry, budget
+    /// (the active time spent so far counts against it), integrity guard, backend, evaluator, data checks, workflow
+    /// and tools. ``run(_:)`` drives the result with a model; `autotrainess mcp` serves it through a
+    /// ``WorkflowGateway``.
+    /// - Throws: configuration errors (task, Python environment), a run another process drives, store and registry
+    ///   failures.
+    public func open(_ workspace: Workspace) async throws -> OpenedRun {
         let manifest = try workspace.readManifest()
         guard let specValue = manifest.config["spec"], let driverValue = manifest.config["driver"] else {
             throw TaskSpecError.invalid(
@@ -119,7 +163,18 @@ public struct RunLauncher: Sendable {
             throw TaskSpecError.invalid(
                 path: workspace.root.path, field: "run", problem: "another autotrainess process is driving this run")
         }
-        defer { lock.release() }
+        do {
+            return try await assemble(workspace, manifest: manifest, spec: spec, driver: driver, integrity: integrity, lock: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private func assemble(
+        _ workspace: Workspace, manifest: RunManifest, spec: TaskSpec, driver: RunDriver, integrity: IntegrityGuard,
+        lock: FileLock
+    ) async throws -> OpenedRun {
         let orphans = await GPUProcessCleanup(commandPatterns: [workspace.root.path + "/"], killGPUComputeProcesses: false)
             .run()
         if !orphans.isEmpty {
@@ -157,32 +212,9 @@ public struct RunLauncher: Sendable {
                 commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
                 maxIterations: spec.maxIterations, registry: registry, integrity: integrity, contamination: checks,
                 budget: budget, gpus: gpus))
-        let provider: any ModelProvider
-        let model: String
-        if let providerOverride {
-            (provider, model) = (providerOverride, driver.modelName)
-        } else {
-            switch driver {
-            case .recipe:
-                guard let recipe = spec.recipe else {
-                    throw TaskSpecError.invalid(path: workspace.runFile.path, field: "recipe", problem: "missing")
-                }
-                (provider, model) = (
-                    RecipePolicy(recipe: recipe, store: store, runDirectory: workspace.root), driver.modelName
-                )
-            case .model(let name, let modelName, let baseURL):
-                provider = try ProviderFactory.make(
-                    provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
-                model = modelName
-            }
-        }
-        let skills = try? SkillLibrary()
-        let runner = WorkflowRunner(
-            workflow: workflow, provider: provider, model: model,
-            tools: InterfaceTools.all(in: environment, skills: skills), store: store, registry: registry, budget: budget
-        )
-        progress("Run \(workspace.root.path): driven by \(driver).")
-        return try await runner.run(task: spec.taskDescription)
+        return OpenedRun(
+            workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
+            workflow: workflow, tools: InterfaceTools.all(in: environment, skills: try? SkillLibrary()), lock: lock)
     }
 
     private func evaluator(
@@ -208,12 +240,38 @@ public struct RunLauncher: Sendable {
     }
 }
 
+/// A run opened by ``RunLauncher/open(_:)``: its parts, assembled over the run folder, with the run's lock held
+/// until ``close()``.
+public struct OpenedRun: Sendable {
+    /// The run folder.
+    public let workspace: Workspace
+    /// The task the run was created for.
+    public let spec: TaskSpec
+    /// Who drives the run.
+    public let driver: RunDriver
+    /// The run's store (progress lines are printed as records arrive).
+    public let store: any ExperimentStore
+    /// The run's checkpoint registry.
+    public let registry: CheckpointRegistry
+    /// The run's budget, with the time spent by earlier sessions taken off.
+    public let budget: BudgetClock
+    /// The default workflow with the run's integrity, contamination, budget and GPU rules.
+    public let workflow: Workflow
+    /// The interface tools over the run.
+    public let tools: [AnyTool]
+    let lock: FileLock
+
+    /// Releases the run's lock, so that another process may drive it.
+    public func close() { lock.release() }
+}
+
 extension RunDriver {
     /// The model name recorded for the driver's turns.
     var modelName: String {
         switch self {
         case .recipe: RecipePolicy.modelName
         case .model(_, let model, _): model
+        case .external(let agent): agent
         }
     }
 }

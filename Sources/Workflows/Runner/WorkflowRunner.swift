@@ -76,49 +76,25 @@ public struct WorkflowRunner: Sendable {
     ///   again over the same store and run folder); ``WorkflowRunnerError`` when the store belongs to another
     ///   workflow.
     public func run(task: String) async throws -> WorkflowOutcome {
-        let tracker = RunTracker(store: store, registry: registry, root: registry.runDirectory)
-        try await tracker.refresh()
-        let records = try await store.records()
-        if let last = records.last(where: { $0.kind == WorkflowRecordKind.budgetUsage }),
-            let usage = try? last.payload.decode(as: BudgetUsage.self)
-        {
-            await budget.restore(usage)
-        }
-        if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
-
+        let controller = WorkflowController(workflow: workflow, store: store, registry: registry, budget: budget)
+        try await controller.start()
         while true {
             // A cancelled run (Ctrl-C) stops here: a cancelled session ends without an outcome, and starting
             // another one would only end the same way, over and over.
             try Task.checkCancellation()
-            try await tracker.refresh()
-            let progress = await tracker.progress
-            guard let stage = workflow.stage(named: progress.stage) else {
-                throw WorkflowRunnerError.unknownStage(progress.stage)
-            }
-            if let exit = stage.exit(for: progress) {
-                let target: String
-                switch exit.target {
-                case .finish: target = "finish"
-                case .stage(let next): target = next
-                }
-                try await record(
-                    WorkflowRecordKind.transition,
-                    ["from": .string(stage.name), "exit": .string(exit.name), "to": .string(target)])
-                guard case .stage(let next) = exit.target else { return try await stop(.finished, tracker) }
-                try await enter(next)
-                continue
-            }
-            if let exhaustion = await budget.snapshot().exhaustion {
-                return try await stop(.budgetExhausted(exhaustion), tracker)
+            let (stage, progress): (Stage, IterationProgress)
+            switch try await controller.settle() {
+            case .ended(let ending): return try await controller.stop(ending)
+            case .stage(let current, let now): (stage, progress) = (current, now)
             }
             guard progress.sessionsInStage < stage.maxAttempts else {
-                return try await stop(.stageFailed(stage.name), tracker)
+                return try await controller.stop(.stageFailed(stage.name))
             }
             try await record(
                 WorkflowRecordKind.sessionStarted,
                 ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
             do {
-                let outcome = try await runSession(stage, task: task, tracker: tracker)
+                let outcome = try await runSession(stage, task: task, controller: controller)
                 try Task.checkCancellation()
                 try await record(
                     WorkflowRecordKind.sessionEnded,
@@ -131,13 +107,16 @@ public struct WorkflowRunner: Sendable {
                 try await record(
                     WorkflowRecordKind.sessionEnded,
                     ["stage": .string(stage.name), "completed": .bool(false), "reason": .string("\(error)")])
-                return try await stop(.budgetExhausted(error.reason), tracker)
+                return try await controller.stop(.budgetExhausted(error.reason))
             }
         }
     }
 
-    private func runSession(_ stage: Stage, task: String, tracker: RunTracker) async throws -> AgentOutcome? {
+    private func runSession(
+        _ stage: Stage, task: String, controller: WorkflowController
+    ) async throws -> AgentOutcome? {
         let budget = budget
+        let tracker = controller.tracker
         let agent = Agent(
             provider: BudgetedModelProvider(base: provider, budget: budget) {
                 try? await tracker.refresh()
@@ -148,23 +127,7 @@ public struct WorkflowRunner: Sendable {
             tools: tools.filter { stage.allowedTools.contains($0.name) },
             limits: sessionLimits,
             prices: prices,
-            toolCallReview: { [workflow, store] call in
-                do {
-                    try await tracker.refresh()
-                } catch {
-                    return .deny(reason: "The run's state could not be read (\(error)); the call was not run.")
-                }
-                let context = RuleContext(
-                    toolName: call.name, rawArguments: call.arguments, progress: await tracker.progress,
-                    budget: await budget.snapshot())
-                guard let denial = await workflow.review(context, in: stage) else { return .allow }
-                let payload: JSONValue = [
-                    "stage": .string(stage.name), "tool": .string(call.name), "rule": .string(denial.rule),
-                    "reason": .string(denial.reason), "arguments": .string(call.arguments),
-                ]
-                _ = try? await store.append(ExperimentRecord(kind: WorkflowRecordKind.denied, payload: payload))
-                return .deny(reason: "\(denial.reason) (rule: \(denial.rule))")
-            },
+            toolCallReview: { call in await controller.review(call, in: stage) },
             store: store,
             secrets: secrets)
 
@@ -201,32 +164,6 @@ public struct WorkflowRunner: Sendable {
             }
         }
         return outcome
-    }
-
-    private func enter(_ stage: String) async throws {
-        try await record(RecordKind.stageEntered, ["stage": .string(stage)])
-    }
-
-    private func stop(_ ending: WorkflowOutcome.Ending, _ tracker: RunTracker) async throws -> WorkflowOutcome {
-        try await tracker.refresh()
-        let best = await registry.best.id
-        let finalModel = registry.finalModelURL
-        let valid = (try? ModelFolder.validate(finalModel)) != nil
-        let reason: String
-        switch ending {
-        case .finished: reason = "finished"
-        case .budgetExhausted(let why): reason = "budget exhausted: \(why)"
-        case .stageFailed(let stage): reason = "stage '\(stage)' used all its attempts"
-        }
-        try await record(
-            WorkflowRecordKind.stopped,
-            [
-                "reason": .string(reason), "best": .string(best), "finalModel": .string(finalModel.path),
-                "finalModelValid": .bool(valid),
-            ])
-        return WorkflowOutcome(
-            ending: ending, progress: await tracker.progress, best: best, finalModel: finalModel.path,
-            finalModelValid: valid)
     }
 
     private func record(_ kind: String, _ payload: [String: JSONValue]) async throws {

@@ -1,0 +1,127 @@
+import AgentCore
+import Foundation
+import Interfaces
+
+/// The workflow's bookkeeping, shared by every way of driving a run: the ``WorkflowRunner`` (our agent loop) and the
+/// ``WorkflowGateway`` (an agent elsewhere, e.g. over MCP). It rebuilds the run's state from the store, takes the
+/// stage exits that are met (recording each transition), checks the budget, reviews tool calls against the rules
+/// (recording each denial), and records how the run stopped.
+struct WorkflowController: Sendable {
+    /// Where the run stands after the exits that are met were taken.
+    enum Position: Sendable {
+        /// In `stage`, with the run's progress.
+        case stage(Stage, IterationProgress)
+        /// The run is over.
+        case ended(WorkflowOutcome.Ending)
+    }
+
+    let workflow: Workflow
+    let store: any ExperimentStore
+    let registry: CheckpointRegistry
+    let budget: BudgetClock
+    let tracker: RunTracker
+
+    init(workflow: Workflow, store: any ExperimentStore, registry: CheckpointRegistry, budget: BudgetClock) {
+        self.workflow = workflow
+        self.store = store
+        self.registry = registry
+        self.budget = budget
+        tracker = RunTracker(store: store, registry: registry, root: registry.runDirectory)
+    }
+
+    /// Rebuilds the state from the store (progress, registry, spent budget) and enters the first stage of a new run.
+    func start() async throws {
+        try await tracker.refresh()
+        let records = try await store.records()
+        if let last = records.last(where: { $0.kind == WorkflowRecordKind.budgetUsage }),
+            let usage = try? last.payload.decode(as: BudgetUsage.self)
+        {
+            await budget.restore(usage)
+        }
+        if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
+    }
+
+    /// Takes every stage exit that is met, recording each transition, then checks the budget.
+    /// - Throws: store failures; ``WorkflowRunnerError/unknownStage(_:)`` when the store names a stage the workflow
+    ///   does not have.
+    func settle() async throws -> Position {
+        while true {
+            try await tracker.refresh()
+            let progress = await tracker.progress
+            guard let stage = workflow.stage(named: progress.stage) else {
+                throw WorkflowRunnerError.unknownStage(progress.stage)
+            }
+            if let exit = stage.exit(for: progress) {
+                let target: String
+                switch exit.target {
+                case .finish: target = "finish"
+                case .stage(let next): target = next
+                }
+                try await record(
+                    WorkflowRecordKind.transition,
+                    ["from": .string(stage.name), "exit": .string(exit.name), "to": .string(target)])
+                guard case .stage(let next) = exit.target else { return .ended(.finished) }
+                try await enter(next)
+                continue
+            }
+            if let exhaustion = await budget.snapshot().exhaustion { return .ended(.budgetExhausted(exhaustion)) }
+            return .stage(stage, progress)
+        }
+    }
+
+    /// Reviews `call` against the workflow's and `stage`'s rules; a denial is recorded with its rule and reason.
+    func review(_ call: ToolCall, in stage: Stage) async -> ToolCallDecision {
+        do {
+            try await tracker.refresh()
+        } catch {
+            return .deny(reason: "The run's state could not be read (\(error)); the call was not run.")
+        }
+        let context = RuleContext(
+            toolName: call.name, rawArguments: call.arguments, progress: await tracker.progress,
+            budget: await budget.snapshot())
+        guard let denial = await workflow.review(context, in: stage) else { return .allow }
+        let payload: JSONValue = [
+            "stage": .string(stage.name), "tool": .string(call.name), "rule": .string(denial.rule),
+            "reason": .string(denial.reason), "arguments": .string(call.arguments),
+        ]
+        _ = try? await store.append(ExperimentRecord(kind: WorkflowRecordKind.denied, payload: payload))
+        return .deny(reason: "\(denial.reason) (rule: \(denial.rule))")
+    }
+
+    /// The status line and the budget, as the agent sees them on every turn.
+    func statusLines() async -> String {
+        try? await tracker.refresh()
+        return await budget.snapshot().summary + "\n" + (await tracker.statusLine())
+    }
+
+    /// Records that the run stopped and why, and describes the submission.
+    func stop(_ ending: WorkflowOutcome.Ending) async throws -> WorkflowOutcome {
+        try await tracker.refresh()
+        let best = await registry.best.id
+        let finalModel = registry.finalModelURL
+        let valid = (try? ModelFolder.validate(finalModel)) != nil
+        let reason: String
+        switch ending {
+        case .finished: reason = "finished"
+        case .budgetExhausted(let why): reason = "budget exhausted: \(why)"
+        case .stageFailed(let stage): reason = "stage '\(stage)' used all its attempts"
+        }
+        try await record(
+            WorkflowRecordKind.stopped,
+            [
+                "reason": .string(reason), "best": .string(best), "finalModel": .string(finalModel.path),
+                "finalModelValid": .bool(valid),
+            ])
+        return WorkflowOutcome(
+            ending: ending, progress: await tracker.progress, best: best, finalModel: finalModel.path,
+            finalModelValid: valid)
+    }
+
+    func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
+        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
+    }
+
+    private func enter(_ stage: String) async throws {
+        try await record(RecordKind.stageEntered, ["stage": .string(stage)])
+    }
+}
