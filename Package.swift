@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "AgentCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -76,7 +77,13 @@ let package = Package(
             name: "WorkflowsTests",
             dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["AutoTrainess", .product(name: "MCP", package: "swift-sdk")]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "AutoTrainess", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
     ]
 )
 

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `autotrainess`: argument parsing and wiring only; the work lives in the library modules.
 @main
 struct AutoTrainessCommand: AsyncParsableCommand {
@@ -50,7 +54,21 @@ enum Console {
     }
 
     /// Writes `text` and a newline to standard error (for commands whose standard output carries a protocol).
+    ///
+    /// Written with `write(2)`, retrying when the descriptor is non-blocking and full: the MCP transport makes
+    /// standard output non-blocking, and in a terminal standard error shares that setting.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        let bytes = Array((text + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && (errno == EAGAIN || errno == EINTR) {
+                usleep(1000)
+            } else {
+                return
+            }
+        }
     }
 }

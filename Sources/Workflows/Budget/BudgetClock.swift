@@ -76,9 +76,9 @@ public actor BudgetClock {
         if forecast.seconds > seconds {
             return .refused(
                 reason: "The \(forecast.kind.rawValue) job is forecast to take "
-                    + "\(BudgetSnapshot.duration(forecast.seconds)) but only \(BudgetSnapshot.duration(seconds)) "
-                    + "remain before the final-evaluation reserve. Make it smaller (fewer samples, steps or "
-                    + "epochs) or skip it.")
+                    + "\(BudgetSnapshot.duration(forecast.seconds))\(forecast.basis.map { " (\($0))" } ?? "") but "
+                    + "only \(BudgetSnapshot.duration(seconds)) remain before the final-evaluation reserve. Make it "
+                    + "smaller (fewer samples, steps or epochs) or skip it.")
         }
         if let left = now.remainingGPUHours, forecast.gpuHours > left {
             return .refused(

@@ -19,12 +19,15 @@ public struct JobForecast: Sendable, Hashable, Codable {
     public var seconds: TimeInterval
     /// GPUs the job holds (for GPU-hour accounting; 0 on CPU).
     public var gpuCount: Int
+    /// How the forecast was made, shown with a refusal (e.g. the measured rate it used).
+    public var basis: String?
 
     /// A forecast from a size estimate made before the job starts.
-    public init(kind: JobKind, seconds: TimeInterval, gpuCount: Int = 0) {
+    public init(kind: JobKind, seconds: TimeInterval, gpuCount: Int = 0, basis: String? = nil) {
         self.kind = kind
         self.seconds = seconds
         self.gpuCount = gpuCount
+        self.basis = basis
     }
 
     /// A forecast from a running job's measured progress: the trainer's own estimate when it gives one, else the

@@ -196,13 +196,16 @@ public struct RunLauncher: Sendable {
             limits: BudgetLimits(
                 deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
                 finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
+        let throughput = TrainingThroughput()
+        throughput.learn(from: earlier)
         let gpus = spec.gpus.map(GPUSet.init)
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
             fields: spec.benchmark.contaminationFields)
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
-            backend: BudgetedTrainingBackend(base: LlamaFactoryBackend(environment: python), budget: budget),
+            backend: BudgetedTrainingBackend(
+                base: LlamaFactoryBackend(environment: python), budget: budget, throughput: throughput),
             evaluator: BudgetedEvaluator(
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,

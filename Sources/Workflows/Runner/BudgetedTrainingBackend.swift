@@ -4,8 +4,8 @@ import TrainingBackends
 
 /// A training backend that keeps every job inside the run's budget.
 ///
-/// A job is admitted only when time is left beyond the final-evaluation reserve and its size estimate (when
-/// `estimate` gives one) fits; its deadline is cut to the allowance; while it runs, each progress step is reviewed
+/// A job is admitted only when time is left beyond the final-evaluation reserve and its size estimate (from
+/// `throughput`, the run's measured training speed, or `estimate`, when either gives one) fits; its deadline is cut to the allowance; while it runs, each progress step is reviewed
 /// and the job is stopped at a step boundary, its checkpoints kept, when its measured rate cannot finish in time
 /// (see ``BudgetClock/supervise(jobID:gpuCount:events:)``). GPU time is charged to the budget.
 public struct BudgetedTrainingBackend: TrainingBackend {
@@ -15,14 +15,17 @@ public struct BudgetedTrainingBackend: TrainingBackend {
     public let budget: BudgetClock
     /// A size estimate in seconds for a job before it starts, or `nil` when unknown.
     public let estimate: @Sendable (TrainingJob) -> TimeInterval?
+    /// The run's measured training speed: forecasts jobs before they start and learns from each finished one.
+    public let throughput: TrainingThroughput?
 
     /// Wraps `base`.
     public init(
-        base: any TrainingBackend, budget: BudgetClock,
+        base: any TrainingBackend, budget: BudgetClock, throughput: TrainingThroughput? = nil,
         estimate: @escaping @Sendable (TrainingJob) -> TimeInterval? = { _ in nil }
     ) {
         self.base = base
         self.budget = budget
+        self.throughput = throughput
         self.estimate = estimate
     }
 
@@ -32,7 +35,10 @@ public struct BudgetedTrainingBackend: TrainingBackend {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
         let task = Task {
             do {
-                let forecast = JobForecast(kind: .training, seconds: estimate(job) ?? 0, gpuCount: job.gpus.count)
+                let measured = throughput?.estimate(job)
+                let forecast = JobForecast(
+                    kind: .training, seconds: measured?.seconds ?? estimate(job) ?? 0, gpuCount: job.gpus.count,
+                    basis: measured?.basis)
                 switch await budget.admit(forecast) {
                 case .refused(let reason):
                     throw BudgetRefusalError(job: job.id, reason: reason)
@@ -40,7 +46,10 @@ public struct BudgetedTrainingBackend: TrainingBackend {
                     var job = job
                     job.deadline = min(job.deadline ?? deadline, deadline)
                     let events = budget.supervise(jobID: job.id, gpuCount: job.gpus.count, events: base.train(job))
-                    for try await event in events { continuation.yield(event) }
+                    for try await event in events {
+                        if case .finished(let result) = event { throughput?.learn(job: job, result: result) }
+                        continuation.yield(event)
+                    }
                 }
                 continuation.finish()
             } catch {

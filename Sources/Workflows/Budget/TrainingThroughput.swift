@@ -1,0 +1,129 @@
+import AgentCore
+import Foundation
+import Interfaces
+import Synchronization
+import TrainingBackends
+
+/// How fast this run trains, learnt from its finished jobs, to forecast a job's length before it starts.
+///
+/// A job's size is the number of samples it passes through the optimizer: `max_steps × batch × accumulation ×
+/// devices` when it sets `max_steps`, else `epochs × samples in its datasets` (capped by `max_samples`). A finished
+/// job of the same method and fine-tuning type gives the seconds per sample (from LlamaFactory's
+/// `train_samples_per_second`, else `train_runtime`) and the fixed cost around training (loading, saving, merging:
+/// wall time minus `train_runtime`). The forecast is that fixed cost plus the size times the slowest rate seen,
+/// so it errs long. With no comparable finished job there is no forecast: the job is admitted and then watched
+/// by its own progress rate (``BudgetClock/review(_:kind:gpuCount:)``).
+public final class TrainingThroughput: Sendable {
+    /// One finished job, reduced to what forecasts need.
+    public struct Observation: Sendable, Hashable, Codable {
+        /// `method/finetuning`, e.g. `sft/lora`: rates are compared only within a kind.
+        public var kind: String
+        /// Training seconds per sample.
+        public var secondsPerSample: Double
+        /// Seconds of the job outside the training loop.
+        public var overheadSeconds: Double
+    }
+
+    private let observations = Mutex<[Observation]>([])
+
+    /// Creates an estimator with no history.
+    public init() {}
+
+    /// What has been learnt so far.
+    public var history: [Observation] { observations.withLock { $0 } }
+
+    /// Learns from a finished job; jobs whose size or runtime is unknown teach nothing.
+    public func learn(job: TrainingJob, result: TrainingResult) {
+        guard let observation = Self.observation(job: job, metrics: result.metrics, wallSeconds: result.wallSeconds)
+        else { return }
+        observations.withLock { $0.append(observation) }
+    }
+
+    /// Relearns from a run's records (`train.started` with its job, `train.finished` with its metrics), so that a
+    /// resumed run forecasts as well as the session before it.
+    public func learn(from records: [ExperimentRecord]) {
+        var jobs: [String: TrainingJob] = [:]
+        for record in records {
+            switch record.kind {
+            case RecordKind.trainStarted:
+                if let job = try? record.payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
+            case RecordKind.trainFinished:
+                guard let id = record.payload["jobID"]?.stringValue, let job = jobs[id],
+                    let wall = record.payload["wallSeconds"]?.doubleValue,
+                    case .object(let values)? = record.payload["metrics"]
+                else { continue }
+                let metrics = values.compactMapValues(\.doubleValue)
+                if let observation = Self.observation(job: job, metrics: metrics, wallSeconds: wall) {
+                    observations.withLock { $0.append(observation) }
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The forecast length of `job` in seconds, with how it was made; `nil` when no comparable job finished yet or
+    /// the job's size is unknown.
+    public func estimate(_ job: TrainingJob) -> (seconds: TimeInterval, basis: String)? {
+        let kind = Self.kind(of: job)
+        let comparable = history.filter { $0.kind == kind }
+        guard let latest = comparable.last, let samples = Self.samples(of: job),
+            let rate = comparable.map(\.secondsPerSample).max()
+        else { return nil }
+        let seconds = latest.overheadSeconds + samples * rate
+        let basis = String(
+            format: "%.0f samples at %.3f s/sample + %.0f s fixed, measured on %d earlier %@ job(s) of this run",
+            samples, rate, latest.overheadSeconds, comparable.count, kind)
+        return (seconds, basis)
+    }
+
+    static func kind(of job: TrainingJob) -> String { "\(job.method.rawValue)/\(job.finetuning.rawValue)" }
+
+    static func observation(job: TrainingJob, metrics: [String: Double], wallSeconds: Double) -> Observation? {
+        guard let runtime = metrics["train_runtime"], runtime > 0 else { return nil }
+        let perSample: Double
+        if let rate = metrics["train_samples_per_second"], rate > 0 {
+            perSample = 1 / rate
+        } else if let samples = samples(of: job), samples > 0 {
+            perSample = runtime / samples
+        } else {
+            return nil
+        }
+        return Observation(
+            kind: kind(of: job), secondsPerSample: perSample, overheadSeconds: max(0, wallSeconds - runtime))
+    }
+
+    /// Samples the job passes through the optimizer, or `nil` when its datasets cannot be counted.
+    static func samples(of job: TrainingJob) -> Double? {
+        let parameters = job.hyperparameters
+        let devices = Double(max(1, job.gpus.count))
+        if let steps = parameters["max_steps"]?.doubleValue, steps > 0 {
+            let batch = parameters["per_device_train_batch_size"]?.doubleValue ?? 1
+            let accumulation = parameters["gradient_accumulation_steps"]?.doubleValue ?? 1
+            return steps * batch * accumulation * devices
+        }
+        let epochs = parameters["num_train_epochs"]?.doubleValue ?? 3
+        let cap = parameters["max_samples"]?.doubleValue
+        var total = 0.0
+        for name in job.datasets {
+            guard let count = datasetSize(name, in: URL(fileURLWithPath: job.datasetDirectory)) else { return nil }
+            total += min(Double(count), cap ?? .infinity)
+        }
+        return total * epochs
+    }
+
+    /// Samples in a dataset registered in `dataset_info.json`: lines of a JSONL file, elements of a JSON array.
+    static func datasetSize(_ name: String, in directory: URL) -> Int? {
+        guard let info = try? Data(contentsOf: directory.appendingPathComponent("dataset_info.json")),
+            let entries = try? JSONDecoder().decode(JSONValue.self, from: info),
+            let file = entries[name]?["file_name"]?.stringValue
+        else { return nil }
+        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : directory.appendingPathComponent(file)
+        guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
+        if url.pathExtension == "jsonl" {
+            return data.split(separator: UInt8(ascii: "\n")).filter { !$0.allSatisfy { $0 == 32 || $0 == 13 } }.count
+        }
+        guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        return items.count
+    }
+}

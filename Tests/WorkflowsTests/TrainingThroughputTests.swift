@@ -1,0 +1,103 @@
+import AgentCore
+import AgentTesting
+import Foundation
+import Interfaces
+import Testing
+import TrainingBackends
+
+@testable import Workflows
+
+@Suite("TrainingThroughput: forecasts from the run's own finished jobs")
+struct TrainingThroughputTests {
+    private func job(
+        _ id: String, _ hyperparameters: [String: JSONValue], datasets: [String] = ["d"], directory: URL? = nil,
+        finetuning: FinetuningType = .lora, gpus: [Int] = []
+    ) -> TrainingJob {
+        TrainingJob(
+            id: id, baseModel: "/models/base", finetuning: finetuning, datasets: datasets,
+            datasetDirectory: directory?.path ?? "/nowhere", template: "qwen", hyperparameters: hyperparameters,
+            outputDirectory: "/tmp/\(id)", gpus: gpus)
+    }
+
+    @Test func aJobsSizeComesFromItsStepsOrItsDatasetsAndEpochs() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(#"{"a": {"file_name": "a.jsonl"}, "b": {"file_name": "b.json"}}"#, to: "dataset_info.json")
+        try directory.write((0..<30).map { #"{"i": \#($0)}"# }.joined(separator: "\n") + "\n\n", to: "a.jsonl")
+        try directory.write("[" + (0..<12).map { #"{"i": \#($0)}"# }.joined(separator: ",") + "]", to: "b.json")
+
+        let steps = job(
+            "s", ["max_steps": 30, "per_device_train_batch_size": 4, "gradient_accumulation_steps": 2], gpus: [0, 1])
+        #expect(TrainingThroughput.samples(of: steps) == 480)
+        let epochs = job("e", ["num_train_epochs": 2], datasets: ["a", "b"], directory: directory.url)
+        #expect(TrainingThroughput.samples(of: epochs) == 84)
+        let capped = job("c", ["max_samples": 10], datasets: ["a", "b"], directory: directory.url)
+        #expect(TrainingThroughput.samples(of: capped) == 60)
+        #expect(TrainingThroughput.samples(of: job("m", [:], datasets: ["missing"], directory: directory.url)) == nil)
+    }
+
+    @Test func theForecastIsTheFixedCostPlusSizeTimesTheSlowestRateOfTheSameKind() throws {
+        let throughput = TrainingThroughput()
+        #expect(throughput.estimate(job("j0", ["max_steps": 10])) == nil)
+        let first = job("j1", ["max_steps": 10, "per_device_train_batch_size": 4])
+        throughput.learn(
+            job: first,
+            result: TrainingResult(
+                jobID: "j1", outputDirectory: "", modelDirectory: "",
+                metrics: ["train_runtime": 20, "train_samples_per_second": 2], wallSeconds: 50))
+        // 40 samples in 20 s of training, 30 s around it (load, save, merge).
+        let bigger = job("j2", ["max_steps": 100, "per_device_train_batch_size": 4])
+        let estimate = try #require(throughput.estimate(bigger))
+        #expect(estimate.seconds == 30 + 400 * 0.5)
+        #expect(estimate.basis.contains("400 samples") && estimate.basis.contains("sft/lora"))
+        // No rate from full fine-tuning yet.
+        #expect(throughput.estimate(job("j3", ["max_steps": 5], finetuning: .full)) == nil)
+
+        // A slower job later: forecasts use the slowest rate.
+        throughput.learn(
+            job: job("j4", ["max_steps": 10, "per_device_train_batch_size": 4]),
+            result: TrainingResult(
+                jobID: "j4", outputDirectory: "", modelDirectory: "", metrics: ["train_runtime": 40],
+                wallSeconds: 70))
+        #expect(throughput.estimate(bigger)?.seconds == 30 + 400 * 1.0)
+    }
+
+    @Test func aResumedRunRelearnsFromItsRecords() throws {
+        let trained = job("iter1-job1", ["max_steps": 8, "per_device_train_batch_size": 8])
+        let records = [
+            ExperimentRecord(kind: RecordKind.trainStarted, payload: ["job": try JSONValue(encoding: trained)]),
+            ExperimentRecord(
+                kind: RecordKind.trainFinished,
+                payload: [
+                    "jobID": "iter1-job1", "wallSeconds": 100,
+                    "metrics": ["train_runtime": 64, "train_samples_per_second": 1],
+                ]),
+        ]
+        let throughput = TrainingThroughput()
+        throughput.learn(from: records)
+        #expect(throughput.history.count == 1)
+        #expect(throughput.estimate(job("next", ["max_steps": 16, "per_device_train_batch_size": 8]))?.seconds == 164)
+    }
+
+    @Test func aJobForecastPastTheAllowanceIsRefusedWithItsBasisAndSmallOnesRun() async throws {
+        let time = ManualClock()
+        let budget = BudgetClock(
+            limits: BudgetLimits(deadline: time.now().addingTimeInterval(3600), finalReserve: 600), clock: time)
+        let throughput = TrainingThroughput()
+        let backend = BudgetedTrainingBackend(
+            base: FakeTrainingBackend(script: .init(metrics: ["train_runtime": 100, "train_samples_per_second": 1])),
+            budget: budget, throughput: throughput)
+        let small = job("iter1-job1", ["max_steps": 25, "per_device_train_batch_size": 4])
+        for try await _ in backend.train(small) {}
+        #expect(throughput.history.count == 1)
+
+        // 50 minutes are left for jobs; 4000 samples at 1 s each cannot fit.
+        let large = job("iter2-job1", ["max_steps": 1000, "per_device_train_batch_size": 4])
+        await #expect {
+            for try await _ in backend.train(large) {}
+        } throws: { error in
+            guard let refusal = error as? BudgetRefusalError else { return false }
+            return refusal.reason.contains("4000 samples at 1.000 s/sample") && refusal.reason.contains("forecast")
+        }
+        for try await _ in backend.train(job("iter2-job2", ["max_steps": 100, "per_device_train_batch_size": 4])) {}
+    }
+}
