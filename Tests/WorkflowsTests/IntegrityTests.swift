@@ -76,6 +76,37 @@ struct IntegrityTests {
         #expect(await rule.review(clean) == .allow)
     }
 
+    @Test func everyDatasetATrainingJobNamesMustBeApprovedAndClean() async throws {
+        struct FlagsContaminatedFiles: ContaminationChecking {
+            func check(trainingFile: URL) async throws -> (clean: Bool, summary: String) {
+                trainingFile.lastPathComponent.contains("leaky") ? (false, "1 sample matches test-2") : (true, "")
+            }
+        }
+        // Two datasets approved in the iteration; the leaky one first, so the last approved one is clean.
+        let progress = IterationProgress(replaying: [
+            .planned, .dataApproved(ApprovedDataset(name: "leaky", files: ["/data/leaky.jsonl"])),
+            .dataApproved(ApprovedDataset(name: "clean", files: ["/data/clean.jsonl"])),
+        ])
+        func train(_ datasets: String) -> RuleContext {
+            RuleContext(toolName: "train", rawArguments: #"{"iteration": 1, "datasets": \#(datasets)}"#, progress: progress)
+        }
+        let contamination = Rule.contaminationCheck(FlagsContaminatedFiles())
+        #expect(await contamination.review(train(#"["clean"]"#)) == .allow)
+        guard case .deny(let reason) = await contamination.review(train(#"["clean", "leaky"]"#)) else {
+            Issue.record("an earlier approved dataset that overlaps the benchmark must block training")
+            return
+        }
+        #expect(reason.contains("/data/leaky.jsonl"))
+
+        let approval = Rule.trainNeedsApprovedData()
+        #expect(await approval.review(train(#"["leaky", "clean"]"#)) == .allow)
+        guard case .deny(let unapproved) = await approval.review(train(#"["clean", "old_set"]"#)) else {
+            Issue.record("a dataset not approved in this iteration must be refused")
+            return
+        }
+        #expect(unapproved.contains("'old_set'") && unapproved.contains("Approved: clean, leaky"))
+    }
+
     @Test func failingContaminationCheckBlocksTraining() async {
         struct Unavailable: ContaminationChecking {
             struct IndexMissing: Error {}

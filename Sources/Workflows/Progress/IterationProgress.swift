@@ -21,8 +21,10 @@ public struct IterationProgress: Sendable, Hashable, Codable {
     public var iterationsInStage = 0
     /// Whether the current iteration has been planned (and not yet logged).
     public var planned = false
-    /// The dataset the current iteration's data step approved.
+    /// The dataset the current iteration's data step approved last.
     public var approvedDataset: ApprovedDataset?
+    /// Every dataset approved in the current iteration, by name (a later approval of a name replaces it).
+    public var approvedDatasets: [String: ApprovedDataset] = [:]
     /// The candidate the current iteration trained.
     public var trainedCandidate: String?
     /// Model folders of every candidate trained in the run, by candidate id.
@@ -68,12 +70,14 @@ public struct IterationProgress: Sendable, Hashable, Codable {
             iterationsInStage += 1
             planned = true
             approvedDataset = nil
+            approvedDatasets = [:]
             trainedCandidate = nil
             evaluated = false
             promotedThisIteration = false
             lastIterationLogged = false
         case .dataApproved(let dataset):
             approvedDataset = dataset
+            approvedDatasets[dataset.name] = dataset
         case .trained(let candidateID, let modelPath):
             trainedCandidate = candidateID
             trainedModels[candidateID] = modelPath

@@ -38,4 +38,10 @@ public struct RuleContext: Sendable, Hashable {
         guard case .object(let fields) = arguments, case .array(let values)? = fields[key] else { return nil }
         return values.compactMap(\.intValue)
     }
+
+    /// The string-array argument named `key`, when present.
+    public func strings(_ key: String) -> [String]? {
+        guard case .object(let fields) = arguments, case .array(let values)? = fields[key] else { return nil }
+        return values.compactMap(\.stringValue)
+    }
 }

@@ -53,28 +53,41 @@ extension Rule {
         }
     }
 
-    /// Training needs a dataset approved by this iteration's data step.
+    /// `train` needs a planned iteration with approved data, and every dataset it names must have been approved in
+    /// this iteration.
     public static func trainNeedsApprovedData(_ tools: ToolNames = ToolNames()) -> Rule {
         Rule("approved data before train", tools: [tools.train]) { context in
             guard context.progress.planned else {
                 return .deny(reason: "No iteration is open. Call \(tools.plan), then \(tools.data), then train.")
             }
-            guard context.progress.approvedDataset != nil else {
+            let approved = context.progress.approvedDatasets
+            guard !approved.isEmpty else {
                 return .deny(
                     reason: "Iteration \(context.progress.iteration) has no approved dataset. Build and validate one "
                         + "with \(tools.data) in this iteration before training.")
+            }
+            let unapproved = namedDatasets(context).filter { approved[$0] == nil }
+            guard unapproved.isEmpty else {
+                return .deny(
+                    reason: "Not approved in iteration \(context.progress.iteration): "
+                        + unapproved.map { "'\($0)'" }.joined(separator: ", ") + ". Approved: "
+                        + approved.keys.sorted().joined(separator: ", ") + ". Validate a dataset with \(tools.data) "
+                        + "in this iteration before training on it.")
             }
             return .allow
         }
     }
 
-    /// Every file of the iteration's approved dataset must pass the contamination check before each training job.
+    /// Every file of each dataset a training job names (the iteration's last approved one when the call names
+    /// none) must pass the contamination check before the job starts.
     public static func contaminationCheck(
         _ checker: any ContaminationChecking, tools: ToolNames = ToolNames()
     ) -> Rule {
         Rule("contamination check", tools: [tools.train]) { context in
-            guard let dataset = context.progress.approvedDataset else { return .allow }
-            for path in dataset.files {
+            let approved = context.progress.approvedDatasets
+            let named = namedDatasets(context).compactMap { approved[$0] }
+            let datasets = named.isEmpty ? [context.progress.approvedDataset].compactMap { $0 } : named
+            for path in datasets.flatMap(\.files) {
                 let result = try await checker.check(trainingFile: URL(fileURLWithPath: path))
                 if !result.clean {
                     return .deny(
@@ -84,6 +97,11 @@ extension Rule {
             }
             return .allow
         }
+    }
+
+    /// The `datasets` a training call names (none when its arguments do not parse; the tool reports that itself).
+    private static func namedDatasets(_ context: RuleContext) -> [String] {
+        context.strings("datasets") ?? []
     }
 
     /// Training and evaluation jobs may start only while time is left beyond the final-evaluation reserve.
