@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        .target(name: "AgentCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "CProcessControl"),
+        .target(name: "AgentCore", dependencies: ["CProcessControl", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Runtime",
             dependencies: ["AgentCore", .product(name: "Subprocess", package: "swift-subprocess")]
@@ -87,7 +88,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CProcessControl" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

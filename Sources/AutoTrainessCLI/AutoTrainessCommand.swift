@@ -1,3 +1,4 @@
+import AgentCore
 import ArgumentParser
 import Foundation
 
@@ -27,6 +28,8 @@ struct AutoTrainessCommand: AsyncParsableCommand {
     /// Parses and runs a command; exits with 2 for usage errors (unknown flags, bad values), as every command
     /// documents.
     static func main() async {
+        // The agent's shell runs as the same user: keep it from reading our API keys from /proc/<pid>/environ.
+        Secrets.protectProcessEnvironment()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 /// Keeps API keys and other secrets out of logs, events, transcripts, tool outputs and child processes.
@@ -27,5 +28,20 @@ public enum Secrets {
     /// `text` with the secrets of the current process environment (and any `extra` ones) redacted.
     public static func redactEnvironmentSecrets(_ text: String, extra: [String] = []) -> String {
         redact(text, secrets: values() + extra)
+    }
+
+    /// Keeps other processes, the agent's shell among them, from reading this process's secrets out of
+    /// `/proc/<pid>/environ`: each secret variable's value is moved out of the environment block the process started
+    /// with (the variable keeps its value; the original bytes, which `/proc` shows even to root, become `*`), and
+    /// the process is made non-dumpable, so unprivileged processes of the same user cannot read its memory or attach
+    /// a debugger. Child processes are not affected (`exec` resets the flag). Call it at the start of `main`,
+    /// before other threads read the environment; the `autotrainess` command does.
+    /// - Returns: the names of the variables whose values were moved.
+    @discardableResult
+    public static func protectProcessEnvironment() -> [String] {
+        let names = ProcessInfo.processInfo.environment.keys.filter(isSecretName).sorted()
+        let hidden = names.filter { autotrainess_hide_environment_value($0) == 1 }
+        _ = autotrainess_set_dumpable(0)
+        return hidden
     }
 }

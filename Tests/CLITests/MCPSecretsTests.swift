@@ -1,0 +1,103 @@
+import AutoTrainess
+import Foundation
+import MCP
+import SystemPackage
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent's shell runs as the same user as `autotrainess`; it must not be able to read the API key out of the
+/// server's environment, not even encoded so that output redaction cannot see it.
+@Suite("autotrainess mcp keeps API keys from the agent's shell")
+struct MCPSecretsTests {
+    @Test(.timeLimit(.minutes(10)))
+    func theShellCannotReadTheServersEnvironment() async throws {
+        let folder = try RunsFolder()
+        let root = folder.url
+        let model = root.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        try Data(#"{"model_type": "llama"}"#.utf8).write(to: model.appendingPathComponent("config.json"))
+        try Data("weights".utf8).write(to: model.appendingPathComponent("model.safetensors"))
+        try Data(#"{"id": "q1", "prompt": "two", "target": "2", "scorer": "exact"}"#.utf8 + [10])
+            .write(to: root.appendingPathComponent("bench.jsonl"))
+        try Data(
+            """
+            name: secrets
+            base_model: model
+            template: llama3
+            budget: 30m
+            reserve: 5m
+            benchmark: { name: toy, evaluator: local, file: bench.jsonl }
+            """.utf8
+        ).write(to: root.appendingPathComponent("task.yaml"))
+
+        let key = "sk-planted-\(UUID().uuidString)"
+        let toServer = Pipe()
+        let fromServer = Pipe()
+        let log = root.appendingPathComponent("mcp.log")
+        try Data().write(to: log)
+        let errorHandle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = try AutoTrainessBinary().url
+        process.arguments = [
+            "mcp", "--task", root.appendingPathComponent("task.yaml").path, "--run-id", "r", "--runs-dir",
+            root.appendingPathComponent("runs").path,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENAI_API_KEY"] = key
+        process.environment = environment
+        process.standardInput = toServer
+        process.standardOutput = fromServer
+        process.standardError = errorHandle
+        try process.run()
+        try errorHandle.close()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        let client = Client(name: "autotrainess-tests", version: "1")
+        try await client.connect(
+            transport: StdioTransport(
+                input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
+                output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor)))
+        // Walk up from the shell to init: each process's name, then its OPENAI_API_KEY entry base64-encoded (so
+        // that output redaction cannot hide a leak; empty when it cannot be read).
+        let command = #"""
+            p=$$; while [ "$p" -gt 1 ]; do
+              entry=$(tr '\0' '\n' < /proc/$p/environ 2>/dev/null | grep '^OPENAI_API_KEY=' | base64 -w0)
+              echo "comm=$(cat /proc/$p/comm) env=$entry"
+              p=$(awk '{print $4}' /proc/$p/stat)
+            done
+            """#
+        let result = try await client.callTool(name: "run_command", arguments: ["command": .string(command)])
+        let text = result.content.compactMap { content -> String? in
+            if case .text(let text, _, _) = content { return text }
+            return nil
+        }.joined()
+        #expect(result.isError != true, "\(text)\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        var walked: [String] = []
+        var leaked = false
+        var sawMaskedEntry = false
+        for line in text.split(separator: "\n") where line.hasPrefix("comm=") {
+            let fields = line.split(separator: " ", maxSplits: 1)
+            walked.append(String(fields[0].dropFirst(5)))
+            let encoded = fields.count > 1 ? String(fields[1].dropFirst(4)) : ""
+            let decoded = Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if decoded.contains(key) { leaked = true }
+            if fields[0] == "comm=autotrainess" && decoded.hasPrefix("OPENAI_API_KEY=***") { sawMaskedEntry = true }
+        }
+        #expect(walked.contains("autotrainess"), "the walk never reached the server: \(walked)")
+        if getuid() == 0 {
+            // Root reads any /proc/<pid>/environ: the entry is there, its value masked.
+            #expect(sawMaskedEntry, "the server's environment showed no masked OPENAI_API_KEY entry: \(text)")
+        }
+        #expect(!leaked, "the shell read the API key from a process environment (walked \(walked))")
+        #expect(!text.contains(key))
+
+        await client.disconnect()
+        try toServer.fileHandleForWriting.close()
+        for _ in 0..<60 where process.isRunning { try await Task.sleep(for: .milliseconds(500)) }
+        #expect(!process.isRunning)
+    }
+}
