@@ -108,6 +108,12 @@ public struct RunLauncher: Sendable {
     /// same folder resumes from the store.
     /// - Throws: configuration errors (task, provider, Python environment), store and registry failures.
     public func run(_ workspace: Workspace) async throws -> WorkflowOutcome {
+        // Checked before opening, so that the refusal comes at once.
+        if let driver = try? workspace.readManifest().config["driver"]?.decode(as: RunDriver.self),
+            case .external = driver
+        {
+            throw Self.drivenElsewhere(workspace, driver)
+        }
         let run = try await open(workspace)
         defer { run.close() }
         let provider: any ModelProvider
@@ -128,10 +134,7 @@ public struct RunLauncher: Sendable {
                     provider: name, model: modelName, baseURL: baseURL.flatMap(URL.init(string:)))
                 model = modelName
             case .external:
-                throw TaskSpecError.invalid(
-                    path: workspace.runFile.path, field: "driver",
-                    problem: "this run is driven by \(run.driver); serve it again with "
-                        + "`autotrainess mcp --run \(workspace.root.path)`")
+                throw Self.drivenElsewhere(workspace, run.driver)
             }
         }
         let runner = WorkflowRunner(
@@ -139,6 +142,13 @@ public struct RunLauncher: Sendable {
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
         return try await runner.run(task: run.spec.taskDescription)
+    }
+
+    private static func drivenElsewhere(_ workspace: Workspace, _ driver: RunDriver) -> TaskSpecError {
+        .invalid(
+            path: workspace.runFile.path, field: "driver",
+            problem: "this run is driven by \(driver); serve it again with "
+                + "`autotrainess mcp --run \(workspace.root.path)`")
     }
 
     /// Opens `workspace` for driving: takes the run's lock (one driver at a time), stops processes an earlier killed
