@@ -32,6 +32,7 @@ struct LlamaFactoryDiagnosisTests {
         ("unknown_key", .unknownKey),
         ("yaml_bare_no", .invalidValue),
         ("outdir_not_empty", .outputDirectoryNotEmpty),
+        ("multimodal_template_text_model", .templateMismatch),
     ])
     func realFailuresGetTheirCause(name: String, cause: TrainingFailure.Cause) throws {
         let failure = LlamaFactoryDiagnosis.diagnose(lines: try Self.lines(name), exitCode: 1, signal: nil)

@@ -30,10 +30,23 @@ struct TemplateCompatibilityTests {
     @Test func aGemmaModelRejectsQwen() throws {
         let model = try Self.model(chatTemplate: "{{ '<start_of_turn>user' }}")
         defer { try? FileManager.default.removeItem(at: model) }
-        try TemplateCompatibility.check(template: "gemma3", modelDirectory: model)
+        try TemplateCompatibility.check(template: "gemma", modelDirectory: model)
         #expect(throws: TrainingFailure.self) {
             try TemplateCompatibility.check(template: "qwen", modelDirectory: model)
         }
+    }
+
+    @Test func aMultimodalTemplateOnATextOnlyModelIsCaughtBeforeLaunch() throws {
+        // Found running the demo on Gemma 3 270M: LlamaFactory's `gemma3` template loads an image processor and
+        // fails after loading the data with "Processor was not found".
+        let model = try Self.model(chatTemplate: "{{ '<start_of_turn>user' }}")
+        defer { try? FileManager.default.removeItem(at: model) }
+        let failure = try #require(throws: TrainingFailure.self) {
+            try TemplateCompatibility.check(template: "gemma3", modelDirectory: model)
+        }
+        #expect(failure.cause == .templateMismatch && failure.fix.contains("'gemma'"))
+        try Data("{}".utf8).write(to: model.appendingPathComponent("preprocessor_config.json"))
+        try TemplateCompatibility.check(template: "gemma3", modelDirectory: model)
     }
 
     @Test func aBaseModelWithoutChatTemplateAndUnknownFamiliesPass() throws {

@@ -111,8 +111,14 @@ public enum LlamaFactoryDiagnosis {
         rule(.templateNotFound, #"Template (\S+) does not exist\."#) { captures, _ in
             "Template '\(captures.first ?? "")' is not registered in LlamaFactory "
                 + "\(LlamaFactoryArgumentNames.version). Use the model family's template (qwen for Qwen2/2.5, "
-                + "qwen3 or qwen3_nothink for Qwen3, gemma3 for Gemma 3, llama3 for Llama 3, smollm2 for SmolLM2), "
+                + "qwen3 or qwen3_nothink for Qwen3, gemma for text-only Gemma 3 and gemma3 for the multimodal ones, llama3 for Llama 3, smollm2 for SmolLM2), "
                 + "or leave it unset to use the tokenizer's."
+        },
+        rule(.templateMismatch, #"Processor was not found, please check and update your model file"#) { _, _ in
+            "The template is a multimodal one (it loads an image processor) but the model folder has no processor "
+                + "files: a text-only model. Use the family's text template (gemma for Gemma 3 text models such "
+                + "as the 270M and 1B, qwen for Qwen2-VL's text base), or train the multimodal model with its "
+                + "processor files."
         },
         rule(.datasetNotRegistered, #"Undefined dataset (.+) in (\S*)dataset_info\.json"#) { captures, _ in
             "'\(captures.first ?? "")' is not a key of dataset_info.json. Pass dataset names registered there (not "

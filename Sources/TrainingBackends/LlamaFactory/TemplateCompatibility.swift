@@ -32,12 +32,27 @@ public enum TemplateCompatibility {
         return nil
     }
 
-    /// Checks `template` against the chat template of the model in `modelDirectory`.
+    /// Multimodal templates (LlamaFactory loads an image processor for them) and the text template of the same
+    /// family, for text-only models of that family.
+    static let multimodalTemplates: [String: String] = ["gemma3": "gemma", "gemma3n": "gemma", "qwen2_vl": "qwen"]
+
+    /// Checks `template` against the chat template of the model in `modelDirectory`, and a multimodal template
+    /// against a model folder without processor files (LlamaFactory fails on it only after loading the data).
     ///
     /// Passes when the model has no chat template (a base model) or the template's family is not in the table.
     ///
     /// - Throws: `TrainingFailure` with cause `.templateMismatch`.
     public static func check(template: String, modelDirectory: URL) throws {
+        if let text = multimodalTemplates[template] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: modelDirectory.path)) ?? []
+            if !names.isEmpty, !names.contains(where: MergedModel.processorFiles.contains) {
+                throw TrainingFailure(
+                    cause: .templateMismatch,
+                    message: "Template '\(template)' is multimodal (LlamaFactory loads an image processor for it), but "
+                        + "\(modelDirectory.path) has no processor files: it is a text-only model.",
+                    fix: "Use the text template '\(text)', which writes the same turns without the processor.")
+            }
+        }
         guard let own = chatTemplate(inModelAt: modelDirectory),
             let entry = markers.first(where: { entry in entry.prefixes.contains { template.hasPrefix($0) } })
         else {

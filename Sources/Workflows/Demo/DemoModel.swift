@@ -56,7 +56,8 @@ public enum DemoModel: String, Sendable, Hashable, Codable, CaseIterable {
     public var llamaFactoryTemplate: String {
         switch self {
         case .smolLM2: "smollm2"
-        case .gemma3: "gemma3"
+        // Gemma 3 270M is text-only: LlamaFactory's `gemma3` template is the multimodal one and needs a processor.
+        case .gemma3: "gemma"
         }
     }
 
