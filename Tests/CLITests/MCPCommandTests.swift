@@ -1,7 +1,6 @@
 import AutoTrainess
 import Foundation
 import MCP
-import SystemPackage
 import Synchronization
 import Testing
 
@@ -23,49 +22,25 @@ extension DemoCommandTests {
     @Test("an MCP client drives a quick demo run through `autotrainess mcp` under the workflow's rules",
         .timeLimit(.minutes(30)))
     func mcpClientDrivesAQuickDemoRun() async throws {
-        let binary = try AutoTrainessBinary()
         let runs = try RunsFolder()
-        let log = runs.url.appendingPathComponent("mcp.log")
-        try Data().write(to: log)
-        let errorHandle = try FileHandle(forWritingTo: log)
-        let toServer = Pipe()
-        let fromServer = Pipe()
-        let process = Process()
-        process.executableURL = binary.url
-        process.arguments = ["mcp", "--demo", "--quick", "--runs-dir", runs.url.path]
-        process.standardInput = toServer
-        process.standardOutput = fromServer
-        process.standardError = errorHandle
-        try process.run()
-        try errorHandle.close()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        func output() -> String { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(3000).description }
-
-        let client = Client(name: "autotrainess-tests", version: "1")
         let progress = ProgressCount()
-        await client.onNotification(ProgressNotification.self) { message in
-            progress.add(message.params.message ?? "")
+        let server = try await MCPServerProcess(
+            ["--demo", "--quick", "--runs-dir", runs.url.path], log: runs.url.appendingPathComponent("mcp.log")
+        ) { client in
+            await client.onNotification(ProgressNotification.self) { message in
+                progress.add(message.params.message ?? "")
+            }
         }
-        let transport = StdioTransport(
-            input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
-            output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor))
-        let hello = try await client.connect(transport: transport)
-        #expect(hello.serverInfo.name == "autotrainess")
-        #expect(hello.instructions?.contains("workflow_status") == true)
-        let names = try await client.listTools().tools.map(\.name)
-        #expect(Set(names).isSuperset(of: ["workflow_status", "complete_stage", "plan", "data", "train", "eval", "log"]))
-
+        func output() -> String { server.output }
         func call(_ name: String, _ arguments: [String: Value] = [:], progressToken: String? = nil) async throws
             -> (text: String, isError: Bool)
         {
-            let meta = progressToken.map { Metadata(progressToken: .string($0)) }
-            let result = try await client.callTool(name: name, arguments: arguments, meta: meta)
-            let text = result.content.compactMap { content -> String? in
-                if case .text(let text, _, _) = content { return text }
-                return nil
-            }.joined(separator: "\n")
-            return (text, result.isError ?? false)
+            try await server.call(name, arguments, progressToken: progressToken)
         }
+        #expect(server.hello.serverInfo.name == "autotrainess")
+        #expect(server.hello.instructions?.contains("workflow_status") == true)
+        let names = try await server.client.listTools().tools.map(\.name)
+        #expect(Set(names).isSuperset(of: ["workflow_status", "complete_stage", "plan", "data", "train", "eval", "log"]))
 
         let status = try await call("workflow_status")
         #expect(status.text.contains("number words"), "\(status.text)")
@@ -129,11 +104,9 @@ extension DemoCommandTests {
         #expect(after.isError && after.text.contains("has ended"))
 
         // Closing the client's end of the pipe ends the server.
-        await client.disconnect()
-        try toServer.fileHandleForWriting.close()
-        for _ in 0..<120 where process.isRunning { try await Task.sleep(for: .milliseconds(500)) }
-        #expect(!process.isRunning, "the server did not exit when its client went away:\n\(output())")
-        if !process.isRunning { #expect(process.terminationStatus == 0, "exit \(process.terminationStatus)") }
+        let exited = try await server.close()
+        #expect(exited, "the server did not exit when its client went away:\n\(output())")
+        if exited { #expect(server.process.terminationStatus == 0, "exit \(server.process.terminationStatus)") }
 
         let (events, damaged) = try readEvents(run)
         #expect(damaged.isEmpty)

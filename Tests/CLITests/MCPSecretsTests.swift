@@ -1,7 +1,6 @@
 import AutoTrainess
 import Foundation
 import MCP
-import SystemPackage
 import Testing
 
 #if canImport(Glibc)
@@ -34,32 +33,13 @@ struct MCPSecretsTests {
         ).write(to: root.appendingPathComponent("task.yaml"))
 
         let key = "sk-planted-\(UUID().uuidString)"
-        let toServer = Pipe()
-        let fromServer = Pipe()
-        let log = root.appendingPathComponent("mcp.log")
-        try Data().write(to: log)
-        let errorHandle = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = try AutoTrainessBinary().url
-        process.arguments = [
-            "mcp", "--task", root.appendingPathComponent("task.yaml").path, "--run-id", "r", "--runs-dir",
-            root.appendingPathComponent("runs").path,
-        ]
         var environment = ProcessInfo.processInfo.environment
         environment["OPENAI_API_KEY"] = key
-        process.environment = environment
-        process.standardInput = toServer
-        process.standardOutput = fromServer
-        process.standardError = errorHandle
-        try process.run()
-        try errorHandle.close()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
-        let client = Client(name: "autotrainess-tests", version: "1")
-        try await client.connect(
-            transport: StdioTransport(
-                input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
-                output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor)))
+        let server = try await MCPServerProcess(
+            [
+                "--task", root.appendingPathComponent("task.yaml").path, "--run-id", "r", "--runs-dir",
+                root.appendingPathComponent("runs").path,
+            ], log: root.appendingPathComponent("mcp.log"), environment: environment)
         // Walk up from the shell to init: each process's name, then its OPENAI_API_KEY entry base64-encoded (so
         // that output redaction cannot hide a leak; empty when it cannot be read).
         let command = #"""
@@ -69,12 +49,8 @@ struct MCPSecretsTests {
               p=$(awk '{print $4}' /proc/$p/stat)
             done
             """#
-        let result = try await client.callTool(name: "run_command", arguments: ["command": .string(command)])
-        let text = result.content.compactMap { content -> String? in
-            if case .text(let text, _, _) = content { return text }
-            return nil
-        }.joined()
-        #expect(result.isError != true, "\(text)\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        let (text, isError) = try await server.call("run_command", ["command": .string(command)])
+        #expect(!isError, "\(text)\n\(server.output)")
 
         var walked: [String] = []
         var leaked = false
@@ -95,9 +71,6 @@ struct MCPSecretsTests {
         #expect(!leaked, "the shell read the API key from a process environment (walked \(walked))")
         #expect(!text.contains(key))
 
-        await client.disconnect()
-        try toServer.fileHandleForWriting.close()
-        for _ in 0..<60 where process.isRunning { try await Task.sleep(for: .milliseconds(500)) }
-        #expect(!process.isRunning)
+        #expect(try await server.close())
     }
 }

@@ -45,9 +45,7 @@ struct WorkflowGatewayTests {
     }
 
     private func denials(_ store: JSONLExperimentStore) async throws -> [String] {
-        try await store.records().filter { $0.kind == WorkflowRecordKind.denied }.map {
-            "\($0.payload["tool"]?.stringValue ?? "?"): \($0.payload["rule"]?.stringValue ?? "?")"
-        }
+        try await WorkflowRunnerTests.denials(store)
     }
 
     @Test func theRunnersScriptThroughTheGatewayReachesTheSameDecisions() async throws {

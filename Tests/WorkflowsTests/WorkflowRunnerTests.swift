@@ -156,7 +156,8 @@ struct WorkflowRunnerTests {
         }
     }
 
-    private func denials(_ store: JSONLExperimentStore) async throws -> [String] {
+    /// `tool: rule` of each denial the store recorded, in order.
+    static func denials(_ store: JSONLExperimentStore) async throws -> [String] {
         try await store.records().filter { $0.kind == WorkflowRecordKind.denied }.map {
             "\($0.payload["tool"]?.stringValue ?? "?"): \($0.payload["rule"]?.stringValue ?? "?")"
         }
@@ -174,7 +175,7 @@ struct WorkflowRunnerTests {
         #expect(outcome.progress.promotions == 2)
         #expect(outcome.progress.iteration == 3)
         #expect(
-            try await denials(store) == [
+            try await Self.denials(store) == [
                 "train: approved data before train", "plan: plan after log", "eval: registered models only",
             ])
         let records = try await store.records()
@@ -218,7 +219,7 @@ struct WorkflowRunnerTests {
         #expect(resumed.progress.promotions == expected.progress.promotions)
         #expect(resumed.progress.iteration == expected.progress.iteration)
         #expect(try modelMarker(URL(fileURLWithPath: resumed.finalModel)) == "great")
-        #expect(try await denials(secondStore).contains("plan: plan after log"))
+        #expect(try await Self.denials(secondStore).contains("plan: plan after log"))
     }
 
     @Test func budgetEndStopsCleanlyWithAValidFinalModel() async throws {
