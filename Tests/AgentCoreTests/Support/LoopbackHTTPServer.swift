@@ -94,8 +94,8 @@ final class LoopbackHTTPServer: Sendable {
     private let state = Mutex(State())
     private let script: [ScriptedResponse]
     /// The longest the server lives, and the longest it holds one connection open.
-    private static let lifetime: Duration = .seconds(60)
-    private static let holdLimit: Duration = .seconds(20)
+    private static let lifetime: Duration = .seconds(120)
+    private static let holdLimit: Duration = .seconds(45)
 
     /// The URL of the server's root, e.g. `http://127.0.0.1:54321`.
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
@@ -160,7 +160,8 @@ final class LoopbackHTTPServer: Sendable {
 
     /// Waits, bounded, until the client has closed `count` held connections; returns whether it did.
     func waitForClientClose(count: Int = 1) async -> Bool {
-        for _ in 0..<1000 {
+        let deadline = ContinuousClock.now + Self.holdLimit
+        while ContinuousClock.now < deadline {
             if clientClosedConnections >= count { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -169,7 +170,8 @@ final class LoopbackHTTPServer: Sendable {
 
     /// Waits, bounded, until `count` requests have arrived; returns whether they did.
     func waitForRequests(_ count: Int) async -> Bool {
-        for _ in 0..<1000 {
+        let deadline = ContinuousClock.now + Self.holdLimit
+        while ContinuousClock.now < deadline {
             if requests.count >= count { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -185,7 +187,13 @@ final class LoopbackHTTPServer: Sendable {
         let client = accept(listener, nil, nil)
         guard client >= 0 else { return true }
         defer { close(client) }
-        guard let request = Self.readRequest(client) else { return true }
+        var closedEarly = false
+        guard let request = Self.readRequest(client, closedEarly: &closedEarly) else {
+            // A client that gave up before its request was complete (a timeout on a loaded machine can fire
+            // before the request is even sent) closed the connection too.
+            if closedEarly { state.withLock { $0.clientClosedConnections += 1 } }
+            return true
+        }
         let served = state.withLock { state in
             state.requests.append(request)
             defer { state.served += 1 }
@@ -239,7 +247,7 @@ final class LoopbackHTTPServer: Sendable {
         }
     }
 
-    private static func readRequest(_ client: Int32) -> RecordedRequest? {
+    private static func readRequest(_ client: Int32, closedEarly: inout Bool) -> RecordedRequest? {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         let separator: [UInt8] = [13, 10, 13, 10]
@@ -247,7 +255,10 @@ final class LoopbackHTTPServer: Sendable {
         while headEnd == nil, data.count < 1 << 20 {
             guard waitReadable(client, milliseconds: 5000) else { return nil }
             let count = recv(client, &buffer, buffer.count, 0)
-            guard count > 0 else { return nil }
+            guard count > 0 else {
+                closedEarly = count == 0
+                return nil
+            }
             data += buffer[0..<count]
             headEnd = data.firstRange(of: separator)?.lowerBound
         }
@@ -269,7 +280,10 @@ final class LoopbackHTTPServer: Sendable {
         while body.count < length {
             guard waitReadable(client, milliseconds: 5000) else { return nil }
             let count = recv(client, &buffer, min(buffer.count, length - body.count), 0)
-            guard count > 0 else { return nil }
+            guard count > 0 else {
+                closedEarly = count == 0
+                return nil
+            }
             body += buffer[0..<count]
         }
         return RecordedRequest(
