@@ -80,7 +80,7 @@ final class ProgressLog: Sendable {
 
 @Suite("CodeSandbox")
 struct CodeSandboxTests {
-    let sandbox = CodeSandbox(timeoutSeconds: 5)
+    let sandbox = CodeSandbox(timeoutSeconds: 30)
 
     @Test("passing code and tests pass; a failing assertion fails")
     func passAndFail() async throws {

@@ -88,7 +88,7 @@ struct ProcessRunnerTests {
         defer { try? FileManager.default.removeItem(at: pidFile) }
         let script = "sleep 300 & echo $! >> \(pidFile.path); sleep 300 & echo $! >> \(pidFile.path); wait"
         let spec = ProcessSpec(
-            executable: "sh", arguments: ["-c", script], deadline: Date().addingTimeInterval(1),
+            executable: "sh", arguments: ["-c", script], deadline: Date().addingTimeInterval(3),
             terminationGracePeriod: .seconds(2)
         )
         let outcome = try await ProcessRunner.run(spec)
