@@ -81,12 +81,22 @@ public struct MCPToolServer: Sendable {
 /// The tool calls in flight, so that they can be cancelled when the client goes away.
 private actor CallRegistry {
     private var running: [String: Task<ToolOutput, any Error>] = [:]
+    private var closed = false
 
-    func add(_ id: String, _ task: Task<ToolOutput, any Error>) { running[id] = task }
+    /// Tracks a call; one that arrives after the session ended is cancelled at once.
+    func add(_ id: String, _ task: Task<ToolOutput, any Error>) {
+        if closed {
+            task.cancel()
+        } else {
+            running[id] = task
+        }
+    }
+
     func remove(_ id: String) { running[id] = nil }
 
-    /// Cancels every call and waits until each has stopped.
+    /// Cancels every call (and any added later) and waits until each has stopped.
     func cancelAll() async {
+        closed = true
         let tasks = Array(running.values)
         running = [:]
         for task in tasks { task.cancel() }

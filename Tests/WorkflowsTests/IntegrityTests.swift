@@ -105,6 +105,13 @@ struct IntegrityTests {
             return
         }
         #expect(unapproved.contains("'old_set'") && unapproved.contains("Approved: clean, leaky"))
+        let earlier = RuleContext(
+            toolName: "train", rawArguments: #"{"iteration": 0, "datasets": ["clean"]}"#, progress: progress)
+        guard case .deny(let wrongIteration) = await approval.review(earlier) else {
+            Issue.record("a train call naming another iteration than the open one must be refused")
+            return
+        }
+        #expect(wrongIteration.contains("open iteration is 1"))
     }
 
     @Test func failingContaminationCheckBlocksTraining() async {

@@ -33,9 +33,15 @@ struct TrainingThroughputTests {
         let capped = job("c", ["max_samples": 10], datasets: ["a", "b"], directory: directory.url)
         #expect(TrainingThroughput.samples(of: capped) == 60)
         #expect(TrainingThroughput.samples(of: job("m", [:], datasets: ["missing"], directory: directory.url)) == nil)
+
+        // The data tool's approval count wins over counting the file.
+        try directory.write(
+            #"{"a": {"name": "a", "fileName": "a.jsonl", "format": "alpaca", "contentHash": "x", "samples": 25, "#
+                + #""approvedAt": "2026-11-27T10:00:00Z"}}"#, to: "approvals.json")
+        #expect(TrainingThroughput.samples(of: job("p", [:], datasets: ["a"], directory: directory.url)) == 75)
     }
 
-    @Test func theForecastIsTheFixedCostPlusSizeTimesTheSlowestRateOfTheSameKind() throws {
+    @Test func theForecastIsTheFixedCostPlusSizeTimesTheRateOfTheLatestJobOfTheSameKind() throws {
         let throughput = TrainingThroughput()
         #expect(throughput.estimate(job("j0", ["max_steps": 10])) == nil)
         let first = job("j1", ["max_steps": 10, "per_device_train_batch_size": 4])
@@ -52,13 +58,19 @@ struct TrainingThroughputTests {
         // No rate from full fine-tuning yet.
         #expect(throughput.estimate(job("j3", ["max_steps": 5], finetuning: .full)) == nil)
 
-        // A slower job later: forecasts use the slowest rate.
+        // Later jobs: the latest one's rate and fixed cost are used (the first from its runtime, 40 s for 40 samples).
         throughput.learn(
             job: job("j4", ["max_steps": 10, "per_device_train_batch_size": 4]),
             result: TrainingResult(
                 jobID: "j4", outputDirectory: "", modelDirectory: "", metrics: ["train_runtime": 40],
                 wallSeconds: 70))
         #expect(throughput.estimate(bigger)?.seconds == 30 + 400 * 1.0)
+        throughput.learn(
+            job: job("j5", ["max_steps": 10, "per_device_train_batch_size": 4]),
+            result: TrainingResult(
+                jobID: "j5", outputDirectory: "", modelDirectory: "",
+                metrics: ["train_runtime": 10, "train_samples_per_second": 4], wallSeconds: 30))
+        #expect(throughput.estimate(bigger)?.seconds == 20 + 400 * 0.25)
     }
 
     @Test func aResumedRunRelearnsFromItsRecords() throws {
@@ -96,7 +108,7 @@ struct TrainingThroughputTests {
             for try await _ in backend.train(large) {}
         } throws: { error in
             guard let refusal = error as? BudgetRefusalError else { return false }
-            return refusal.reason.contains("4000 samples at 1.000 s/sample") && refusal.reason.contains("forecast")
+            return refusal.reason.contains("4000 samples at 1.000 s/sample") && refusal.reason.contains("sft/lora job")
         }
         for try await _ in backend.train(job("iter2-job2", ["max_steps": 100, "per_device_train_batch_size": 4])) {}
     }

@@ -145,10 +145,67 @@ struct WorkflowGatewayTests {
         let read = try await gateway.call(name: "read_file", arguments: #"{"path": "notes.txt"}"#, callID: "1")
         #expect(!read.isError, "\(read.content)")
         #expect(!read.content.contains(secret) && read.content.contains("token="))
+        // A secret in the arguments is replaced before the call is reviewed, run and recorded.
+        _ = try await gateway.call(name: "read_file", arguments: #"{"path": "\#(secret).txt"}"#, callID: "1b")
+        _ = try await gateway.call(name: "train", arguments: #"{"datasets": ["\#(secret)"]}"#, callID: "1c")
         _ = try await gateway.call(
             name: "complete_stage", arguments: #"{"summary": "found \#(secret)"}"#, callID: "2")
         let text = try String(contentsOf: fixture.runRoot.appendingPathComponent("events.jsonl"), encoding: .utf8)
         #expect(!text.contains(secret))
         #expect(try await store.records().contains { $0.kind == "agent.tool_result" })
+    }
+
+    @Test func aStageWhoseAttemptsRunOutEndsTheRunAsOurRunnerDoes() async throws {
+        let fixture = try Fixture()
+        let (gateway, store) = try gateway(fixture)
+        try await gateway.start()
+        _ = try await gateway.call(name: "complete_stage", arguments: #"{"summary": "defined"}"#, callID: "0")
+        // The baseline stage allows five attempts; none records a baseline.
+        for attempt in 1...5 {
+            let output = try await gateway.call(
+                name: "complete_stage", arguments: #"{"summary": "no baseline yet"}"#, callID: "\(attempt)")
+            #expect(output.content.contains(attempt < 5 ? "The stage goes on" : "The run has ended"), "\(attempt)")
+        }
+        let outcome = try #require(await gateway.ending)
+        #expect(outcome.ending == .stageFailed("baseline"))
+        #expect(try await store.records().filter { $0.kind == WorkflowRecordKind.stopped }.count == 1)
+    }
+
+    /// A tool that runs until it is cancelled.
+    struct Endless: Tool {
+        struct Arguments: Decodable, Sendable {}
+        let name = "endless"
+        let description = "Runs until cancelled."
+        let parameters = JSONSchema.object(properties: [:])
+        func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
+            try await Task.sleep(for: .seconds(3600))
+            return ToolOutput("never")
+        }
+    }
+
+    @Test func aWaitingCallCanBeCancelledAndACancelledRunningCallIsRecorded() async throws {
+        let fixture = try Fixture()
+        let parts = try fixture.parts()
+        let workflow = try Workflow(
+            name: "one", stages: [Stage(name: "work", instructions: "Work.", allowedTools: ["endless"], exits: [])])
+        let gateway = WorkflowGateway(
+            workflow: workflow, tools: [AnyTool(Endless())], store: parts.store, registry: parts.registry,
+            budget: parts.budget, task: "t", secrets: [])
+        try await gateway.start()
+        let running = Task { try await gateway.call(name: "endless", arguments: "{}", callID: "a") }
+        while try await !parts.store.records().contains(where: { $0.kind == "agent.tool_call" }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let waiting = Task { try await gateway.call(name: "workflow_status", arguments: "{}", callID: "b") }
+        try await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
+        let result = try #require(try await parts.store.records().last { $0.kind == "agent.tool_result" })
+        #expect(result.payload["output"]?["content"]?.stringValue?.hasPrefix("Not completed") == true)
+        // The turn was handed on: the gateway still answers.
+        let status = try await gateway.call(name: "workflow_status", arguments: "{}", callID: "c")
+        #expect(status.content.contains("Stage 'work'"))
     }
 }

@@ -20,9 +20,11 @@ public enum Secrets {
         environment.filter { isSecretName($0.key) && $0.value.count >= 8 }.map(\.value)
     }
 
-    /// `text` with every occurrence of each secret replaced by `[REDACTED]`.
+    /// `text` with every occurrence of each secret replaced by `[REDACTED]` (longest secrets first, so that a secret
+    /// containing another is replaced whole).
     public static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+        secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+            .reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
     }
 
     /// `text` with the secrets of the current process environment (and any `extra` ones) redacted.

@@ -21,7 +21,7 @@ enum Interruption {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                FileHandle.standardError.write(Data("\nInterrupted: stopping the running job cleanly ...\n".utf8))
+                Console.error("\nInterrupted: stopping the running job cleanly ...")
                 task.cancel()
             }
             source.resume()
@@ -32,7 +32,7 @@ enum Interruption {
             return try await task.value
         } catch {
             guard task.isCancelled else { throw error }
-            FileHandle.standardError.write(Data("Stopped. \(hint())\n".utf8))
+            Console.error("Stopped. \(hint())")
             throw ExitCode(130)
         }
     }

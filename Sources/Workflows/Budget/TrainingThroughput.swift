@@ -7,12 +7,13 @@ import TrainingBackends
 /// How fast this run trains, learnt from its finished jobs, to forecast a job's length before it starts.
 ///
 /// A job's size is the number of samples it passes through the optimizer: `max_steps × batch × accumulation ×
-/// devices` when it sets `max_steps`, else `epochs × samples in its datasets` (capped by `max_samples`). A finished
-/// job of the same method and fine-tuning type gives the seconds per sample (from LlamaFactory's
-/// `train_samples_per_second`, else `train_runtime`) and the fixed cost around training (loading, saving, merging:
-/// wall time minus `train_runtime`). The forecast is that fixed cost plus the size times the slowest rate seen,
-/// so it errs long. With no comparable finished job there is no forecast: the job is admitted and then watched
-/// by its own progress rate (``BudgetClock/review(_:kind:gpuCount:)``).
+/// devices` when it sets `max_steps`, else `epochs × samples in its datasets` (from the iteration's
+/// `approvals.json`, capped by `max_samples`). A finished job of the same method and fine-tuning type gives the
+/// seconds per sample (from LlamaFactory's `train_samples_per_second`, else `train_runtime`) and the fixed cost
+/// around training (loading, saving, merging: wall time minus `train_runtime`). The forecast is the latest such
+/// job's fixed cost plus the size times its rate. With no comparable finished job there is no forecast: the job is
+/// admitted and then watched by its own progress rate (``BudgetClock/review(_:kind:gpuCount:)``), which also stops
+/// a job the forecast underestimated, at a step boundary with its checkpoints kept.
 public final class TrainingThroughput: Sendable {
     /// One finished job, reduced to what forecasts need.
     public struct Observation: Sendable, Hashable, Codable {
@@ -67,13 +68,12 @@ public final class TrainingThroughput: Sendable {
     public func estimate(_ job: TrainingJob) -> (seconds: TimeInterval, basis: String)? {
         let kind = Self.kind(of: job)
         let comparable = history.filter { $0.kind == kind }
-        guard let latest = comparable.last, let samples = Self.samples(of: job),
-            let rate = comparable.map(\.secondsPerSample).max()
-        else { return nil }
+        guard let latest = comparable.last, let samples = Self.samples(of: job) else { return nil }
+        let rate = latest.secondsPerSample
         let seconds = latest.overheadSeconds + samples * rate
         let basis = String(
-            format: "%.0f samples at %.3f s/sample + %.0f s fixed, measured on %d earlier %@ job(s) of this run",
-            samples, rate, latest.overheadSeconds, comparable.count, kind)
+            format: "%.0f samples at %.3f s/sample + %.0f s fixed, measured on this run's last %@ job",
+            samples, rate, latest.overheadSeconds, kind)
         return (seconds, basis)
     }
 
@@ -112,8 +112,15 @@ public final class TrainingThroughput: Sendable {
         return total * epochs
     }
 
-    /// Samples in a dataset registered in `dataset_info.json`: lines of a JSONL file, elements of a JSON array.
+    /// Samples in a dataset: its approval's count in `approvals.json` (what the data tool validated), else the rows
+    /// of the file `dataset_info.json` names (lines of JSONL, elements of a JSON array).
     static func datasetSize(_ name: String, in directory: URL) -> Int? {
+        if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("approvals.json").path),
+            let approvals = try? RecordCoding.decoder.decode([String: DatasetApproval].self, from: data),
+            let approval = approvals[name]
+        {
+            return approval.samples
+        }
         guard let info = try? Data(contentsOf: directory.appendingPathComponent("dataset_info.json")),
             let entries = try? JSONDecoder().decode(JSONValue.self, from: info),
             let file = entries[name]?["file_name"]?.stringValue

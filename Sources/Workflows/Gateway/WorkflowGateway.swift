@@ -8,7 +8,10 @@ import Interfaces
 /// `agent.tool_call` / `agent.tool_result`. Stage exits are taken after every call, and each result ends with the
 /// budget and the run's status, so the outside agent sees them on every turn as ours does.
 ///
-/// Calls run one at a time, in arrival order: the rules judge the state each call leaves behind.
+/// Calls run one at a time, each after the one before it has finished, so that the rules judge the state each call
+/// leaves behind (calls a client sends in parallel run in an unspecified order). A call still waiting its turn can
+/// be cancelled. Calls are redacted (the secrets replaced) before they are reviewed, run and recorded, as in our own
+/// agent loop.
 ///
 /// ```swift
 /// let gateway = WorkflowGateway(
@@ -28,8 +31,10 @@ public actor WorkflowGateway {
     private let definitions: [ToolDefinition]
     private let task: String
     private let secrets: [String]
-    private var queue: Task<Void, Never>?
     private var outcome: WorkflowOutcome?
+    /// Whether a call (or `start`) is running; those waiting for their turn, first come first.
+    private var busy = false
+    private var waiting: [(id: UUID, turn: CheckedContinuation<Void, any Error>)] = []
 
     /// Creates a gateway over a run's store, registry and budget.
     /// - Parameters:
@@ -56,7 +61,8 @@ public actor WorkflowGateway {
                     name: Self.completeStageToolName,
                     description: "Say that your work on the current stage is done, with a short summary (for the "
                         + "'define' stage: the definition it asks for). The run moves on when the stage's exit "
-                        + "condition holds; the result says which stage you are in afterwards.",
+                        + "condition holds; the result says which stage you are in afterwards. Each call counts as "
+                        + "one attempt at the stage: a stage whose attempts run out without its exit ends the run.",
                     parameters: JSONSchema.object(
                         properties: ["summary": .string(description: "What you did or concluded in this stage.")],
                         required: ["summary"])),
@@ -70,8 +76,10 @@ public actor WorkflowGateway {
 
     /// Rebuilds the run's state from the store and enters the first stage of a new run.
     public func start() async throws {
-        try await controller.start()
-        _ = try await position()
+        try await serialized {
+            try await controller.start()
+            _ = try await position()
+        }
     }
 
     /// How the run ended, once it has.
@@ -85,21 +93,60 @@ public actor WorkflowGateway {
     /// - Returns: what the agent reads: the tool's output (or why it was not run), then the budget and status.
     /// - Throws: `CancellationError` when the caller cancelled; store failures.
     public func call(name: String, arguments: String, callID: String) async throws -> ToolOutput {
-        let previous = queue
-        let (turn, done) = AsyncStream.makeStream(of: Void.self)
-        queue = Task {
-            await previous?.value
-            for await _ in turn {}
+        try await serialized {
+            let output = try await perform(name: name, arguments: arguments, callID: callID)
+            return ToolOutput(Secrets.redact(output.content, secrets: secrets), isError: output.isError)
         }
-        defer { done.finish() }
-        await previous?.value
-        try Task.checkCancellation()
-        let output = try await perform(name: name, arguments: arguments, callID: callID)
-        return ToolOutput(Secrets.redact(output.content, secrets: secrets), isError: output.isError)
     }
 
     /// The status tool's text: task, stage, instructions, tools, budget and state.
     public func briefing() async throws -> String {
+        try await serialized { try await status() }
+    }
+
+    /// Runs `body` when no other call is running.
+    private func serialized<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await waitForTurn()
+        defer { passTurn() }
+        try Task.checkCancellation()
+        return try await body()
+    }
+
+    private func waitForTurn() async throws {
+        guard busy else {
+            busy = true
+            return
+        }
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (turn: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    turn.resume(throwing: CancellationError())
+                } else {
+                    waiting.append((id, turn))
+                }
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(id) }
+        }
+    }
+
+    /// Hands the turn to the first waiting call, or frees it.
+    private func passTurn() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().turn.resume()
+        }
+    }
+
+    /// A waiting call was cancelled: it gives up its place (a call already given the turn keeps it).
+    private func stopWaiting(_ id: UUID) {
+        guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
+        waiting.remove(at: index).turn.resume(throwing: CancellationError())
+    }
+
+    private func status() async throws -> String {
         let lines: String
         switch try await position() {
         case .ended:
@@ -112,34 +159,42 @@ public actor WorkflowGateway {
     }
 
     private func perform(name: String, arguments: String, callID: String) async throws -> ToolOutput {
-        if name == Self.statusToolName { return ToolOutput(try await briefing()) }
-        let call = ToolCall(id: callID, name: name, arguments: arguments)
+        if name == Self.statusToolName { return ToolOutput(try await status()) }
+        let call = ToolCall(
+            id: callID, name: redact(name), arguments: redact(arguments))
         guard case .stage(let stage, _) = try await position() else { return try await ended() }
-        if name == Self.completeStageToolName { return try await complete(stage, arguments: arguments) }
+        if name == Self.completeStageToolName { return try await complete(stage, arguments: call.arguments) }
         try await append(AgentEvent.toolCall(call))
         guard let tool = tools[name] else {
-            let known = ([Self.statusToolName] + tools.keys.sorted()).joined(separator: ", ")
-            let reason = "There is no tool '\(name)'. The tools are: \(known)."
+            let known = ([Self.statusToolName, Self.completeStageToolName] + tools.keys.sorted())
+                .joined(separator: ", ")
+            let reason = "There is no tool '\(call.name)'. The tools are: \(known)."
             try await append(AgentEvent.toolDenied(call, reason: reason))
             return try await footed(.error(reason), after: stage)
         }
         if case .deny(let reason) = await controller.review(call, in: stage) {
+            let reason = redact(reason)
             try await append(AgentEvent.toolDenied(call, reason: reason))
             return try await footed(.error("Denied: \(reason)"), after: stage)
         }
         let output: ToolOutput
         do {
-            output = try await tool.call(arguments: arguments, in: ToolContext(callID: callID))
+            output = try await tool.call(arguments: call.arguments, in: ToolContext(callID: callID))
         } catch let error as any AgentStoppingError {
             output = .error("\(error)")
+        } catch {
+            // Cancelled (the client went away or cancelled the request): recorded like our agent's stopped calls.
+            let stopped = ToolOutput.error("Not completed: the call was cancelled while it was running.")
+            try? await append(AgentEvent.toolResult(ToolResult(call: call, output: stopped)))
+            throw error
         }
-        try await append(
-            AgentEvent.toolResult(
-                ToolResult(
-                    call: ToolCall(id: callID, name: name, arguments: Secrets.redact(arguments, secrets: secrets)),
-                    output: ToolOutput(Secrets.redact(output.content, secrets: secrets), isError: output.isError))))
-        return try await footed(output, after: stage)
+        let redacted = ToolOutput(redact(output.content), isError: output.isError)
+        try await append(AgentEvent.toolResult(ToolResult(call: call, output: redacted)))
+        try await controller.recordBudgetUsage()
+        return try await footed(redacted, after: stage)
     }
+
+    private func redact(_ text: String) -> String { Secrets.redact(text, secrets: secrets) }
 
     /// Records the end of the agent's work on `stage` as one completed session with its summary.
     private func complete(_ stage: Stage, arguments: String) async throws -> ToolOutput {
@@ -157,7 +212,7 @@ public actor WorkflowGateway {
             WorkflowRecordKind.sessionEnded,
             [
                 "stage": .string(stage.name), "completed": .bool(true), "reason": .string("completed"),
-                "finalText": .string(Secrets.redact(summary, secrets: secrets)),
+                "finalText": .string(redact(summary)),
             ])
         var note = "Recorded the end of your work on stage '\(stage.name)'."
         if case .stage(let now, _) = try await position(), now.name == stage.name {

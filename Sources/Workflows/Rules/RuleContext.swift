@@ -33,6 +33,12 @@ public struct RuleContext: Sendable, Hashable {
         return fields[key]?.stringValue
     }
 
+    /// The integer argument named `key`, when present.
+    public func integer(_ key: String) -> Int? {
+        guard case .object(let fields) = arguments else { return nil }
+        return fields[key]?.intValue
+    }
+
     /// The integer-array argument named `key`, when present.
     public func integers(_ key: String) -> [Int]? {
         guard case .object(let fields) = arguments, case .array(let values)? = fields[key] else { return nil }

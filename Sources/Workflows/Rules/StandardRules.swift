@@ -53,12 +53,17 @@ extension Rule {
         }
     }
 
-    /// `train` needs a planned iteration with approved data, and every dataset it names must have been approved in
-    /// this iteration.
+    /// `train` needs a planned iteration with approved data; it must name the open iteration, and every dataset it
+    /// names must have been approved in it.
     public static func trainNeedsApprovedData(_ tools: ToolNames = ToolNames()) -> Rule {
         Rule("approved data before train", tools: [tools.train]) { context in
             guard context.progress.planned else {
                 return .deny(reason: "No iteration is open. Call \(tools.plan), then \(tools.data), then train.")
+            }
+            if let iteration = context.integer("iteration"), iteration != context.progress.iteration {
+                return .deny(
+                    reason: "The open iteration is \(context.progress.iteration), not \(iteration): train on the data "
+                        + "approved in the open iteration.")
             }
             let approved = context.progress.approvedDatasets
             guard !approved.isEmpty else {

@@ -41,7 +41,8 @@ struct WorkflowController: Sendable {
         if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
     }
 
-    /// Takes every stage exit that is met, recording each transition, then checks the budget.
+    /// Takes every stage exit that is met, recording each transition, then checks the budget and the stage's
+    /// attempts (sessions started in it: our agent's sessions, or an outside agent's `complete_stage` calls).
     /// - Throws: store failures; ``WorkflowRunnerError/unknownStage(_:)`` when the store names a stage the workflow
     ///   does not have.
     func settle() async throws -> Position {
@@ -65,6 +66,7 @@ struct WorkflowController: Sendable {
                 continue
             }
             if let exhaustion = await budget.snapshot().exhaustion { return .ended(.budgetExhausted(exhaustion)) }
+            guard progress.sessionsInStage < stage.maxAttempts else { return .ended(.stageFailed(stage.name)) }
             return .stage(stage, progress)
         }
     }
@@ -115,6 +117,13 @@ struct WorkflowController: Sendable {
         return WorkflowOutcome(
             ending: ending, progress: await tracker.progress, best: best, finalModel: finalModel.path,
             finalModelValid: valid)
+    }
+
+    /// Records what the run has spent so far (time, GPU-hours, tokens, dollars), so that a resumed run counts it.
+    func recordBudgetUsage() async throws {
+        try await store.append(
+            ExperimentRecord(
+                kind: WorkflowRecordKind.budgetUsage, payload: try JSONValue(encoding: await budget.snapshot().usage)))
     }
 
     func record(_ kind: String, _ payload: [String: JSONValue]) async throws {

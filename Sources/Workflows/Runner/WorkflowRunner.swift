@@ -87,16 +87,13 @@ public struct WorkflowRunner: Sendable {
             case .ended(let ending): return try await controller.stop(ending)
             case .stage(let current, let now): (stage, progress) = (current, now)
             }
-            guard progress.sessionsInStage < stage.maxAttempts else {
-                return try await controller.stop(.stageFailed(stage.name))
-            }
-            try await record(
+            try await controller.record(
                 WorkflowRecordKind.sessionStarted,
                 ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
             do {
                 let outcome = try await runSession(stage, task: task, controller: controller)
                 try Task.checkCancellation()
-                try await record(
+                try await controller.record(
                     WorkflowRecordKind.sessionEnded,
                     [
                         "stage": .string(stage.name), "completed": .bool(outcome?.reason == .completed),
@@ -104,7 +101,7 @@ public struct WorkflowRunner: Sendable {
                         "finalText": .string(outcome?.finalText ?? ""),
                     ])
             } catch let error as BudgetExhaustedError {
-                try await record(
+                try await controller.record(
                     WorkflowRecordKind.sessionEnded,
                     ["stage": .string(stage.name), "completed": .bool(false), "reason": .string("\(error)")])
                 return try await controller.stop(.budgetExhausted(error.reason))
@@ -145,7 +142,7 @@ public struct WorkflowRunner: Sendable {
             switch event {
             case .usage(let usage):
                 await budget.recordModelUsage(usage.turnUsage, costUSD: usage.turnCostUSD)
-                try await record(
+                try await controller.record(
                     RecordKind.modelUsage,
                     [
                         "inputTokens": .number(Double(usage.turnUsage.inputTokens)),
@@ -153,10 +150,7 @@ public struct WorkflowRunner: Sendable {
                         "cachedInputTokens": .number(Double(usage.turnUsage.cachedInputTokens)),
                         "costUSD": .number(usage.turnCostUSD ?? 0),
                     ])
-                try await store.append(
-                    ExperimentRecord(
-                        kind: WorkflowRecordKind.budgetUsage,
-                        payload: try JSONValue(encoding: await budget.snapshot().usage)))
+                try await controller.recordBudgetUsage()
             case .finished(let finished):
                 outcome = finished
             default:
@@ -166,7 +160,4 @@ public struct WorkflowRunner: Sendable {
         return outcome
     }
 
-    private func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
-        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
-    }
 }
