@@ -113,7 +113,7 @@ public final class TrainingThroughput: Sendable {
     }
 
     /// Samples in a dataset: its approval's count in `approvals.json` (what the data tool validated), else the rows
-    /// of the file `dataset_info.json` names (lines of JSONL, elements of a JSON array).
+    /// of the file `dataset_info.json` names, read as the data tool reads them.
     static func datasetSize(_ name: String, in directory: URL) -> Int? {
         if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("approvals.json").path),
             let approvals = try? RecordCoding.decoder.decode([String: DatasetApproval].self, from: data),
@@ -126,11 +126,6 @@ public final class TrainingThroughput: Sendable {
             let file = entries[name]?["file_name"]?.stringValue
         else { return nil }
         let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : directory.appendingPathComponent(file)
-        guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
-        if url.pathExtension == "jsonl" {
-            return data.split(separator: UInt8(ascii: "\n")).filter { !$0.allSatisfy { $0 == 32 || $0 == 13 } }.count
-        }
-        guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
-        return items.count
+        return (try? DatasetBuilder.readRows(url))?.count
     }
 }

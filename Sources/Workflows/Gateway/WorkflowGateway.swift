@@ -204,16 +204,8 @@ public actor WorkflowGateway {
         else {
             return .error("\(Self.completeStageToolName) needs a non-empty 'summary' string.")
         }
-        let progress = await controller.tracker.progress
-        try await controller.record(
-            WorkflowRecordKind.sessionStarted,
-            ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
-        try await controller.record(
-            WorkflowRecordKind.sessionEnded,
-            [
-                "stage": .string(stage.name), "completed": .bool(true), "reason": .string("completed"),
-                "finalText": .string(redact(summary)),
-            ])
+        try await controller.recordSessionStarted(stage, await controller.tracker.progress)
+        try await controller.recordSessionEnded(stage, completed: true, reason: "completed", finalText: redact(summary))
         var note = "Recorded the end of your work on stage '\(stage.name)'."
         if case .stage(let now, _) = try await position(), now.name == stage.name {
             note += " The stage goes on until one of its exits holds: "

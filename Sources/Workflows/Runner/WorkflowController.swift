@@ -119,6 +119,24 @@ struct WorkflowController: Sendable {
             finalModelValid: valid)
     }
 
+    /// Records that a session (our agent's, or an outside agent's work on a stage) started in `stage`, as attempt
+    /// `progress.sessionsInStage + 1`.
+    func recordSessionStarted(_ stage: Stage, _ progress: IterationProgress) async throws {
+        try await record(
+            WorkflowRecordKind.sessionStarted,
+            ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
+    }
+
+    /// Records how a session in `stage` ended; a completed one counts towards exits such as "task defined".
+    func recordSessionEnded(_ stage: Stage, completed: Bool, reason: String, finalText: String = "") async throws {
+        try await record(
+            WorkflowRecordKind.sessionEnded,
+            [
+                "stage": .string(stage.name), "completed": .bool(completed), "reason": .string(reason),
+                "finalText": .string(finalText),
+            ])
+    }
+
     /// Records what the run has spent so far (time, GPU-hours, tokens, dollars), so that a resumed run counts it.
     func recordBudgetUsage() async throws {
         try await store.append(

@@ -87,23 +87,16 @@ public struct WorkflowRunner: Sendable {
             case .ended(let ending): return try await controller.stop(ending)
             case .stage(let current, let now): (stage, progress) = (current, now)
             }
-            try await controller.record(
-                WorkflowRecordKind.sessionStarted,
-                ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
+            try await controller.recordSessionStarted(stage, progress)
             do {
                 let outcome = try await runSession(stage, task: task, controller: controller)
                 try Task.checkCancellation()
-                try await controller.record(
-                    WorkflowRecordKind.sessionEnded,
-                    [
-                        "stage": .string(stage.name), "completed": .bool(outcome?.reason == .completed),
-                        "reason": .string(outcome.map { "\($0.reason)" } ?? "ended without an outcome"),
-                        "finalText": .string(outcome?.finalText ?? ""),
-                    ])
+                try await controller.recordSessionEnded(
+                    stage, completed: outcome?.reason == .completed,
+                    reason: outcome.map { "\($0.reason)" } ?? "ended without an outcome",
+                    finalText: outcome?.finalText ?? "")
             } catch let error as BudgetExhaustedError {
-                try await controller.record(
-                    WorkflowRecordKind.sessionEnded,
-                    ["stage": .string(stage.name), "completed": .bool(false), "reason": .string("\(error)")])
+                try await controller.recordSessionEnded(stage, completed: false, reason: "\(error)")
                 return try await controller.stop(.budgetExhausted(error.reason))
             }
         }

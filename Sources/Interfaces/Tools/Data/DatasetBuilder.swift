@@ -232,7 +232,7 @@ public struct DatasetBuilder: Sendable {
 
     /// The rows of a JSON array file, or of a JSONL file (one object per line).
     /// - Throws: ``DatasetBuildError`` when the file cannot be read or parsed.
-    static func readRows(_ url: URL) throws -> [JSONValue] {
+    public static func readRows(_ url: URL) throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw DatasetBuildError("cannot read \(url.path)")
         }
