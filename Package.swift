@@ -55,7 +55,9 @@ let package = Package(
                 "AutoTrainess", "AutoTrainessMCP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "AutoTrainessBench", dependencies: ["Interfaces"]),
+        .executableTarget(
+            name: "AutoTrainessBench",
+            dependencies: ["Interfaces", "Workflows", "TrainingBackends", "Evaluation", "Runtime", "AgentCore"]),
         .executableTarget(
             name: "ComposeYourOwnAgent",
             dependencies: ["AutoTrainess", "AgentTesting"],

@@ -21,7 +21,15 @@ struct PythonEnvironmentTests {
         #expect(child["HF_HUB_OFFLINE"] == "1")
         #expect(child["TRANSFORMERS_OFFLINE"] == "1")
         #expect(child["VIRTUAL_ENV"] == environment.venvDirectory.path)
-        #expect(Int(child["OMP_NUM_THREADS"] ?? "") ?? 0 >= 1)
+        #expect(child["OMP_NUM_THREADS"] == String(ProcessInfo.processInfo.activeProcessorCount))
+        #expect(child["MKL_NUM_THREADS"] == child["OMP_NUM_THREADS"])
+    }
+
+    @Test func aJobsThreadsWinOverTheEnvironment() {
+        let environment = PythonEnvironment(cacheDirectory: Self.temporaryCache())
+        let child = environment.processEnvironment(base: ["OMP_NUM_THREADS": "7"], threads: 3)
+        #expect(child["OMP_NUM_THREADS"] == "3")
+        #expect(child["MKL_NUM_THREADS"] == "3")
     }
 
     @Test func processEnvironmentKeepsAnExplicitThreadCount() {

@@ -113,6 +113,49 @@ struct LlamaFactoryIntegrationTests {
     }
 
     @Test(.enabled(if: enabled))
+    func fullFineTuningLinksTheModelWithoutAnExportPassAndTrainingContinuesFromIt() async throws {
+        let environment = try await Self.environment()
+        let model = try await TinyModelFixture.shared.directory(environment: environment)
+        let work = try Fixtures.temporaryDirectory("lf-full")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let backend = LlamaFactoryBackend(environment: environment)
+        var job = Self.job(
+            model: model, output: work.appendingPathComponent("output"), steps: 6,
+            merged: work.appendingPathComponent("checkpoint"))
+        job.finetuning = .full
+        job.hyperparameters["lora_rank"] = nil
+        var commands: [[String]] = []
+        var result: TrainingResult?
+        for try await event in backend.train(job) {
+            if case .started(let command) = event { commands.append(command) }
+            if case .finished(let value) = event { result = value }
+        }
+        let first = try #require(result)
+        #expect(commands.count == 1, "no export pass: \(commands)")
+        #expect(first.modelDirectory == work.appendingPathComponent("checkpoint").path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: first.modelDirectory)
+        for file in ["config.json", "tokenizer_config.json", "model.safetensors"] {
+            #expect(names.contains(file), "\(file) in \(names)")
+        }
+        #expect(!names.contains("trainer_log.jsonl") && !names.contains("all_results.json"))
+        let config = try String(contentsOf: URL(fileURLWithPath: job.outputDirectory + "_train_config.yaml"),
+                                encoding: .utf8)
+        #expect(config.contains("\"disable_gradient_checkpointing\": true"))
+
+        var next = Self.job(
+            model: model, output: work.appendingPathComponent("output2"), steps: 3,
+            merged: work.appendingPathComponent("checkpoint2"))
+        next.finetuning = .full
+        next.hyperparameters["lora_rank"] = nil
+        next.baseModel = first.modelDirectory
+        var continued: TrainingResult?
+        for try await event in backend.train(next) {
+            if case .finished(let value) = event { continued = value }
+        }
+        #expect(continued?.metrics["train_loss"] != nil)
+    }
+
+    @Test(.enabled(if: enabled))
     func droppingTheStreamTearsDownTheTrainingProcessTree() async throws {
         let environment = try await Self.environment()
         let model = try await TinyModelFixture.shared.directory(environment: environment)

@@ -104,12 +104,16 @@ public struct PythonEnvironment: Sendable {
     /// The environment a child process in this venv should get.
     ///
     /// The venv's `bin` comes first on `PATH` (LlamaFactory execs a bare `torchrun`), output is unbuffered, hub
-    /// access is off (nothing can be fetched at run time), `OMP_NUM_THREADS` defaults to half the cores (at least
-    /// one: a busy second core makes a 2-core CPU run ~10x slower otherwise), and secrets are removed.
+    /// access is off (nothing can be fetched at run time), and secrets are removed. The child computes with
+    /// `threads` threads (`OMP_NUM_THREADS` and `MKL_NUM_THREADS`): the cores its job was given. Without `threads`,
+    /// an `OMP_NUM_THREADS` in `base` is kept, else the child gets every core of the machine (torch alone would
+    /// take the physical cores only).
     ///
-    /// - Parameter base: The environment to start from.
+    /// - Parameters:
+    ///   - base: The environment to start from.
+    ///   - threads: The cores given to the child's job.
     public func processEnvironment(
-        base: [String: String] = ProcessInfo.processInfo.environment
+        base: [String: String] = ProcessInfo.processInfo.environment, threads: Int? = nil
     ) -> [String: String] {
         var environment = Secrets.scrub(environment: base)
         let path = base["PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/bin:/usr/bin:/bin"
@@ -121,9 +125,12 @@ public struct PythonEnvironment: Sendable {
         environment["TRANSFORMERS_OFFLINE"] = "1"
         environment["HF_DATASETS_OFFLINE"] = "1"
         environment["TOKENIZERS_PARALLELISM"] = "false"
-        if environment["OMP_NUM_THREADS"]?.isEmpty ?? true {
-            environment["OMP_NUM_THREADS"] = String(max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
+        if let threads {
+            environment["OMP_NUM_THREADS"] = String(max(1, threads))
+        } else if environment["OMP_NUM_THREADS"]?.isEmpty ?? true {
+            environment["OMP_NUM_THREADS"] = String(ProcessInfo.processInfo.activeProcessorCount)
         }
+        environment["MKL_NUM_THREADS"] = environment["OMP_NUM_THREADS"]
         return environment
     }
 

@@ -35,11 +35,17 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     public var gpus: [Int]
     /// Training must stop by this time; the backend tears the job down if it is reached.
     public var deadline: Date?
+    /// CPU threads the job runs with (`OMP_NUM_THREADS`): the cores it was given; `nil` until decided
+    /// (``TrainingDefaults/apply(to:hardware:environment:)``, or the backend's own decision at launch).
+    public var cpuThreads: Int?
+    /// The settings decided for the job and why (threads, gradient checkpointing, packing, data loading).
+    public var choices: [TrainingChoice]
 
     public init(
         id: String, baseModel: String, method: TrainingMethod = .sft, finetuning: FinetuningType = .lora,
         datasets: [String], datasetDirectory: String, template: String, hyperparameters: [String: JSONValue] = [:],
-        outputDirectory: String, mergedModelDirectory: String? = nil, gpus: [Int] = [], deadline: Date? = nil
+        outputDirectory: String, mergedModelDirectory: String? = nil, gpus: [Int] = [], deadline: Date? = nil,
+        cpuThreads: Int? = nil, choices: [TrainingChoice] = []
     ) {
         self.id = id
         self.baseModel = baseModel
@@ -53,6 +59,32 @@ public struct TrainingJob: Sendable, Hashable, Codable {
         self.mergedModelDirectory = mergedModelDirectory
         self.gpus = gpus
         self.deadline = deadline
+        self.cpuThreads = cpuThreads
+        self.choices = choices
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, baseModel, method, finetuning, datasets, datasetDirectory, template, hyperparameters
+        case outputDirectory, mergedModelDirectory, gpus, deadline, cpuThreads, choices
+    }
+
+    /// Decodes a job; `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        baseModel = try container.decode(String.self, forKey: .baseModel)
+        method = try container.decode(TrainingMethod.self, forKey: .method)
+        finetuning = try container.decode(FinetuningType.self, forKey: .finetuning)
+        datasets = try container.decode([String].self, forKey: .datasets)
+        datasetDirectory = try container.decode(String.self, forKey: .datasetDirectory)
+        template = try container.decode(String.self, forKey: .template)
+        hyperparameters = try container.decode([String: JSONValue].self, forKey: .hyperparameters)
+        outputDirectory = try container.decode(String.self, forKey: .outputDirectory)
+        mergedModelDirectory = try container.decodeIfPresent(String.self, forKey: .mergedModelDirectory)
+        gpus = try container.decode([Int].self, forKey: .gpus)
+        deadline = try container.decodeIfPresent(Date.self, forKey: .deadline)
+        cpuThreads = try container.decodeIfPresent(Int.self, forKey: .cpuThreads)
+        choices = try container.decodeIfPresent([TrainingChoice].self, forKey: .choices) ?? []
     }
 }
 
@@ -117,4 +149,14 @@ public protocol TrainingBackend: Sendable {
     /// Runs `job`, streaming events that end with `.finished`; the stream throws on failure
     /// (for the LlamaFactory backend, a diagnosed error with a fix the agent can act on).
     func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error>
+
+    /// `job` with the settings this backend would decide for it (threads, memory-dependent settings), each with
+    /// its reason in `choices`, so they can be recorded and shown before the job starts. Training a prepared job
+    /// runs it as prepared. The default returns `job` unchanged.
+    func prepare(_ job: TrainingJob) -> TrainingJob
+}
+
+extension TrainingBackend {
+    /// Returns `job` unchanged.
+    public func prepare(_ job: TrainingJob) -> TrainingJob { job }
 }

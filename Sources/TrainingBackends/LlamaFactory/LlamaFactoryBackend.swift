@@ -10,7 +10,9 @@ import Synchronization
 /// process group (venv `bin` first on `PATH`, unbuffered, offline), and streams:
 /// `.started`, one `.log` per output line, `.progress` from `<output_dir>/trainer_log.jsonl` while it runs, and
 /// `.finished` with the metrics of `all_results.json`. Success means exit 0 *and* the results file *and* the
-/// weights exist. With `mergedModelDirectory` set it then runs `llamafactory-cli export` into that folder.
+/// weights exist. With `mergedModelDirectory` set it then makes a loadable model folder there: a LoRA adapter is
+/// merged by `llamafactory-cli export`; full and freeze training wrote a whole model, whose files are linked in
+/// (no second pass over the weights).
 ///
 /// Beside the output folder `<out>` it writes `<out>_train_config.yaml`, `<out>_export_config.yaml` and the whole
 /// console output in `<out>_train.log` (and `<out>_export.log`).
@@ -28,6 +30,8 @@ public struct LlamaFactoryBackend: TrainingBackend {
     public var provisionsEnvironment: Bool
     /// Where `llamafactory-cli` runs.
     public var executor: any Executor
+    /// The machine the jobs run on, for their settings (``TrainingDefaults``); describe a remote one by hand.
+    public var hardware: Hardware
 
     /// Creates a backend.
     ///
@@ -35,13 +39,21 @@ public struct LlamaFactoryBackend: TrainingBackend {
     ///   - environment: The venv to run in.
     ///   - provisionsEnvironment: Whether to provision the venv before the first job.
     ///   - executor: Where the processes run.
+    ///   - hardware: The machine the jobs run on (this one by default).
     public init(
         environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true,
-        executor: any Executor = LocalExecutor()
+        executor: any Executor = LocalExecutor(), hardware: Hardware = .detect()
     ) {
         self.environment = environment
         self.provisionsEnvironment = provisionsEnvironment
         self.executor = executor
+        self.hardware = hardware
+    }
+
+    /// `job` with threads, gradient checkpointing, packing and data loading decided for ``hardware``
+    /// (``TrainingDefaults``); values the job sets itself are kept.
+    public func prepare(_ job: TrainingJob) -> TrainingJob {
+        TrainingDefaults.apply(to: job, hardware: hardware)
     }
 
     /// Runs `job`; see the type's documentation for the events and failures.
@@ -83,6 +95,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         -> TrainingResult
     {
         let start = ContinuousClock.now
+        let job = prepare(job)
         let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
         let exportConfig = try LlamaFactoryConfig.export(for: placed(job))
         try TemplateCompatibility.check(
@@ -109,7 +122,14 @@ public struct LlamaFactoryBackend: TrainingBackend {
         try checkTrainingOutputs(in: output, job: job, outcome: outcome)
 
         var modelDirectory = output
-        if let exportConfig, let merged = job.mergedModelDirectory {
+        if job.finetuning != .lora, let merged = job.mergedModelDirectory {
+            // Full and freeze training already wrote a whole model: link its files, no export pass.
+            modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
+            try MergedModel.collect(from: output, into: modelDirectory)
+            try MergedModel.finish(
+                modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
+                logTail: outcome.outputTail)
+        } else if let exportConfig, let merged = job.mergedModelDirectory {
             try exportConfig.write(to: files.exportConfig)
             try await executor.stageIn([files.exportConfig])
             modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
@@ -149,7 +169,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
     )
         -> [String: String]
     {
-        var values = environment.processEnvironment(base: base)
+        var values = environment.processEnvironment(base: base, threads: job.cpuThreads)
         values["USE_V1"] = nil
         if !job.gpus.isEmpty {
             values["CUDA_VISIBLE_DEVICES"] = job.gpus.map(String.init).joined(separator: ",")

@@ -6,6 +6,37 @@ enum MergedModel {
     /// when the processor loads, and they are copied from the base model when it did not.
     static let processorFiles = ["preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json"]
 
+    /// What a full or freeze training run writes beside the model that a model folder does not need.
+    static func isTrainingArtifact(_ name: String) -> Bool {
+        name.hasPrefix("checkpoint-") || name.hasSuffix("_results.json") || name.hasPrefix("trainer_")
+            || name.hasPrefix("training_") || ["runs", "README.md", "eval_results.json"].contains(name)
+    }
+
+    /// Makes `directory` a model folder from the output folder of a full or freeze training run: every model,
+    /// tokenizer and config file is hard-linked (copied across file systems), the training artifacts stay behind.
+    ///
+    /// - Throws: file-system errors.
+    static func collect(from output: URL, into directory: URL) throws {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: directory.path) {
+            try fileManager.removeItem(at: directory)
+        }
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        for name in try fileManager.contentsOfDirectory(atPath: output.path).sorted() where !isTrainingArtifact(name) {
+            let source = output.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: source.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
+            let target = directory.appendingPathComponent(name)
+            do {
+                try fileManager.linkItem(at: source, to: target)
+            } catch {
+                try fileManager.copyItem(at: source, to: target)
+            }
+        }
+    }
+
     /// Verifies that `directory` holds a loadable model and copies missing processor files from `baseModel`.
     ///
     /// - Throws: `TrainingFailure` (`.missingOutputs`) naming what is missing.

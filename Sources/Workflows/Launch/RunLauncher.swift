@@ -208,6 +208,7 @@ public struct RunLauncher: Sendable {
                 finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
         let throughput = TrainingThroughput()
         throughput.learn(from: earlier)
+        let hardware = Hardware.detect()
         let gpus = spec.gpus.map(GPUSet.init)
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
@@ -215,7 +216,10 @@ public struct RunLauncher: Sendable {
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(
-                base: LlamaFactoryBackend(environment: python), budget: budget, throughput: throughput),
+                base: ScheduledTrainingBackend(
+                    base: LlamaFactoryBackend(environment: python, hardware: hardware),
+                    scheduler: CoreScheduler(capacity: hardware.cpuCores)),
+                budget: budget, throughput: throughput),
             evaluator: BudgetedEvaluator(
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,

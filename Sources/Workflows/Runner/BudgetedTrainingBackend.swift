@@ -29,6 +29,9 @@ public struct BudgetedTrainingBackend: TrainingBackend {
         self.estimate = estimate
     }
 
+    /// The base backend's settings for `job`.
+    public func prepare(_ job: TrainingJob) -> TrainingJob { base.prepare(job) }
+
     /// Admits and runs `job`; the stream throws ``BudgetRefusalError`` when it is refused and ``BudgetStopError``
     /// when it is stopped.
     public func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {

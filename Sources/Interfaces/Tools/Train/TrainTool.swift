@@ -55,7 +55,7 @@ public struct TrainTool: Tool {
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
         let job: TrainingJob
         do {
-            job = try makeJob(arguments)
+            job = environment.backend.prepare(try makeJob(arguments))
         } catch let refusal as ToolRefusal {
             return .error(refusal.description)
         }
@@ -163,8 +163,7 @@ public struct TrainTool: Tool {
             datasetDirectory: paths.data.path, template: environment.task.template,
             hyperparameters: arguments.hyperparameters ?? [:],
             outputDirectory: paths.train.appendingPathComponent(id).path,
-            mergedModelDirectory: finetuning == .lora ? workspace.checkpointDirectory(id).path : nil,
-            deadline: environment.deadline)
+            mergedModelDirectory: workspace.checkpointDirectory(id).path, deadline: environment.deadline)
     }
 
     private func report(job: TrainingJob, result: TrainingResult, first: TrainingProgress?, last: TrainingProgress?)
@@ -182,6 +181,9 @@ public struct TrainTool: Tool {
                 "\($0)=\(String(format: "%.4g", result.metrics[$0]!))"
             }
             text += " Metrics: \(metrics.joined(separator: ", "))."
+        }
+        if !job.choices.isEmpty {
+            text += " Settings decided for this job: " + job.choices.map(\.summary).joined(separator: "; ") + "."
         }
         return text + " Next: evaluate it (eval model=\(model))."
     }
