@@ -62,7 +62,9 @@ struct LlamaFactoryIntegrationTests {
         let work = try Fixtures.temporaryDirectory("lf-sft")
         defer { try? FileManager.default.removeItem(at: work) }
         let merged = work.appendingPathComponent("merged_model")
-        let job = Self.job(model: model, output: work.appendingPathComponent("output"), steps: 30, merged: merged)
+        var job = Self.job(model: model, output: work.appendingPathComponent("output"), steps: 30, merged: merged)
+        job.hyperparameters["save_strategy"] = "steps"
+        job.hyperparameters["save_steps"] = 15
 
         var started: [[String]] = []
         var progress: [TrainingProgress] = []
@@ -78,9 +80,15 @@ struct LlamaFactoryIntegrationTests {
         }
         let finished = try #require(result)
         print("LlamaFactory tiny LoRA SFT (30 steps) + export wall time: \(finished.wallSeconds) s")
-        #expect(started.count == 2)
+        #expect(started.count == 3, "train, export of the step-15 checkpoint, export of the final model")
         #expect(started.first?.suffix(2).first == "train")
         #expect(started.last?.suffix(2).first == "export")
+        // The adapter saved at step 15 was merged into a loadable model beside the final one; the trainer's raw
+        // checkpoint folders are gone.
+        #expect(finished.checkpoints == [TrainingCheckpoint(step: 15, modelDirectory: merged.path + "-step15")])
+        #expect(FileManager.default.fileExists(atPath: merged.path + "-step15/model.safetensors"))
+        let outputNames = try FileManager.default.contentsOfDirectory(atPath: finished.outputDirectory)
+        #expect(!outputNames.contains { $0.hasPrefix("checkpoint-") }, "\(outputNames)")
         #expect(logLines > 0)
         #expect(progress.last?.step == 30)
         #expect(progress.last?.totalSteps == 30)
@@ -110,6 +118,14 @@ struct LlamaFactoryIntegrationTests {
         ) { lines.append($0.text) }
         #expect(outcome.succeeded, "\(outcome.outputTail.suffix(10))")
         #expect(lines.lines.contains("LOADED qwen2 True"))
+        let checkpointLines = LineCollector()
+        let checkpointLoad = try await ProcessRunner.run(
+            ProcessSpec(
+                executable: environment.pythonExecutable.path, arguments: ["-c", load, merged.path + "-step15"],
+                environment: environment.processEnvironment())
+        ) { checkpointLines.append($0.text) }
+        #expect(checkpointLoad.succeeded, "\(checkpointLoad.outputTail.suffix(10))")
+        #expect(checkpointLines.lines.contains("LOADED qwen2 True"))
     }
 
     @Test(.enabled(if: enabled))
@@ -124,6 +140,8 @@ struct LlamaFactoryIntegrationTests {
             merged: work.appendingPathComponent("checkpoint"))
         job.finetuning = .full
         job.hyperparameters["lora_rank"] = nil
+        job.hyperparameters["save_strategy"] = "steps"
+        job.hyperparameters["save_steps"] = 3
         var commands: [[String]] = []
         var result: TrainingResult?
         for try await event in backend.train(job) {
@@ -138,6 +156,10 @@ struct LlamaFactoryIntegrationTests {
             #expect(names.contains(file), "\(file) in \(names)")
         }
         #expect(!names.contains("trainer_log.jsonl") && !names.contains("all_results.json"))
+        let saved = try #require(first.checkpoints.first)
+        #expect(first.checkpoints.count == 1 && saved.step == 3)
+        let savedNames = try FileManager.default.contentsOfDirectory(atPath: saved.modelDirectory)
+        #expect(savedNames.contains("model.safetensors") && savedNames.contains("tokenizer_config.json"))
         let config = try String(contentsOf: URL(fileURLWithPath: job.outputDirectory + "_train_config.yaml"),
                                 encoding: .utf8)
         #expect(config.contains("\"disable_gradient_checkpointing\": true"))

@@ -41,6 +41,51 @@ struct TrainingThroughputTests {
         #expect(TrainingThroughput.samples(of: job("p", [:], datasets: ["a"], directory: directory.url)) == 75)
     }
 
+    @Test func theFirstJobOfAKindIsForecastFromThisMachinesEarlierJobsScaledBySizeAndLength() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            #"{"hidden_size": 576, "num_hidden_layers": 30, "num_attention_heads": 9, "vocab_size": 49152, "#
+                + #""intermediate_size": 1536, "tie_word_embeddings": true}"#, to: "small/config.json")
+        try directory.write(
+            #"{"hidden_size": 1152, "num_hidden_layers": 30, "num_attention_heads": 9, "vocab_size": 49152, "#
+                + #""intermediate_size": 3072, "tie_word_embeddings": true}"#, to: "large/config.json")
+        func job(_ id: String, _ model: String, cutoff: Double, threads: Int) -> TrainingJob {
+            TrainingJob(
+                id: id, baseModel: directory.url.appendingPathComponent(model).path, datasets: ["d"],
+                datasetDirectory: "/nowhere", template: "qwen",
+                hyperparameters: ["max_steps": 10, "per_device_train_batch_size": 8, "cutoff_len": .number(cutoff)],
+                outputDirectory: "/tmp/\(id)", cpuThreads: threads)
+        }
+        let log = TrainingThroughput.machineLog(in: directory.url)
+        let earlierRun = TrainingThroughput(machineLog: log)
+        earlierRun.learn(
+            job: job("old", "small", cutoff: 96, threads: 2),
+            result: TrainingResult(
+                jobID: "old", outputDirectory: "", modelDirectory: "",
+                metrics: ["train_runtime": 40, "train_samples_per_second": 2], wallSeconds: 60))
+
+        let newRun = TrainingThroughput(machineLog: log)
+        #expect(newRun.machineHistory.count == 1)
+        let same = try #require(newRun.estimate(job("a", "small", cutoff: 96, threads: 2)))
+        let expected: Double = 20 + 80 * 0.5
+        #expect(abs(same.seconds - expected) < 1e-6)
+        #expect(same.basis.contains("earlier sft/lora job on this machine"))
+        let larger = try #require(newRun.estimate(job("b", "large", cutoff: 192, threads: 2)))
+        let atLeast: Double = 20 + 80 * 0.5 * 2 * 3
+        #expect(larger.seconds > atLeast)
+        #expect(larger.basis.contains("for model size") && larger.basis.contains("x2.00 for cutoff_len"))
+        // Another thread count or kind has no calibration.
+        #expect(newRun.estimate(job("c", "small", cutoff: 96, threads: 1)) == nil)
+        // The run's own job, once finished, wins over the machine's.
+        newRun.learn(
+            job: job("d", "small", cutoff: 96, threads: 2),
+            result: TrainingResult(
+                jobID: "d", outputDirectory: "", modelDirectory: "",
+                metrics: ["train_runtime": 80, "train_samples_per_second": 1], wallSeconds: 90))
+        #expect(newRun.estimate(job("e", "small", cutoff: 96, threads: 2))?.basis.contains("this run's last") == true)
+        #expect(TrainingThroughput.read(log).count == 2)
+    }
+
     @Test func theForecastIsTheFixedCostPlusSizeTimesTheRateOfTheLatestJobOfTheSameKind() throws {
         let throughput = TrainingThroughput()
         #expect(throughput.estimate(job("j0", ["max_steps": 10])) == nil)

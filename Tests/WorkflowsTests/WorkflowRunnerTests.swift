@@ -37,7 +37,7 @@ struct WorkflowRunnerTests {
             let budget: BudgetClock
         }
 
-        func parts(evaluator: any Evaluator = MarkerEvaluator()) throws -> Parts {
+        func parts(evaluator: any Evaluator = MarkerEvaluator(), maxIterations: Int? = nil) throws -> Parts {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -54,7 +54,7 @@ struct WorkflowRunnerTests {
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
                     commonTools: ["read_file", "list_dir"], stallIterations: 1, explorationIterations: 1,
-                    registry: registry,
+                    maxIterations: maxIterations, registry: registry,
                     integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
                     budget: budget))
             return Parts(
@@ -64,9 +64,9 @@ struct WorkflowRunnerTests {
 
         /// A runner over the run's parts, driven by `turns`.
         func runner(
-            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator()
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator(), maxIterations: Int? = nil
         ) throws -> (WorkflowRunner, JSONLExperimentStore) {
-            let parts = try parts(evaluator: evaluator)
+            let parts = try parts(evaluator: evaluator, maxIterations: maxIterations)
             let runner = WorkflowRunner(
                 workflow: parts.workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
                 tools: parts.tools, store: parts.store, registry: parts.registry, budget: parts.budget, secrets: [])
@@ -193,6 +193,41 @@ struct WorkflowRunnerTests {
         #expect(state.stage == "exploration" && state.lastLoggedIteration == 3)
         let usage = records.filter { $0.kind == WorkflowRecordKind.budgetUsage }
         #expect(!usage.isEmpty)
+    }
+
+    @Test func aCheckpointSavedMidJobIsACandidateAndTheBetterStepIsPromoted() async throws {
+        let fixture = try Fixture()
+        let turns: [ScriptedModelProvider.Turn] =
+            Script.stage0And1 + [Script.plan(1)] + Script.data(1, fixture.source) + [
+                Script.call(
+                    "train",
+                    #"{"iteration": 1, "datasets": ["d1"], "saveEvery": 1, "#
+                        + #""hyperparameters": {"quality": "plain", "checkpointQuality": "good"}}"#),
+                Script.call("eval", #"{"iteration": 1, "model": "iter1-job1-step1", "label": "step1"}"#),
+                Script.call("eval", #"{"iteration": 1, "model": "iter1-job1", "label": "last"}"#),
+                Script.call(
+                    "log",
+                    #"{"iteration": 1, "stage": "local", "hypothesis": "more QA data", "data": ["d1"], "#
+                        + #""scores": ["step1", "last"], "decision": "keep", "nextStep": "stop"}"#),
+                .text("Done."),
+            ]
+        let (runner, store) = try fixture.runner(turns: turns, maxIterations: 1)
+        let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+
+        #expect(outcome.best == "iter1-job1-step1")
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "good")
+        let saved = try #require(await runner.registry.candidate("iter1-job1-step1"))
+        #expect(saved.lineage.step == 1 && saved.lineage.parent == "base")
+        #expect(await runner.registry.candidate("iter1-job1")?.lineage.step == nil)
+        let records = try await store.records()
+        let decisions = records.filter { $0.kind == WorkflowRecordKind.evaluated }.map {
+            "\($0.payload["candidateID"]?.stringValue ?? "?") \($0.payload["promoted"]?.boolValue == true)"
+        }
+        #expect(decisions == ["iter1-job1-step1 true", "iter1-job1 false"])
+        let finished = try #require(records.first { $0.kind == RecordKind.trainFinished })
+        #expect(finished.payload["checkpoints"]?.arrayValue?.first?["step"]?.intValue == 1)
+        let started = try #require(records.first { $0.kind == RecordKind.trainStarted })
+        #expect(started.payload["job"]?["hyperparameters"]?["save_steps"] == 1)
     }
 
     @Test func killedMidIterationResumesToTheSameDecisions() async throws {

@@ -22,9 +22,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 def tokenize(tokenizer, row, cutoff):
     prompt = [{"role": "user", "content": (row["instruction"] + "\n" + row.get("input", "")).strip()}]
-    prompt_ids = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True)
-    if isinstance(prompt_ids, dict):
-        prompt_ids = prompt_ids["input_ids"]
+    prompt_text = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=False)
+    prompt_ids = tokenizer(prompt_text, add_special_tokens=False)["input_ids"]
     answer_ids = tokenizer(row["output"] + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
     ids = (list(prompt_ids) + answer_ids)[:cutoff]
     labels = ([-100] * len(prompt_ids) + answer_ids)[:cutoff]

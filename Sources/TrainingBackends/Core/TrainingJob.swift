@@ -68,6 +68,12 @@ public struct TrainingJob: Sendable, Hashable, Codable {
         case outputDirectory, mergedModelDirectory, gpus, deadline, cpuThreads, choices
     }
 
+    /// Where the loadable model of the checkpoint saved at `step` goes: beside the merged model, named
+    /// `<merged>-step<step>`; `nil` when the job asks for no merged model.
+    public func checkpointModelDirectory(step: Int) -> String? {
+        mergedModelDirectory.map { "\($0)-step\(step)" }
+    }
+
     /// Decodes a job; `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -111,6 +117,20 @@ public struct TrainingProgress: Sendable, Hashable, Codable {
     }
 }
 
+/// A model saved inside a job, before its last step, made loadable like the job's final model.
+public struct TrainingCheckpoint: Sendable, Hashable, Codable {
+    /// The optimizer step it was saved at.
+    public var step: Int
+    /// Its loadable model folder.
+    public var modelDirectory: String
+
+    /// Creates a checkpoint.
+    public init(step: Int, modelDirectory: String) {
+        self.step = step
+        self.modelDirectory = modelDirectory
+    }
+}
+
 /// The outcome of a successful job.
 public struct TrainingResult: Sendable, Hashable, Codable {
     public var jobID: String
@@ -120,15 +140,34 @@ public struct TrainingResult: Sendable, Hashable, Codable {
     /// Final metrics, e.g. `train_loss`, `train_runtime` (from `all_results.json`).
     public var metrics: [String: Double]
     public var wallSeconds: Double
+    /// Models saved before the last step (`save_steps`), oldest first, each loadable.
+    public var checkpoints: [TrainingCheckpoint]
 
     public init(
-        jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double
+        jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double,
+        checkpoints: [TrainingCheckpoint] = []
     ) {
         self.jobID = jobID
         self.outputDirectory = outputDirectory
         self.modelDirectory = modelDirectory
         self.metrics = metrics
         self.wallSeconds = wallSeconds
+        self.checkpoints = checkpoints
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobID, outputDirectory, modelDirectory, metrics, wallSeconds, checkpoints
+    }
+
+    /// Decodes a result; `checkpoints` may be absent (results written by 0.1.0).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        jobID = try container.decode(String.self, forKey: .jobID)
+        outputDirectory = try container.decode(String.self, forKey: .outputDirectory)
+        modelDirectory = try container.decode(String.self, forKey: .modelDirectory)
+        metrics = try container.decode([String: Double].self, forKey: .metrics)
+        wallSeconds = try container.decode(Double.self, forKey: .wallSeconds)
+        checkpoints = try container.decodeIfPresent([TrainingCheckpoint].self, forKey: .checkpoints) ?? []
     }
 }
 

@@ -125,7 +125,9 @@ public struct LlamaFactoryBackend: TrainingBackend {
         if job.finetuning != .lora, let merged = job.mergedModelDirectory {
             // Full and freeze training already wrote a whole model: link its files, no export pass.
             modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
-            try MergedModel.collect(from: output, into: modelDirectory)
+            try MergedModel.collect(
+                from: output, into: modelDirectory,
+                baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
             try MergedModel.finish(
                 modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
                 logTail: outcome.outputTail)
@@ -141,6 +143,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
                 modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
                 logTail: exportOutcome.outputTail)
         }
+        let checkpoints = try await makeCheckpointsLoadable(job, output: output, emit: emit)
         var metrics = TrainerLog.metrics(fromResultsFile: output.appendingPathComponent("all_results.json"))
         if metrics.isEmpty {
             metrics = TrainerLog.metrics(fromResultsFile: output.appendingPathComponent("train_results.json"))
@@ -148,8 +151,52 @@ public struct LlamaFactoryBackend: TrainingBackend {
         let wall = ContinuousClock.now - start
         return TrainingResult(
             jobID: job.id, outputDirectory: output.path, modelDirectory: modelDirectory.path, metrics: metrics,
-            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18,
+            checkpoints: checkpoints
         )
+    }
+
+    /// Turns each `checkpoint-N` the trainer saved before its last step into a loadable model folder beside the
+    /// merged model (``TrainingJob/checkpointModelDirectory(step:)``): a LoRA adapter is merged by export, a full
+    /// model is linked. The trainer's raw checkpoint folders are removed afterwards to bound disk use; without a
+    /// merged model they are kept as they are.
+    private func makeCheckpointsLoadable(
+        _ job: TrainingJob, output: URL, emit: @escaping @Sendable (TrainingEvent) -> Void
+    ) async throws -> [TrainingCheckpoint] {
+        let fileManager = FileManager.default
+        let steps = ((try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []).compactMap { name in
+            name.hasPrefix("checkpoint-") ? Int(name.dropFirst("checkpoint-".count)) : nil
+        }.sorted()
+        guard job.mergedModelDirectory != nil, let last = steps.last else { return [] }
+        let finalStep = TrainerLog.lastStep(in: output.appendingPathComponent("trainer_log.jsonl")) ?? last
+        var checkpoints: [TrainingCheckpoint] = []
+        for step in steps {
+            let raw = output.appendingPathComponent("checkpoint-\(step)", isDirectory: true)
+            defer { try? fileManager.removeItem(at: raw) }
+            guard step < finalStep, let target = job.checkpointModelDirectory(step: step) else { continue }
+            let model = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(target), isDirectory: true)
+            var saved = job
+            saved.outputDirectory = raw.path
+            saved.mergedModelDirectory = model.path
+            if job.finetuning == .lora, let config = try LlamaFactoryConfig.export(for: placed(saved)) {
+                let files = SideFiles(outputDirectory: raw)
+                try config.write(to: files.exportConfig)
+                try await executor.stageIn([files.exportConfig])
+                let outcome = try await launch(
+                    "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil,
+                    outputs: [model])
+                try check(outcome, log: files.exportLog, job: job)
+                try? fileManager.removeItem(at: files.exportConfig)
+                try? fileManager.removeItem(at: files.exportLog)
+            } else {
+                try MergedModel.collect(
+                    from: raw, into: model, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
+            }
+            try MergedModel.finish(
+                model, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)), logTail: [])
+            checkpoints.append(TrainingCheckpoint(step: step, modelDirectory: model.path))
+        }
+        return checkpoints
     }
 
     /// `job` with its paths (absolute) as the executor's processes see them, for the configs.

@@ -9,14 +9,18 @@ enum MergedModel {
     /// What a full or freeze training run writes beside the model that a model folder does not need.
     static func isTrainingArtifact(_ name: String) -> Bool {
         name.hasPrefix("checkpoint-") || name.hasSuffix("_results.json") || name.hasPrefix("trainer_")
-            || name.hasPrefix("training_") || ["runs", "README.md", "eval_results.json"].contains(name)
+            || name.hasPrefix("training_") || name.hasPrefix("rng_state")
+            || ["runs", "README.md", "scheduler.pt", "optimizer.pt"].contains(name)
     }
 
     /// Makes `directory` a model folder from the output folder of a full or freeze training run: every model,
     /// tokenizer and config file is hard-linked (copied across file systems), the training artifacts stay behind.
     ///
+    /// Tokenizer and generation files missing there (a trainer's intermediate checkpoint may lack them) are copied
+    /// from `baseModel`: training does not change them.
+    ///
     /// - Throws: file-system errors.
-    static func collect(from output: URL, into directory: URL) throws {
+    static func collect(from output: URL, into directory: URL, baseModel: URL) throws {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: directory.path) {
             try fileManager.removeItem(at: directory)
@@ -34,6 +38,14 @@ enum MergedModel {
             } catch {
                 try fileManager.copyItem(at: source, to: target)
             }
+        }
+        let present = Set(try fileManager.contentsOfDirectory(atPath: directory.path))
+        let unchanged = ((try? fileManager.contentsOfDirectory(atPath: baseModel.path)) ?? []).filter {
+            $0.hasPrefix("tokenizer") || $0.hasPrefix("special_tokens") || $0 == "chat_template.jinja"
+                || $0 == "generation_config.json" || $0 == "vocab.json" || $0 == "merges.txt"
+        }
+        for name in unchanged where !present.contains(name) {
+            try fileManager.copyItem(at: baseModel.appendingPathComponent(name), to: directory.appendingPathComponent(name))
         }
     }
 

@@ -46,6 +46,11 @@ public enum TrainerLog {
     }
 
     /// The numeric entries of a results file such as `all_results.json`.
+    /// The last step `trainer_log.jsonl` reached, or `nil` when it has no step.
+    public static func lastStep(in url: URL) -> Int? {
+        (try? String(contentsOf: url, encoding: .utf8)).flatMap { progress(fromText: $0).last?.step }
+    }
+
     public static func metrics(fromResultsFile url: URL) -> [String: Double] {
         guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8),
             let object = (try? JSONValue(parsing: text))?.objectValue

@@ -206,7 +206,7 @@ public struct RunLauncher: Sendable {
             limits: BudgetLimits(
                 deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
                 finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
-        let throughput = TrainingThroughput()
+        let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
         let hardware = Hardware.detect()
         let gpus = spec.gpus.map(GPUSet.init)

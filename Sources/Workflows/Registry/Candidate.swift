@@ -11,13 +11,16 @@ public struct CheckpointLineage: Sendable, Hashable, Codable {
     public var datasets: [String]
     /// A hash of the training configuration.
     public var configHash: String
+    /// The step of its job it was saved at, when it is a checkpoint saved before the job's last step.
+    public var step: Int?
 
     /// Creates a lineage record.
-    public init(parent: String?, baseModel: String, datasets: [String], configHash: String) {
+    public init(parent: String?, baseModel: String, datasets: [String], configHash: String, step: Int? = nil) {
         self.parent = parent
         self.baseModel = baseModel
         self.datasets = datasets
         self.configHash = configHash
+        self.step = step
     }
 }
 

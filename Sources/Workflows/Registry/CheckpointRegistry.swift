@@ -94,11 +94,12 @@ public actor CheckpointRegistry {
     ///   - parent: the candidate it was trained from (the base model or a registered descendant).
     ///   - datasets: the datasets it was trained on.
     ///   - configHash: a hash of its training configuration.
+    ///   - step: the step of its job it was saved at, for a checkpoint saved before the job's last step.
     /// - Returns: the registered candidate.
     /// - Throws: ``RegistryError`` when the id is taken, the parent is not registered, or the write fails.
     @discardableResult
     public func register(
-        id: String, modelPath: String, parent: String, datasets: [String], configHash: String
+        id: String, modelPath: String, parent: String, datasets: [String], configHash: String, step: Int? = nil
     ) throws -> Candidate {
         guard candidate(id) == nil else { throw RegistryError.duplicateCandidate(id) }
         guard candidate(parent) != nil else { throw RegistryError.lineageViolation(parent: parent) }
@@ -106,7 +107,7 @@ public actor CheckpointRegistry {
             id: id, modelPath: URL(fileURLWithPath: modelPath).standardizedFileURL.path,
             lineage: CheckpointLineage(
                 parent: parent, baseModel: file.baseModel, datasets: datasets,
-                configHash: configHash))
+                configHash: configHash, step: step))
         file.candidates.append(candidate)
         try persist()
         return candidate

@@ -81,7 +81,16 @@ actor RunTracker {
             if let job = try? payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
         case RecordKind.trainFinished:
             if let id = payload["jobID"]?.stringValue, let directory = payload["modelDirectory"]?.stringValue {
-                try await register(id: id, modelPath: absolute(directory), iteration: payload["iteration"]?.intValue)
+                let iteration = payload["iteration"]?.intValue
+                // Checkpoints saved along the way first, so candidates are registered in step order.
+                for checkpoint in payload["checkpoints"]?.arrayValue ?? [] {
+                    guard let step = checkpoint["step"]?.intValue,
+                        let folder = checkpoint["modelDirectory"]?.stringValue
+                    else { continue }
+                    try await register(
+                        id: "\(id)-step\(step)", job: id, modelPath: absolute(folder), iteration: iteration, step: step)
+                }
+                try await register(id: id, job: id, modelPath: absolute(directory), iteration: iteration)
             }
         case RecordKind.evalReport:
             guard !handledEvaluations.contains(record.sequence) else { return }
@@ -95,11 +104,13 @@ actor RunTracker {
         if let event = progress.event(for: record, runDirectory: root) { progress.apply(event) }
     }
 
-    private func register(id: String, modelPath: String, iteration: Int?) async throws {
+    private func register(id: String, job jobID: String, modelPath: String, iteration: Int?, step: Int? = nil)
+        async throws
+    {
         guard await registry.candidate(id) == nil else { return }
         var parent: Candidate?
-        if let job = jobs[id] { parent = await registry.candidate(atPath: job.baseModel) }
-        guard let job = jobs[id], let parent else {
+        if let job = jobs[jobID] { parent = await registry.candidate(atPath: job.baseModel) }
+        guard let job = jobs[jobID], let parent else {
             let reason = "not registered: it did not start from the base model or a registered candidate"
             try await store.append(
                 ExperimentRecord(
@@ -110,7 +121,7 @@ actor RunTracker {
         let config = (try? JSONValue(encoding: job.hyperparameters).compactText) ?? ""
         let configHash = SHA256.hex(of: Data("\(job.method.rawValue)|\(job.finetuning.rawValue)|\(config)".utf8))
         try await registry.register(
-            id: id, modelPath: modelPath, parent: parent.id, datasets: job.datasets, configHash: configHash)
+            id: id, modelPath: modelPath, parent: parent.id, datasets: job.datasets, configHash: configHash, step: step)
         var payload: [String: JSONValue] = [
             "id": .string(id),
             "modelPath": .string(Workspace(root: root).relativePath(of: URL(fileURLWithPath: modelPath))),
@@ -118,6 +129,7 @@ actor RunTracker {
             "configHash": .string(configHash),
         ]
         if let iteration { payload["iteration"] = .number(Double(iteration)) }
+        if let step { payload["step"] = .number(Double(step)) }
         try await store.append(ExperimentRecord(kind: RecordKind.checkpointRegistered, payload: .object(payload)))
     }
 

@@ -19,11 +19,21 @@ struct LoadableModelBackend: TrainingBackend {
             continuation.yield(.started(command: ["fake-train", job.id]))
             continuation.yield(.progress(TrainingProgress(step: 1, totalSteps: 2, loss: 1.0, elapsedSeconds: 1)))
             continuation.yield(.progress(TrainingProgress(step: 2, totalSteps: 2, loss: 0.5, elapsedSeconds: 2)))
+            // With save_steps 1, the model saved at step 1 has the weights named by "checkpointQuality".
+            var checkpoints: [TrainingCheckpoint] = []
+            if job.hyperparameters["save_steps"] == 1, let folder = job.checkpointModelDirectory(step: 1) {
+                let saved = URL(fileURLWithPath: folder)
+                try FileManager.default.createDirectory(at: saved, withIntermediateDirectories: true)
+                try Data("{}".utf8).write(to: saved.appendingPathComponent("config.json"))
+                let marker = job.hyperparameters["checkpointQuality"]?.stringValue ?? "plain"
+                try Data(marker.utf8).write(to: saved.appendingPathComponent("model.safetensors"))
+                checkpoints.append(TrainingCheckpoint(step: 1, modelDirectory: saved.path))
+            }
             continuation.yield(
                 .finished(
                     TrainingResult(
                         jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model.path,
-                        metrics: ["train_loss": 0.5], wallSeconds: 2)))
+                        metrics: ["train_loss": 0.5], wallSeconds: 2, checkpoints: checkpoints)))
             continuation.finish()
         } catch {
             continuation.finish(throwing: error)

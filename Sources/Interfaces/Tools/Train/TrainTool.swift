@@ -19,6 +19,8 @@ public struct TrainTool: Tool {
         public var startFrom: String?
         /// Further LlamaFactory arguments.
         public var hyperparameters: [String: JSONValue]?
+        /// Save a checkpoint every this many steps; each becomes a candidate `<job>-step<N>` to evaluate.
+        public var saveEvery: Int?
     }
 
     /// The run, store and services the tool acts on.
@@ -33,8 +35,10 @@ public struct TrainTool: Tool {
 
     public var name: String { "train" }
     public var description: String {
-        "Train on datasets approved by the data tool for this iteration, from the base model or a checkpoint. "
-            + "Blocks until the job ends; returns steps, loss and the model folder to evaluate."
+        "Train on datasets approved by the data tool for this iteration, from the base model or a checkpoint, "
+            + "with LoRA (default) or full fine-tuning. Blocks until the job ends; returns steps, loss, the model "
+            + "to evaluate, the settings decided for the job (threads, gradient checkpointing) and, with saveEvery, "
+            + "the checkpoints saved along the way, each a candidate you can evaluate to keep the best step."
     }
 
     public var parameters: JSONSchema {
@@ -48,6 +52,9 @@ public struct TrainTool: Tool {
                 "startFrom": .string(description: "'base' (default) or a checkpoint id"),
                 "hyperparameters": .freeformObject(
                     description: "LlamaFactory arguments, e.g. learning_rate, num_train_epochs, lora_rank, cutoff_len"),
+                "saveEvery": .integer(
+                    description: "Save every N steps; each saved step becomes candidate '<job>-step<N>' to evaluate",
+                    minimum: 1),
             ],
             required: ["iteration", "datasets"])
     }
@@ -85,14 +92,23 @@ public struct TrainTool: Tool {
                     if let loss = progress.loss { payload["loss"] = .number(loss) }
                     try await environment.record(RecordKind.trainProgress, payload)
                 case .finished(let result):
+                    let workspace = environment.workspace
                     try await environment.record(
                         RecordKind.trainFinished,
                         [
                             "iteration": iteration, "jobID": .string(job.id),
                             "modelDirectory": .string(
-                                environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
+                                workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
                             "wallSeconds": .number(result.wallSeconds),
                             "metrics": .object(result.metrics.mapValues(JSONValue.number)),
+                            "checkpoints": .array(
+                                result.checkpoints.map {
+                                    [
+                                        "step": .number(Double($0.step)),
+                                        "modelDirectory": .string(
+                                            workspace.relativePath(of: URL(fileURLWithPath: $0.modelDirectory))),
+                                    ]
+                                }),
                         ])
                     return ToolOutput(report(job: job, result: result, first: first, last: last))
                 }
@@ -158,10 +174,16 @@ public struct TrainTool: Tool {
         try workspace.prepareIteration(arguments.iteration)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: paths.train.path)) ?? []
         let id = "iter\(arguments.iteration)-job\(existing.filter { !$0.hasPrefix(".") }.count + 1)"
+        var hyperparameters = arguments.hyperparameters ?? [:]
+        if let every = arguments.saveEvery {
+            guard every >= 1 else { throw ToolRefusal("saveEvery must be 1 or more steps.") }
+            hyperparameters["save_strategy"] = "steps"
+            hyperparameters["save_steps"] = .number(Double(every))
+        }
         return TrainingJob(
             id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: arguments.datasets,
             datasetDirectory: paths.data.path, template: environment.task.template,
-            hyperparameters: arguments.hyperparameters ?? [:],
+            hyperparameters: hyperparameters,
             outputDirectory: paths.train.appendingPathComponent(id).path,
             mergedModelDirectory: workspace.checkpointDirectory(id).path, deadline: environment.deadline)
     }
@@ -181,6 +203,12 @@ public struct TrainTool: Tool {
                 "\($0)=\(String(format: "%.4g", result.metrics[$0]!))"
             }
             text += " Metrics: \(metrics.joined(separator: ", "))."
+        }
+        if !result.checkpoints.isEmpty {
+            let saved = result.checkpoints.map {
+                "\(URL(fileURLWithPath: $0.modelDirectory).lastPathComponent) (step \($0.step))"
+            }
+            text += " Saved along the way, each a candidate to evaluate: \(saved.joined(separator: ", "))."
         }
         if !job.choices.isEmpty {
             text += " Settings decided for this job: " + job.choices.map(\.summary).joined(separator: "; ") + "."
