@@ -44,8 +44,13 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["AgentCore", "Runtime"]
         ),
-        .target(name: "Interfaces", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
-        .target(name: "Workflows", dependencies: ["AgentCore", "Interfaces", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Interfaces", dependencies: ["AgentCore", "Runtime", "TrainingBackends", "Evaluation"]),
+        .target(
+            name: "Workflows",
+            dependencies: [
+                "AgentCore", "Runtime", "TrainingBackends", "Evaluation", "Interfaces",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "AutoTrainess", dependencies: ["AgentCore", "Runtime", "Interfaces", "Workflows", "TrainingBackends", "Evaluation"]),
         .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
         .target(name: "AutoTrainessMCP", dependencies: ["Workflows", .product(name: "MCP", package: "swift-sdk")]),

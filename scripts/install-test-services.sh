@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs what the executor tests need on Debian 12, idempotently: an SSH server and client, rsync, and a
-# single-node Slurm (slurmctld + slurmd + munge). Services are not started here: the tests start their own
+# Installs what the executor and sandbox tests need on Debian 12, idempotently: an SSH server and client, rsync,
+# a single-node Slurm (slurmctld + slurmd + munge), and bubblewrap (the agent's shell sandbox). Services are not started here: the tests start their own
 # (a loopback sshd, a localhost Slurm) with generated configurations and stop them at the end.
 set -euo pipefail
 
-packages=(openssh-server openssh-client rsync procps munge slurm-wlm slurm-client)
+# One installer at a time (test suites call this concurrently); apt also waits for its own lock.
+exec 9>/tmp/autotrainess-install-test-services.lock
+flock 9
+
+# With package names as arguments, only those (e.g. `install-test-services.sh bubblewrap`).
+packages=(openssh-server openssh-client rsync procps munge slurm-wlm slurm-client bubblewrap)
+if [ $# -gt 0 ]; then
+    packages=("$@")
+fi
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -20,7 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 echo "[install-test-services] apt-get update"
-apt-get update
+apt-get -o DPkg::Lock::Timeout=600 update
 echo "[install-test-services] installing: ${missing[*]}"
 # Installing must not start the packaged daemons: the tests run their own, with their own configs.
 policy=/usr/sbin/policy-rc.d
@@ -31,5 +39,5 @@ if [ ! -e "$policy" ]; then
     created_policy=1
 fi
 trap 'if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi' EXIT
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
 echo "[install-test-services] done: ${missing[*]}"

@@ -25,6 +25,7 @@ struct TrainingBenchmark {
           --repeats N        rounds over the paths (default 1)
           --evaluate         evaluate each backend-trained model on the demo's 150 held-out items
           --work DIR         where jobs write (default a temporary folder, removed after)
+          --skip-old         leave out the 0.1.0 defaults (for repeated overhead measurements)
         """
 
     var steps = 12
@@ -32,6 +33,7 @@ struct TrainingBenchmark {
     var methods: [FinetuningType] = [.lora, .full]
     var repeats = 1
     var evaluate = false
+    var skipOld = false
     var work: URL?
 
     init(arguments: [String]) throws {
@@ -46,6 +48,7 @@ struct TrainingBenchmark {
             case "--batch-size": batchSize = try Self.positive(value(), flag)
             case "--repeats": repeats = try Self.positive(value(), flag)
             case "--evaluate": evaluate = true
+            case "--skip-old": skipOld = true
             case "--work": work = URL(fileURLWithPath: try value(), isDirectory: true)
             case "--methods":
                 methods = try value().split(separator: ",").map {
@@ -98,15 +101,19 @@ struct TrainingBenchmark {
         for round in 1...repeats {
             for method in methods {
                 let job = self.job(method, model: model, data: data, root: root, round: round)
-                var old = try await backend(oldDefaults(job, cores: hardware.cpuCores), python, "backend, 0.1.0 defaults")
+                if !skipOld {
+                    var old = try await backend(
+                        oldDefaults(job, cores: hardware.cpuCores), python, "backend, 0.1.0 defaults")
+                    if evaluate { old.measurement.score = try await score(old.job, splits: splits, root: root, python) }
+                    measurements.append(old.measurement)
+                }
                 var current = try await backend(job, python, "backend")
-                let direct = try await direct(current.job, python)
-                let plain = try await plain(method, model: model, data: data, threads: hardware.cpuCores, python)
                 if evaluate {
-                    old.measurement.score = try await score(old.job, splits: splits, root: root, python)
                     current.measurement.score = try await score(current.job, splits: splits, root: root, python)
                 }
-                measurements += [old.measurement, current.measurement, direct, plain]
+                let direct = try await direct(current.job, python)
+                let plain = try await plain(method, model: model, data: data, threads: hardware.cpuCores, python)
+                measurements += [current.measurement, direct, plain]
             }
         }
         print(table(measurements))
@@ -219,9 +226,9 @@ struct TrainingBenchmark {
         -> Measurement
     {
         let log = (try? String(contentsOf: output.appendingPathComponent("trainer_log.jsonl"), encoding: .utf8)) ?? ""
-        let lastLoss = log.split(separator: "\n").last.flatMap {
+        let lastLoss = log.split(separator: "\n").compactMap {
             try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))["loss"]?.doubleValue
-        }
+        }.last
         return Measurement(
             path: path, method: method, samplesPerSecond: metrics["train_samples_per_second"] ?? 0, wallSeconds: wall,
             finalLoss: lastLoss)

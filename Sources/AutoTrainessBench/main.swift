@@ -8,11 +8,14 @@ do {
         try ContaminationBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "training":
         try await TrainingBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "sandbox":
+        try await SandboxBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "scan" where arguments.count == 3:
         try ContaminationBenchmark.scanOnly(benchmark: arguments[1], train: arguments[2])
     default:
         print("usage: autotrainess-bench contamination [options]\n\(ContaminationBenchmark.usage)")
         print("       autotrainess-bench training [options]\n\(TrainingBenchmark.usage)")
+        print("       autotrainess-bench sandbox [--calls N]    (run_command overhead of the shell sandbox)")
         print("       autotrainess-bench scan BENCHMARK TRAIN    (time one Swift scan of your own files)")
         exit(arguments.isEmpty ? 0 : 2)
     }

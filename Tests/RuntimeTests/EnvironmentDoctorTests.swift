@@ -11,7 +11,7 @@ struct EnvironmentDoctorTests {
         environment.venvDirectory = cache.appendingPathComponent("venv", isDirectory: true)
         environment.isOverride = false
         let report = await EnvironmentDoctor(environment: environment, minimumFreeGiB: 0).run()
-        #expect(report.checks.map(\.name) == ["python", "pip", "disk", "venv", "torch wheel", "cuda"])
+        #expect(report.checks.map(\.name) == ["python", "pip", "disk", "venv", "torch wheel", "cuda", "sandbox"])
         let venv = try #require(report.checks.first { $0.name == "venv" })
         #expect(venv.severity == .info)
         #expect(venv.fix?.contains("created on first use") == true)

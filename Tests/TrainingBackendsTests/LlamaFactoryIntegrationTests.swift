@@ -178,6 +178,38 @@ struct LlamaFactoryIntegrationTests {
     }
 
     @Test(.enabled(if: enabled))
+    func twoJobsSideBySideSplitTheCoresAndEachRunsWithItsShare() async throws {
+        let environment = try await Self.environment()
+        let model = try await TinyModelFixture.shared.directory(environment: environment)
+        let work = try Fixtures.temporaryDirectory("lf-side-by-side")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let backend = LlamaFactoryBackend(environment: environment, hardware: Hardware(cpuCores: 2))
+        let cores = MachineCores(directory: environment.cores.directory, capacity: 2)
+        func run(_ index: Int) async throws -> (TrainingResult, ClosedRange<Date>) {
+            var job = Self.job(
+                model: model, output: work.appendingPathComponent("job\(index)"), steps: 4, merged: nil)
+            job.id = "job\(index)"
+            job.cpuThreads = cores.share(index, among: 2)
+            let start = Date()
+            var result: TrainingResult?
+            for try await event in backend.train(job) {
+                if case .finished(let value) = event { result = value }
+            }
+            return (try #require(result), start...Date())
+        }
+        async let first = run(0)
+        async let second = run(1)
+        let (a, b) = try await (first, second)
+        #expect(a.0.cpuThreads == 1 && b.0.cpuThreads == 1)
+        #expect(a.1.overlaps(b.1), "the two jobs ran side by side")
+        for result in [a.0, b.0] {
+            let config = try String(
+                contentsOf: URL(fileURLWithPath: result.outputDirectory + "_train_config.yaml"), encoding: .utf8)
+            #expect(config.contains("dataloader_num_workers"))
+        }
+    }
+
+    @Test(.enabled(if: enabled))
     func droppingTheStreamTearsDownTheTrainingProcessTree() async throws {
         let environment = try await Self.environment()
         let model = try await TinyModelFixture.shared.directory(environment: environment)

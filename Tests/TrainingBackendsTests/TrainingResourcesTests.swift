@@ -1,7 +1,6 @@
 import AgentCore
 import Foundation
 import Runtime
-import Synchronization
 import Testing
 
 @testable import TrainingBackends
@@ -123,61 +122,10 @@ struct TrainingResourcesTests {
         #expect(Hardware.detect(environment: ["AUTOTRAINESS_CPUS": "1"]).cpuCores == 1)
     }
 
-    // MARK: - Scheduling
-
-    @Test func sharesDivideTheCoresAndNeverGiveLessThanOne() {
-        let scheduler = CoreScheduler(capacity: 5)
-        #expect((0..<2).map { scheduler.share($0, among: 2) } == [3, 2])
-        #expect((0..<3).map { scheduler.share($0, among: 3) } == [2, 2, 1])
-        #expect(CoreScheduler(capacity: 2).share(3, among: 4) == 1)
-    }
-
-    /// Records the threads and the running interval of each job it gets.
-    final class IntervalBackend: TrainingBackend {
-        let runs = Mutex<[(id: String, threads: Int?, start: Date, end: Date)]>([])
-
-        func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
-            AsyncThrowingStream { continuation in
-                Task {
-                    let start = Date()
-                    try? await Task.sleep(for: .milliseconds(300))
-                    runs.withLock { $0.append((job.id, job.cpuThreads, start, Date())) }
-                    continuation.yield(
-                        .finished(TrainingResult(
-                            jobID: job.id, outputDirectory: "", modelDirectory: "", metrics: [:], wallSeconds: 0.3)))
-                    continuation.finish()
-                }
-            }
-        }
-    }
-
-    static func drain(_ backend: any TrainingBackend, _ job: TrainingJob) async throws {
-        for try await _ in backend.train(job) {}
-    }
-
     static func cpuJob(_ id: String, threads: Int?) -> TrainingJob {
         TrainingJob(
             id: id, baseModel: "/m", datasets: ["d"], datasetDirectory: "/d", template: "qwen", outputDirectory: "/o",
             cpuThreads: threads)
-    }
-
-    @Test func twoJobsSideBySideSplitTheCoresAndAWholeMachineJobWaits() async throws {
-        let base = IntervalBackend()
-        let scheduler = CoreScheduler(capacity: 2)
-        let backend = ScheduledTrainingBackend(base: base, scheduler: scheduler)
-        async let first: Void = Self.drain(backend, Self.cpuJob("a", threads: scheduler.share(0, among: 2)))
-        async let second: Void = Self.drain(backend, Self.cpuJob("b", threads: scheduler.share(1, among: 2)))
-        try await Task.sleep(for: .milliseconds(50))
-        async let whole: Void = Self.drain(backend, Self.cpuJob("c", threads: nil))
-        _ = try await (first, second, whole)
-        let runs = base.runs.withLock { $0 }
-        let byID = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0) })
-        let a = try #require(byID["a"]), b = try #require(byID["b"]), c = try #require(byID["c"])
-        #expect(a.threads == 1 && b.threads == 1)
-        #expect(a.start < b.end && b.start < a.end, "the two halves ran side by side")
-        #expect(c.threads == 2)
-        #expect(c.start >= max(a.end, b.end), "the whole-machine job waited for both")
-        #expect(await scheduler.available == 2)
     }
 
     @Test func aJobGivenOneCoreRunsItsPythonWithOneThread() async throws {

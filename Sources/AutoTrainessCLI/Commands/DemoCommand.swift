@@ -26,6 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     var runsDir: String = "runs"
 
     @OptionGroup var driver: DriverOptions
+    @OptionGroup var shell: ShellFlags
 
     func run() async throws {
         guard let model = DemoModel(rawValue: base) else {
@@ -42,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let demo = DemoRun(
             model: model, settings: quick ? .quick : .standard,
             runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: driver,
-            launcher: RunLauncher(progress: Console.line))
+            launcher: RunLauncher(progress: Console.line, shell: shell.options))
         let workspace = try await demo.prepare()
         let path = workspace.root.path
         let summary = try await Interruption.run(hint: { "Finish the demo with: autotrainess resume \(path)" }) {

@@ -41,6 +41,8 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "Where runs are written (with --task or --demo).")
     var runsDir: String = "runs"
 
+    @OptionGroup var shell: ShellFlags
+
     func validate() throws {
         let sources = [run != nil, task != nil, demo].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("Give exactly one of --run DIR, --task FILE or --demo.") }
@@ -50,10 +52,11 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         let relay = MCPProgressRelay()
-        let launcher = RunLauncher(progress: { line in
-            Console.error(line)
-            relay.post(line)
-        })
+        let launcher = RunLauncher(
+            progress: { line in
+                Console.error(line)
+                relay.post(line)
+            }, shell: shell.options)
         let workspace = try await workspace(launcher)
         let path = workspace.root.path
         try await Interruption.run(hint: { "Serve it again with: autotrainess mcp --run \(path)" }) {

@@ -23,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     var backend: String = "llamafactory"
 
     @OptionGroup var driver: DriverOptions
+    @OptionGroup var shell: ShellFlags
 
     func run() async throws {
         guard backend == "llamafactory" else {
@@ -30,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
         if let budget { spec.budget = budget }
-        let launcher = RunLauncher(progress: Console.line)
+        let launcher = RunLauncher(progress: Console.line, shell: shell.options)
         let workspace = try launcher.create(
             spec: spec, runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: try driver.driver())
         let path = workspace.root.path

@@ -2,6 +2,7 @@ import AgentCore
 import ArgumentParser
 import Foundation
 import Interfaces
+import Workflows
 
 /// `autotrainess status RUN_DIR [--json]`: the run's state rebuilt from its store.
 struct StatusCommand: AsyncParsableCommand {
@@ -27,13 +28,19 @@ struct StatusCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let state = RunState.rebuild(from: contents.records)
+        let shell = (try? workspace.readManifest().config["shell"]?.decode(as: ShellOptions.self)) ?? ShellOptions()
+        let shellLine =
+            shell.unsafe
+            ? "Shell: UNSANDBOXED (--unsafe-shell): the agent's commands could change any file of the user"
+            : "Shell: sandboxed (bubblewrap)" + (shell.network ? "" : ", no network")
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = StatusReport(state: state, damage: contents.damage)
+            let report = StatusReport(state: state, damage: contents.damage, shell: shell)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(state.summary)
+            print(shellLine)
             for damage in contents.damage { print("warning: events.jsonl \(damage)") }
         }
     }
@@ -43,4 +50,5 @@ struct StatusCommand: AsyncParsableCommand {
 private struct StatusReport: Encodable {
     var state: RunState
     var damage: [StoreDamage]
+    var shell: ShellOptions
 }

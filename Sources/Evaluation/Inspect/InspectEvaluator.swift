@@ -80,13 +80,14 @@ public struct InspectEvaluator: Evaluator {
     public func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
         if model.loadsModelFolder { try ModelFolder.requireExists(target.modelPath) }
         let logFolder = try OutputFolder.create(in: logDirectory, label: target.label)
-        var childEnvironment = environment.processEnvironment()
-        childEnvironment.merge(extraEnvironment) { _, extra in extra }
-        let spec = ProcessSpec(
+        var spec = ProcessSpec(
             executable: environment.binDirectory.appendingPathComponent("inspect").path,
-            arguments: arguments(for: target, logFolder: logFolder), environment: childEnvironment,
+            arguments: arguments(for: target, logFolder: logFolder), environment: [:],
             workingDirectory: workingDirectory, deadline: target.deadline)
-        let outcome = try await ProcessRunner.run(spec)
+        let outcome = try await environment.withCores(deadline: target.deadline) { threads in
+            spec.environment = environment.processEnvironment(threads: threads).merging(extraEnvironment) { $1 }
+            return try await ProcessRunner.run(spec)
+        }
         let secrets = Array(extraEnvironment.values.filter { $0.count >= 8 })
         if outcome.timedOut {
             throw EvaluationError.timedOut(command: spec.commandLine, seconds: outcome.wallSeconds)

@@ -73,7 +73,7 @@ public struct LocalBenchmarkEvaluator: Evaluator {
         let infoFile = folder.appendingPathComponent("generation_info.json")
         try writePrompts(items, to: promptsFile)
 
-        let spec = ProcessSpec(
+        var spec = ProcessSpec(
             executable: environment.pythonExecutable.path,
             arguments: [
                 Self.generationScript.path, "--model-path", target.modelPath, "--input", promptsFile.path,
@@ -83,12 +83,15 @@ public struct LocalBenchmarkEvaluator: Evaluator {
             environment: environment.processEnvironment(), workingDirectory: folder, deadline: target.deadline)
         let loadError = LineCollector()
         let progress = onProgress
-        let outcome = try await ProcessRunner.run(spec) { line in
-            guard case .stderr(let text) = line else { return }
-            if text.hasPrefix("MODEL_LOAD_ERROR: ") {
-                loadError.append(String(text.dropFirst("MODEL_LOAD_ERROR: ".count)))
-            } else if text.hasPrefix("progress "), let counts = Self.progressCounts(text) {
-                progress(counts.done, counts.total)
+        let outcome = try await environment.withCores(deadline: target.deadline) { threads in
+            spec.environment = environment.processEnvironment(threads: threads)
+            return try await ProcessRunner.run(spec) { line in
+                guard case .stderr(let text) = line else { return }
+                if text.hasPrefix("MODEL_LOAD_ERROR: ") {
+                    loadError.append(String(text.dropFirst("MODEL_LOAD_ERROR: ".count)))
+                } else if text.hasPrefix("progress "), let counts = Self.progressCounts(text) {
+                    progress(counts.done, counts.total)
+                }
             }
         }
         if outcome.timedOut { throw EvaluationError.timedOut(command: spec.commandLine, seconds: outcome.wallSeconds) }

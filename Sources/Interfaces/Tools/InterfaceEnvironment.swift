@@ -21,12 +21,14 @@ public struct InterfaceEnvironment: Sendable {
     public var deadline: Date?
     /// The environment `run_command` starts from; secrets are always scrubbed from it.
     public var commandEnvironment: [String: String]
+    /// Whether `run_command` runs in a sandbox (``RunLauncher`` sandboxes every run that has bubblewrap).
+    public var shell: ShellAccess
 
     /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
-        commandEnvironment: [String: String] = ProcessInfo.processInfo.environment
+        commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed
     ) {
         self.workspace = workspace
         self.task = task
@@ -36,6 +38,7 @@ public struct InterfaceEnvironment: Sendable {
         self.checker = checker
         self.deadline = deadline
         self.commandEnvironment = commandEnvironment
+        self.shell = shell
     }
 
     /// The jail for paths the agent names: the run folder, plus the task's data roots for reading.
@@ -64,7 +67,10 @@ public enum InterfaceTools {
             AnyTool(ReadFileTool(jail: environment.jail)),
             AnyTool(WriteFileTool(jail: environment.jail)),
             AnyTool(ListDirectoryTool(jail: environment.jail)),
-            AnyTool(RunCommandTool(workspace: environment.workspace, environment: environment.commandEnvironment)),
+            AnyTool(
+                RunCommandTool(
+                    workspace: environment.workspace, environment: environment.commandEnvironment,
+                    access: environment.shell, readableRoots: environment.task.dataRoots.map { URL(fileURLWithPath: $0) })),
         ]
         if let skills { tools.append(AnyTool(ReadSkillTool(library: skills))) }
         return tools

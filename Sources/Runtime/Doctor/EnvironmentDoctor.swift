@@ -24,7 +24,20 @@ public struct EnvironmentDoctor: Sendable {
         checks.append(venvCheck(status))
         checks.append(torchWheelCheck(status))
         checks.append(await cudaCheck(status))
+        checks.append(sandboxCheck())
         return DoctorReport(checks: checks, environment: status)
+    }
+
+    /// The agent's shell sandbox: a model-driven run does not start without it (unless `--unsafe-shell`).
+    private func sandboxCheck() -> DoctorReport.Check {
+        if let sandbox = ShellSandbox.locate() {
+            return .init(name: "sandbox", severity: .ok, detail: "\(sandbox.bubblewrap.path) can sandbox the agent's shell.")
+        }
+        return .init(
+            name: "sandbox", severity: .problem,
+            detail: "bubblewrap (bwrap) is missing or cannot create namespaces: runs driven by a model will not start.",
+            fix: "apt-get install \(ShellSandbox.packageName) (the recipe-driven demo works without it; "
+                + "--unsafe-shell accepts an unsandboxed shell)")
     }
 
     private func pythonCheck() async -> DoctorReport.Check {

@@ -99,6 +99,27 @@ public struct PythonEnvironment: Sendable {
     var probeScript: URL { pinnedFilesDirectory.appendingPathComponent("runtime/probe_environment.py") }
     var stubsDirectory: URL { pinnedFilesDirectory.appendingPathComponent("runtime/stubs", isDirectory: true) }
 
+    /// The machine's cores, leased by the jobs that run in this environment (lock files under the cache folder).
+    public var cores: MachineCores {
+        MachineCores(
+            directory: cacheDirectory.appendingPathComponent("cores", isDirectory: true),
+            capacity: MachineCores.detectedCapacity())
+    }
+
+    /// Runs `body` holding the machine's free cores (all of them when the machine is idle; at most
+    /// `OMP_NUM_THREADS` when the caller's environment sets it), waiting while none is free, and passes the count:
+    /// give it to ``processEnvironment(base:threads:)`` so the child computes with exactly those cores.
+    ///
+    /// - Throws: ``MachineCoresError`` when no core is free before `deadline`, and what `body` throws.
+    public func withCores<T: Sendable>(
+        deadline: Date? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (Int) async throws -> T
+    ) async throws -> T {
+        let cores = self.cores
+        let wanted = environment["OMP_NUM_THREADS"].flatMap(Int.init).map { max(1, $0) } ?? cores.capacity
+        return try await cores.withCores(upTo: wanted, deadline: deadline, body)
+    }
+
     // MARK: - Environment for children
 
     /// The environment a child process in this venv should get.

@@ -142,10 +142,12 @@ public struct TrainingResult: Sendable, Hashable, Codable {
     public var wallSeconds: Double
     /// Models saved before the last step (`save_steps`), oldest first, each loadable.
     public var checkpoints: [TrainingCheckpoint]
+    /// The CPU threads the job ran with (the cores it held), when the backend knows.
+    public var cpuThreads: Int?
 
     public init(
         jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double,
-        checkpoints: [TrainingCheckpoint] = []
+        checkpoints: [TrainingCheckpoint] = [], cpuThreads: Int? = nil
     ) {
         self.jobID = jobID
         self.outputDirectory = outputDirectory
@@ -153,10 +155,11 @@ public struct TrainingResult: Sendable, Hashable, Codable {
         self.metrics = metrics
         self.wallSeconds = wallSeconds
         self.checkpoints = checkpoints
+        self.cpuThreads = cpuThreads
     }
 
     private enum CodingKeys: String, CodingKey {
-        case jobID, outputDirectory, modelDirectory, metrics, wallSeconds, checkpoints
+        case jobID, outputDirectory, modelDirectory, metrics, wallSeconds, checkpoints, cpuThreads
     }
 
     /// Decodes a result; `checkpoints` may be absent (results written by 0.1.0).
@@ -168,6 +171,7 @@ public struct TrainingResult: Sendable, Hashable, Codable {
         metrics = try container.decode([String: Double].self, forKey: .metrics)
         wallSeconds = try container.decode(Double.self, forKey: .wallSeconds)
         checkpoints = try container.decodeIfPresent([TrainingCheckpoint].self, forKey: .checkpoints) ?? []
+        cpuThreads = try container.decodeIfPresent(Int.self, forKey: .cpuThreads)
     }
 }
 

@@ -89,13 +89,35 @@ public struct LlamaFactoryBackend: TrainingBackend {
         }
     }
 
+    /// Holds the job's cores on this machine (``PythonEnvironment/cores``) while it runs locally: the free ones
+    /// up to its `cpuThreads`, waiting while none is free; its threads are the cores it got.
     private func run(
         _ job: TrainingJob, emit: @escaping @Sendable (TrainingEvent) -> Void
+    ) async throws -> TrainingResult {
+        let start = ContinuousClock.now
+        let prepared = prepare(job)
+        guard executor is LocalExecutor else {
+            return try await run(prepared, start: start, emit: emit)
+        }
+        let wanted = prepared.cpuThreads ?? hardware.cpuCores
+        return try await environment.cores.withCores(
+            upTo: wanted, deadline: job.deadline,
+            onWait: { emit(.log("[cores] every core is held by other AutoTrainess jobs; waiting for one")) }
+        ) { cores in
+            var leased = prepared
+            leased.cpuThreads = cores
+            if cores < wanted {
+                emit(.log("[cores] \(cores) of the \(wanted) cores asked for were free: running with \(cores) thread(s)"))
+            }
+            return try await run(prepare(leased), start: start, emit: emit)
+        }
+    }
+
+    private func run(
+        _ job: TrainingJob, start: ContinuousClock.Instant, emit: @escaping @Sendable (TrainingEvent) -> Void
     ) async throws
         -> TrainingResult
     {
-        let start = ContinuousClock.now
-        let job = prepare(job)
         let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
         let exportConfig = try LlamaFactoryConfig.export(for: placed(job))
         try TemplateCompatibility.check(
@@ -152,7 +174,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         return TrainingResult(
             jobID: job.id, outputDirectory: output.path, modelDirectory: modelDirectory.path, metrics: metrics,
             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18,
-            checkpoints: checkpoints
+            checkpoints: checkpoints, cpuThreads: job.cpuThreads
         )
     }
 

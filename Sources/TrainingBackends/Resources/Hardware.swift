@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// What a job can run on: CPU cores, memory, and GPUs with their memory.
 ///
@@ -21,12 +22,8 @@ public struct Hardware: Sendable, Hashable, Codable {
     /// Reads this machine: cores (capped by `AUTOTRAINESS_CPUS`), `MemAvailable` from `/proc/meminfo`, and GPU
     /// memory from `nvidia-smi` when it is on `PATH`.
     public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment) -> Hardware {
-        var cores = ProcessInfo.processInfo.activeProcessorCount
-        if let cap = environment["AUTOTRAINESS_CPUS"].flatMap(Int.init), cap > 0 {
-            cores = min(cores, cap)
-        }
-        return Hardware(
-            cpuCores: cores, availableMemoryBytes: availableMemory(), gpuMemoryBytes: gpuMemory(environment))
+        Hardware(
+            cpuCores: MachineCores.detectedCapacity(environment: environment), availableMemoryBytes: availableMemory(), gpuMemoryBytes: gpuMemory(environment))
     }
 
     /// `MemAvailable` of `/proc/meminfo` in bytes.

@@ -62,8 +62,8 @@ public enum TrainingDefaults {
     }
 
     /// The threads of the cores the job was given: its own `cpuThreads`, else `OMP_NUM_THREADS` from the
-    /// environment, else all cores (a job that runs alone gets the whole machine; the ``CoreScheduler`` divides
-    /// the cores when jobs run side by side).
+    /// environment, else all cores. At launch the backend leases that many of the machine's cores
+    /// (`MachineCores`): a job alone gets them all, jobs side by side get the free ones.
     static func threadCount(job: TrainingJob, hardware: Hardware, environment: [String: String])
         -> (count: Int, reason: String)
     {

@@ -5,7 +5,8 @@
 /// for CI: it runs every step end to end in a few minutes and need not show a gain.
 /// The figures behind the values are in `Python/scripts/demo/MEASUREMENTS.md`; they were measured
 /// with LoRA alpha twice the rank, dropout 0, a cosine schedule with 5% warm-up, fp32, no gradient
-/// accumulation, training seed 42 and `OMP_NUM_THREADS=1` (two threads beside a busy core ran ~10× slower).
+/// accumulation and training seed 42; since 0.2.0 jobs run with the threads of every free core and without
+/// gradient checkpointing when it fits in memory (see `TrainingDefaults`).
 public struct DemoSettings: Sendable, Hashable, Codable {
     /// The seed both benchmark splits derive from.
     public var seed: UInt64

@@ -23,6 +23,20 @@ public enum RunDriver: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+/// How the agent's shell (`run_command`) of a run is set up.
+public struct ShellOptions: Sendable, Hashable, Codable {
+    /// No sandbox: the shell can do whatever the user running AutoTrainess can (`--unsafe-shell`).
+    public var unsafe: Bool
+    /// Whether sandboxed commands reach the network (off with `--unshare-net`).
+    public var network: Bool
+
+    /// Sandboxed with network by default.
+    public init(unsafe: Bool = false, network: Bool = true) {
+        self.unsafe = unsafe
+        self.network = network
+    }
+}
+
 /// Everything needed to start or resume a run: creates the run folder from a ``TaskSpec`` and assembles the
 /// workflow (store, registry, budget, integrity guard, backend, evaluator, data checks, tools, driver) over it.
 ///
@@ -42,12 +56,16 @@ public struct RunLauncher: Sendable {
     /// Creates a launcher.
     public init(
         python: PythonEnvironment = PythonEnvironment(), progress: @escaping @Sendable (String) -> Void = { print($0) },
-        providerOverride: (any ModelProvider)? = nil
+        providerOverride: (any ModelProvider)? = nil, shell: ShellOptions = ShellOptions()
     ) {
         self.python = python
         self.progress = progress
         self.providerOverride = providerOverride
+        self.shell = shell
     }
+
+    /// How the agent's shell of the runs this launcher creates is set up (recorded in their `run.json`).
+    public var shell: ShellOptions
 
     /// The record each start or resume of a run writes first.
     static let sessionRecord = "run.session_started"
@@ -93,6 +111,7 @@ public struct RunLauncher: Sendable {
             config: [
                 "spec": try JSONValue(encoding: spec),
                 "driver": try JSONValue(encoding: driver),
+                "shell": try JSONValue(encoding: shell),
             ], versions: ["autotrainess": AutoTrainessVersion.current],
             budget: RunBudget(totalSeconds: total, reserveSeconds: reserve))
         let (workspace, _) = try Workspace.create(at: runsDirectory.appendingPathComponent(id), manifest: manifest)
@@ -208,22 +227,21 @@ public struct RunLauncher: Sendable {
                 finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
-        let hardware = Hardware.detect()
         let gpus = spec.gpus.map(GPUSet.init)
+        let shell = try shellAccess(workspace, manifest: manifest, spec: spec, driver: driver)
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
             fields: spec.benchmark.contaminationFields)
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(
-                base: ScheduledTrainingBackend(
-                    base: LlamaFactoryBackend(environment: python, hardware: hardware),
-                    scheduler: CoreScheduler(capacity: hardware.cpuCores)),
+                base: LlamaFactoryBackend(environment: python, hardware: Hardware.detect()),
                 budget: budget, throughput: throughput),
             evaluator: BudgetedEvaluator(
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,
-            commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment))
+            commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
+            shell: shell)
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
@@ -232,6 +250,32 @@ public struct RunLauncher: Sendable {
         return OpenedRun(
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
             workflow: workflow, tools: InterfaceTools.all(in: environment, skills: try? SkillLibrary()), lock: lock)
+    }
+
+    /// The agent's shell: in the bubblewrap sandbox, with the evaluator's folder and the benchmark file not mounted;
+    /// unsandboxed only when the run accepted it (`--unsafe-shell`) or the recipe policy drives (it never uses the
+    /// shell). A model-driven run without bubblewrap does not start.
+    /// - Throws: ``TaskSpecError`` naming the package to install and the flag that accepts the risk.
+    func shellAccess(_ workspace: Workspace, manifest: RunManifest, spec: TaskSpec, driver: RunDriver) throws
+        -> ShellAccess
+    {
+        let options = (try? manifest.config["shell"]?.decode(as: ShellOptions.self)) ?? ShellOptions()
+        if options.unsafe {
+            progress("warning: the agent's shell runs WITHOUT a sandbox (--unsafe-shell): it can change any file "
+                + "the user running autotrainess can.")
+            return .unsandboxed
+        }
+        if let sandbox = ShellSandbox.locate() {
+            let hidden = [workspace.root.appendingPathComponent("evaluator", isDirectory: true)]
+                + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+            return .sandboxed(sandbox, hidden: hidden, network: options.network, limits: ShellSandbox.Limits())
+        }
+        if case .recipe = driver { return .unsandboxed }
+        throw TaskSpecError.invalid(
+            path: workspace.runFile.path, field: "shell",
+            problem: "a model drives this run but bubblewrap (bwrap), which sandboxes its shell, is not installed "
+                + "or cannot create namespaces here; install it (Debian/Ubuntu: apt-get install "
+                + "\(ShellSandbox.packageName)) or accept an unsandboxed shell with --unsafe-shell")
     }
 
     private func evaluator(

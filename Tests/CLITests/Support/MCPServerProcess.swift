@@ -1,10 +1,31 @@
 import Foundation
 import MCP
+import Runtime
 import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// bubblewrap for the agent's shell: installed by `scripts/install-test-services.sh bubblewrap` when the tests run
+/// as root (as on CI); elsewhere without it the MCP tests serve their runs with `--unsafe-shell`.
+enum SandboxForTests {
+    static let available: Bool = {
+        if ShellSandbox.locate() == nil, geteuid() == 0 {
+            let installer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("scripts/install-test-services.sh").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [installer, "bubblewrap"]
+            try? process.run()
+            process.waitUntilExit()
+        }
+        let found = ShellSandbox.locate() != nil
+        if !found { print("MCP tests: bubblewrap is not installed; serving with --unsafe-shell") }
+        return found
+    }()
+}
 
 /// `autotrainess mcp …` started with pipes for the protocol and a file for its standard error, with the MCP SDK's
 /// own client connected to it over stdio. The server is killed when this goes away, if it is still running.
@@ -26,7 +47,7 @@ final class MCPServerProcess {
         let fromServer = Pipe()
         let process = Process()
         process.executableURL = try AutoTrainessBinary().url
-        process.arguments = ["mcp"] + arguments
+        process.arguments = ["mcp"] + arguments + (SandboxForTests.available ? [] : ["--unsafe-shell"])
         if let environment { process.environment = environment }
         process.standardInput = toServer
         process.standardOutput = fromServer

@@ -1,11 +1,7 @@
 import AgentCore
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Runtime
+import Synchronization
 
 /// The outcome of one shell command.
 public struct CommandResult: Sendable, Hashable {
@@ -17,10 +13,22 @@ public struct CommandResult: Sendable, Hashable {
     public var output: String
 }
 
+/// How the agent's shell runs.
+public enum ShellAccess: Sendable, Hashable {
+    /// Inside `sandbox` (see ``ShellSandbox``): the run folder read-only except its work folders (`scratch/`, each
+    /// iteration's `data/` and `train/`), the data roots read-only, `hidden` not mounted at all.
+    case sandboxed(ShellSandbox, hidden: [URL], network: Bool, limits: ShellSandbox.Limits)
+    /// Without a sandbox: the command can do whatever the user running AutoTrainess can. Only when accepted
+    /// explicitly (`--unsafe-shell`), or in tests of the tool itself.
+    case unsandboxed
+
+    /// Whether commands run in a sandbox.
+    public var isSandboxed: Bool { if case .sandboxed = self { true } else { false } }
+}
+
 /// `run_command`: runs a shell command in the run folder with a timeout, an environment without secrets, and
-/// output cut to a head and a tail with a note.
-///
-/// The working directory is the run folder; the command itself is not sandboxed.
+/// output cut to a head and a tail with a note; in a sandbox (``ShellAccess/sandboxed(_:hidden:network:limits:)``)
+/// unless the run accepted an unsandboxed shell.
 public struct RunCommandTool: Tool {
     /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
@@ -32,8 +40,13 @@ public struct RunCommandTool: Tool {
 
     /// The run folder.
     public let workspace: Workspace
-    /// The environment the command starts from; secret variables are removed.
+    /// The environment the command starts from; secret variables are removed (in a sandbox, only allow-listed
+    /// variables pass).
     public let environment: [String: String]
+    /// Sandboxed or not.
+    public let access: ShellAccess
+    /// Folders outside the run that commands may read (the task's data roots).
+    public let readableRoots: [URL]
     /// Characters of output kept from the start and from the end.
     public var keptCharacters: Int
     /// The longest a command may run.
@@ -41,18 +54,27 @@ public struct RunCommandTool: Tool {
 
     /// Creates the tool for the run folder of `workspace`.
     public init(
-        workspace: Workspace, environment: [String: String], keptCharacters: Int = 3000, maxTimeoutSeconds: Int = 1800
+        workspace: Workspace, environment: [String: String], access: ShellAccess = .unsandboxed,
+        readableRoots: [URL] = [], keptCharacters: Int = 3000, maxTimeoutSeconds: Int = 1800
     ) {
         self.workspace = workspace
         self.environment = Secrets.scrub(environment: environment)
+        self.access = access
+        self.readableRoots = readableRoots
         self.keptCharacters = keptCharacters
         self.maxTimeoutSeconds = maxTimeoutSeconds
     }
 
     public var name: String { "run_command" }
     public var description: String {
-        "Run a shell command in the run folder (default timeout 120 s). Long output is cut to its start and end. "
-            + "Use the plan/data/train/eval/log tools for those steps."
+        var text =
+            "Run a shell command in the run folder (default timeout 120 s). Long output is cut to its start and "
+            + "end. Use the plan/data/train/eval/log tools for those steps."
+        if case .sandboxed = access, let policy = try? policy() {
+            text += " " + ShellSandbox.describe(policy, relativeTo: workspace.root)
+                + " Write generated files to scratch/ or to the iteration's data/ folder."
+        }
+        return text
     }
 
     public var parameters: JSONSchema {
@@ -84,63 +106,54 @@ public struct RunCommandTool: Tool {
         return result.status == 0 && !result.timedOut ? ToolOutput(text) : .error(text)
     }
 
-    /// Runs `command` with `/bin/sh -c` in the run folder; on timeout or cancellation the whole process group
-    /// is killed.
+    /// The sandbox policy for the run folder as it is now: writable `scratch/` and each iteration's `data/` and
+    /// `train/` (their `dataset_info.json` and `approvals.json`, which the data tool owns, stay read-only).
+    /// - Throws: when `scratch/` cannot be created.
+    public func policy() throws -> ShellSandbox.Policy {
+        guard case .sandboxed(_, let hidden, let network, let limits) = access else {
+            throw ToolRefusal("the shell is not sandboxed")
+        }
+        let scratch = workspace.root.appendingPathComponent("scratch", isDirectory: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        var writable = [scratch]
+        var readOnly = [workspace.root] + readableRoots
+        let iterations = (try? FileManager.default.contentsOfDirectory(atPath: workspace.iterationsDirectory.path)) ?? []
+        for name in iterations {
+            guard let number = Int(name) else { continue }
+            let paths = workspace.iteration(number)
+            writable += [paths.data, paths.train].filter { FileManager.default.fileExists(atPath: $0.path) }
+            readOnly += [paths.datasetInfo, paths.approvals]
+        }
+        return ShellSandbox.Policy(
+            workingDirectory: workspace.root, writable: writable, readOnly: readOnly, hidden: hidden,
+            environment: ShellSandbox.allowedEnvironment(from: environment), network: network, limits: limits)
+    }
+
+    /// Runs `command` with `/bin/sh -c` in the run folder (in the sandbox when there is one); on timeout or
+    /// cancellation the whole process group is killed.
     /// - Throws: when the shell cannot be started.
     public func run(_ command: String, timeoutSeconds: Int) async throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = workspace.root
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let collector = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
-        let finished = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in finished.continuation.finish() }
-        try process.run()
-        let pid = process.processIdentifier
-        let timedOut = TimeoutFlag()
-        let killer = Task {
-            try await Task.sleep(for: .seconds(timeoutSeconds))
-            timedOut.set()
-            Self.killGroup(pid)
+        let spec: ProcessSpec
+        var processLimit: ShellSandbox.ProcessLimit?
+        defer { processLimit?.remove() }
+        let deadline = Date().addingTimeInterval(TimeInterval(timeoutSeconds))
+        switch access {
+        case .sandboxed(let sandbox, _, _, let limits):
+            processLimit = ShellSandbox.ProcessLimit.make(processes: limits.processes)
+            let (executable, arguments) = sandbox.command(
+                for: command, policy: try policy(), processLimit: processLimit)
+            spec = ProcessSpec(
+                executable: executable.path, arguments: arguments, environment: ["PATH": "/usr/bin:/bin"],
+                workingDirectory: workspace.root, deadline: deadline, terminationGracePeriod: .milliseconds(200))
+        case .unsandboxed:
+            spec = ProcessSpec(
+                executable: "/bin/sh", arguments: ["-c", command], environment: environment,
+                workingDirectory: workspace.root, deadline: deadline, terminationGracePeriod: .milliseconds(200))
         }
-        await withTaskCancellationHandler {
-            for await _ in finished.stream {}
-        } onCancel: {
-            Self.killGroup(pid)
-        }
-        killer.cancel()
-        Self.killGroup(pid)
-        pipe.fileHandleForReading.readabilityHandler = nil
-        collector.append(Self.drain(pipe.fileHandleForReading.fileDescriptor))
-        try Task.checkCancellation()
+        let output = OutputWindow(keeping: 4 * keptCharacters)
+        let outcome = try await ProcessRunner.run(spec) { line in output.append(line.text) }
         return CommandResult(
-            status: process.terminationStatus, timedOut: timedOut.value,
-            output: String(decoding: collector.data, as: UTF8.self))
-    }
-
-    /// Kills the process group led by `pid` (Foundation starts children in their own group on Linux).
-    private static func killGroup(_ pid: Int32) {
-        guard pid > 0 else { return }
-        kill(-pid, SIGKILL)
-    }
-
-    /// Reads what is left in a pipe without blocking (a detached grandchild may still hold its write end).
-    private static func drain(_ descriptor: Int32) -> Data {
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count <= 0 { break }
-            data.append(contentsOf: buffer[0..<count])
-        }
-        return data
+            status: outcome.exitCode ?? outcome.signal ?? -1, timedOut: outcome.timedOut, output: output.text)
     }
 
     /// `text` cut to its first and last `keeping` characters, with a note of what was left out.
@@ -152,38 +165,38 @@ public struct RunCommandTool: Tool {
     }
 }
 
-/// Collects output from a pipe's readability handler.
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = Data()
+/// The first and last characters of a command's output, however much it prints.
+private final class OutputWindow: Sendable {
+    private struct State {
+        var head = ""
+        var tail = ""
+        var dropped = 0
+    }
+    private let keeping: Int
+    private let state = Mutex(State())
 
-    func append(_ data: Data) {
-        lock.lock()
-        buffer.append(data)
-        lock.unlock()
+    init(keeping: Int) { self.keeping = keeping }
+
+    func append(_ line: String) {
+        state.withLock { state in
+            let line = line + "\n"
+            if state.head.count < keeping {
+                state.head += line
+                return
+            }
+            state.tail += line
+            if state.tail.count > 2 * keeping {
+                let excess = state.tail.count - keeping
+                state.tail.removeFirst(excess)
+                state.dropped += excess
+            }
+        }
     }
 
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return buffer
-    }
-}
-
-/// Whether the timeout fired.
-private final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-
-    func set() {
-        lock.lock()
-        fired = true
-        lock.unlock()
-    }
-
-    var value: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return fired
+    var text: String {
+        state.withLock { state in
+            let middle = state.dropped > 0 ? "[… \(state.dropped) characters not kept …]\n" : ""
+            return String((state.head + middle + state.tail).dropLast(state.head.isEmpty && state.tail.isEmpty ? 0 : 1))
+        }
     }
 }

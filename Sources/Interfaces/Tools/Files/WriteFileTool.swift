@@ -55,6 +55,14 @@ public struct WriteFileTool: Tool {
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let bytes = Data(arguments.content.utf8)
+        // Replacing writes a new file (the old name's other links keep the old content); appending would write
+        // through a hard link into a file elsewhere, so a file with several links is only replaced.
+        let links = (try? FileManager.default.attributesOfItem(atPath: url.path)[.referenceCount] as? Int) ?? 1
+        if arguments.append == true, links > 1 {
+            return .error(
+                "'\(relative)' has \(links) hard links: appending would change the other names too. "
+                    + "Write the whole file instead (append false) or use another name.")
+        }
         if arguments.append == true, let handle = try? FileHandle(forWritingTo: url) {
             defer { try? handle.close() }
             try handle.seekToEnd()

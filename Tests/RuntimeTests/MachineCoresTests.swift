@@ -1,0 +1,77 @@
+import Foundation
+import Runtime
+import Synchronization
+import Testing
+
+@Suite("MachineCores: jobs lease the machine's cores")
+struct MachineCoresTests {
+    static func cores(_ capacity: Int) throws -> MachineCores {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cores-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return MachineCores(directory: folder, capacity: capacity)
+    }
+
+    @Test func sharesDivideTheCoresAndNeverGiveLessThanOne() throws {
+        let five = try Self.cores(5)
+        #expect((0..<2).map { five.share($0, among: 2) } == [3, 2])
+        #expect((0..<3).map { five.share($0, among: 3) } == [2, 2, 1])
+        #expect(try Self.cores(2).share(3, among: 4) == 1)
+    }
+
+    @Test func aJobAloneGetsEveryCoreAndTwoJobsSideBySideSplitThem() async throws {
+        let cores = try Self.cores(2)
+        let alone = try await cores.lease(upTo: 8)
+        #expect(alone.count == 2)
+        alone.release()
+        let first = try await cores.lease(upTo: cores.share(0, among: 2))
+        let second = try await cores.lease(upTo: cores.share(1, among: 2))
+        #expect(first.count == 1 && second.count == 1)
+        // A job asking for the whole machine while one core is free gets that one.
+        second.release()
+        let partial = try await cores.lease(upTo: 2)
+        #expect(partial.count == 1)
+        first.release()
+        partial.release()
+    }
+
+    @Test func aJobWaitsWhileAnotherProcessHoldsEveryCoreAndGivesUpAtItsDeadline() async throws {
+        let cores = try Self.cores(2)
+        let files = (0..<2).map { cores.directory.appendingPathComponent("core-\($0).lock").path }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import fcntl, sys, time\nfs = [open(p, 'a') for p in sys.argv[1:]]\n"
+                + "[fcntl.flock(f, fcntl.LOCK_EX) for f in fs]\nprint('HELD', flush=True)\ntime.sleep(2)",
+        ] + files
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        _ = pipe.fileHandleForReading.availableData  // "HELD": the other process has both cores
+
+        await #expect(throws: MachineCoresError.self) {
+            _ = try await cores.lease(upTo: 1, deadline: Date().addingTimeInterval(0.3))
+        }
+        let waited = Mutex(false)
+        let started = Date()
+        let lease = try await cores.lease(upTo: 2, deadline: Date().addingTimeInterval(60)) {
+            waited.withLock { $0 = true }
+        }
+        #expect(waited.withLock { $0 })
+        #expect(lease.count == 2, "the holder exited and gave both cores back")
+        #expect(Date().timeIntervalSince(started) > 0.5)
+        lease.release()
+        holder.waitUntilExit()
+    }
+
+    @Test func withCoresGivesTheCoresBackWhenTheBodyThrows() async throws {
+        struct Failure: Error {}
+        let cores = try Self.cores(1)
+        await #expect(throws: Failure.self) {
+            try await cores.withCores(upTo: 1) { _ in throw Failure() }
+        }
+        let again = try await cores.lease(upTo: 1, deadline: Date().addingTimeInterval(1))
+        #expect(again.count == 1)
+        again.release()
+    }
+}
