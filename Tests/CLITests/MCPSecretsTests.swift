@@ -63,6 +63,34 @@ struct MCPSecretsTests {
             if decoded.contains(key) { leaked = true }
             if fields[0] == "comm=autotrainess" && decoded.hasPrefix("OPENAI_API_KEY=***") { sawMaskedEntry = true }
         }
+        #expect(!leaked, "the shell read the API key from a process environment (walked \(walked))")
+        #expect(!text.contains(key))
+        if SandboxForTests.available {
+            // In the sandbox the walk ends at the sandbox's own init: the server is not even visible.
+            #expect(!walked.contains("autotrainess"), "the sandboxed shell saw the server: \(walked)")
+            let before = try Data(contentsOf: root.appendingPathComponent("runs/r/run.json"))
+            let attacks = [
+                "echo tampered >> events.jsonl", "echo tampered >> run.json", "echo x >> checkpoints/registry.json",
+                "rm -rf final_model", "kill -9 \(server.process.processIdentifier)",
+            ]
+            var contained = 0
+            for attack in attacks {
+                let (output, failed) = try await server.call("run_command", ["command": .string(attack)])
+                if failed { contained += 1 } else { Issue.record("not contained over MCP: \(attack): \(output)") }
+            }
+            let (processes, _) = try await server.call("run_command", ["command": "ls /proc | grep -c '^[0-9]'"])
+            let visible = processes.split(separator: "\n").lazy.compactMap { Int($0) }.first ?? 99
+            if visible <= 4 {
+                contained += 1
+            } else {
+                Issue.record("the sandbox shows \(visible) processes: \(processes)")
+            }
+            print("MCP shell attacks: \(attacks.count + 1) tried, \(contained) contained")
+            #expect(try Data(contentsOf: root.appendingPathComponent("runs/r/run.json")) == before)
+            #expect(server.process.isRunning)
+            #expect(try await server.close())
+            return
+        }
         #expect(walked.contains("autotrainess"), "the walk never reached the server: \(walked)")
         if getuid() == 0 {
             // Root reads any /proc/<pid>/environ: the entry is there, its value masked.

@@ -228,7 +228,8 @@ public struct RunLauncher: Sendable {
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
         let gpus = spec.gpus.map(GPUSet.init)
-        let shell = try shellAccess(workspace, manifest: manifest, spec: spec, driver: driver)
+        let shell = try shellAccess(
+            workspace, manifest: manifest, spec: spec, driver: driver, sandbox: ShellSandbox.locate())
         let checks = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
             fields: spec.benchmark.contaminationFields)
@@ -256,16 +257,16 @@ public struct RunLauncher: Sendable {
     /// unsandboxed only when the run accepted it (`--unsafe-shell`) or the recipe policy drives (it never uses the
     /// shell). A model-driven run without bubblewrap does not start.
     /// - Throws: ``TaskSpecError`` naming the package to install and the flag that accepts the risk.
-    func shellAccess(_ workspace: Workspace, manifest: RunManifest, spec: TaskSpec, driver: RunDriver) throws
-        -> ShellAccess
-    {
+    func shellAccess(
+        _ workspace: Workspace, manifest: RunManifest, spec: TaskSpec, driver: RunDriver, sandbox: ShellSandbox?
+    ) throws -> ShellAccess {
         let options = (try? manifest.config["shell"]?.decode(as: ShellOptions.self)) ?? ShellOptions()
         if options.unsafe {
             progress("warning: the agent's shell runs WITHOUT a sandbox (--unsafe-shell): it can change any file "
                 + "the user running autotrainess can.")
             return .unsandboxed
         }
-        if let sandbox = ShellSandbox.locate() {
+        if let sandbox {
             let hidden = [workspace.root.appendingPathComponent("evaluator", isDirectory: true)]
                 + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
             return .sandboxed(sandbox, hidden: hidden, network: options.network, limits: ShellSandbox.Limits())

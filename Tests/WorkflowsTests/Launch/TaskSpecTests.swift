@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Interfaces
+import Runtime
 import Testing
 
 @testable import Workflows
@@ -270,5 +271,44 @@ struct TaskSpecTests {
             return
         }
         #expect(problem.contains("--provider"))
+    }
+
+    @Test func aModelDrivenRunNeedsTheSandboxOrTheExplicitUnsafeFlag() throws {
+        let folder = try TaskFolder()
+        let spec = try folder.load(Self.yaml())
+        let model = RunDriver.model(provider: "openai", model: "m", baseURL: nil)
+        let sandboxed = try RunLauncher(progress: { _ in }).create(
+            spec: spec, runsDirectory: folder.directory.path("runs"), runID: "safe", driver: model)
+        let manifest = try sandboxed.readManifest()
+        #expect(try manifest.config["shell"]?.decode(as: ShellOptions.self) == ShellOptions())
+
+        let launcher = RunLauncher(progress: { _ in })
+        let error = #expect(throws: TaskSpecError.self) {
+            try launcher.shellAccess(sandboxed, manifest: manifest, spec: spec, driver: model, sandbox: nil)
+        }
+        guard case .invalid(_, "shell", let problem)? = error else {
+            Issue.record("expected the shell field to be named, got \(String(describing: error))")
+            return
+        }
+        #expect(problem.contains("apt-get install bubblewrap") && problem.contains("--unsafe-shell"))
+        // The recipe never uses the shell: it runs without the sandbox.
+        #expect(try launcher.shellAccess(sandboxed, manifest: manifest, spec: spec, driver: .recipe, sandbox: nil)
+            == .unsandboxed)
+        // A sandbox hides the evaluator's folder and the benchmark file.
+        let box = ShellSandbox(bubblewrap: URL(fileURLWithPath: "/usr/bin/bwrap"))
+        guard case .sandboxed(_, let hidden, true, _) = try launcher.shellAccess(
+            sandboxed, manifest: manifest, spec: spec, driver: model, sandbox: box)
+        else {
+            Issue.record("expected a sandboxed shell with network")
+            return
+        }
+        #expect(hidden.map(\.lastPathComponent).contains("evaluator"))
+        #expect(hidden.contains { $0.path == spec.benchmark.file })
+
+        let unsafe = try RunLauncher(progress: { _ in }, shell: ShellOptions(unsafe: true)).create(
+            spec: spec, runsDirectory: folder.directory.path("runs"), runID: "unsafe", driver: model)
+        #expect(
+            try launcher.shellAccess(
+                unsafe, manifest: try unsafe.readManifest(), spec: spec, driver: model, sandbox: box) == .unsandboxed)
     }
 }
