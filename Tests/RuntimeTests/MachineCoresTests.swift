@@ -42,12 +42,17 @@ struct MachineCoresTests {
         holder.arguments = [
             "python3", "-c",
             "import fcntl, sys, time\nfs = [open(p, 'a') for p in sys.argv[1:]]\n"
-                + "[fcntl.flock(f, fcntl.LOCK_EX) for f in fs]\nprint('HELD', flush=True)\ntime.sleep(2)",
+                + "[fcntl.flock(f, fcntl.LOCK_EX) for f in fs]\ntime.sleep(3)",
         ] + files
-        let pipe = Pipe()
-        holder.standardOutput = pipe
         try holder.run()
-        _ = pipe.fileHandleForReading.availableData  // "HELD": the other process has both cores
+        // Wait (under load, Python can take seconds to start) until the other process holds both cores.
+        let waitStart = Date()
+        while Date().timeIntervalSince(waitStart) < 60 {
+            let probes = try files.map { try FileLock.tryAcquire(URL(fileURLWithPath: $0)) }
+            probes.forEach { $0?.release() }
+            if probes.allSatisfy({ $0 == nil }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
 
         await #expect(throws: MachineCoresError.self) {
             _ = try await cores.lease(upTo: 1, deadline: Date().addingTimeInterval(0.3))

@@ -230,6 +230,49 @@ struct WorkflowRunnerTests {
         #expect(started.payload["job"]?["hyperparameters"]?["save_steps"] == 1)
     }
 
+    @Test func anAgentThatRepeatsRefusedCallsIsStoppedWithTheReason() async throws {
+        let fixture = try Fixture()
+        // After the baseline, the model calls train before any plan, over and over (each call is refused).
+        let refused = Script.train(1, quality: "good")
+        let turns = Script.stage0And1 + Array(repeating: refused, count: 200)
+        let (runner, store) = try fixture.runner(turns: turns)
+        let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+
+        guard case .stalled(let reason) = outcome.ending else {
+            Issue.record("expected a stalled run, got \(outcome.ending)")
+            return
+        }
+        #expect(reason.contains("20 tool calls in a row were refused"))
+        #expect(outcome.ending.isFailure)
+        #expect(outcome.best == "base" && outcome.finalModelValid)
+        let denials = try await Self.denials(store)
+        #expect(denials.count == RunawayLimits().denialStreak, "stopped at the limit, not at the script's end")
+        let stopped = try #require(try await store.records().last { $0.kind == WorkflowRecordKind.stopped })
+        #expect(stopped.payload["reason"]?.stringValue?.hasPrefix("stalled:") == true)
+    }
+
+    @Test func sessionsThatEndWithoutProgressStopTheRun() async throws {
+        let fixture = try Fixture()
+        let turns = Script.stage0And1 + Array(repeating: ScriptedModelProvider.Turn.text("Thinking."), count: 50)
+        let (runner, _) = try fixture.runner(turns: turns)
+        let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+        guard case .stalled(let reason) = outcome.ending else {
+            Issue.record("expected a stalled run, got \(outcome.ending)")
+            return
+        }
+        #expect(reason.contains("5 sessions in a row ended without progress"))
+        let limits = RunawayLimits(sessionsWithoutProgress: 2, denialStreak: 3)
+        let progress = ExperimentRecord(kind: RecordKind.planWritten, payload: [:])
+        let ended = ExperimentRecord(kind: WorkflowRecordKind.sessionEnded, payload: [:])
+        let denied = ExperimentRecord(kind: WorkflowRecordKind.denied, payload: [:])
+        let success = ExperimentRecord(
+            kind: "agent.tool_result", payload: ["output": ["isError": false, "content": "ok"]])
+        #expect(limits.violation(in: [ended, ended, progress, ended]) == nil)
+        #expect(limits.violation(in: [progress, ended, ended]) != nil)
+        #expect(limits.violation(in: [denied, denied, success, denied, denied]) == nil)
+        #expect(limits.violation(in: [progress, denied, denied, denied]) != nil)
+    }
+
     @Test func killedMidIterationResumesToTheSameDecisions() async throws {
         let reference = try Fixture()
         let (referenceRunner, _) = try reference.runner(turns: reference.fullScript)

@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             try await launcher.run(workspace)
         }
         Console.line(outcome.summary)
-        if case .stageFailed = outcome.ending { throw ExitCode(1) }
+        if outcome.ending.isFailure { throw ExitCode(1) }
     }
 }
 
@@ -61,6 +61,6 @@ struct ResumeCommand: AsyncParsableCommand {
             try await RunLauncher(progress: Console.line).run(workspace)
         }
         Console.line(outcome.summary)
-        if case .stageFailed = outcome.ending { throw ExitCode(1) }
+        if outcome.ending.isFailure { throw ExitCode(1) }
     }
 }

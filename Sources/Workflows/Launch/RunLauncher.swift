@@ -113,7 +113,7 @@ public struct RunLauncher: Sendable {
                 "driver": try JSONValue(encoding: driver),
                 "shell": try JSONValue(encoding: shell),
             ], versions: ["autotrainess": AutoTrainessVersion.current],
-            budget: RunBudget(totalSeconds: total, reserveSeconds: reserve))
+            budget: RunBudget(totalSeconds: total, reserveSeconds: reserve, maxCostUSD: spec.maxCostUSD))
         let (workspace, _) = try Workspace.create(at: runsDirectory.appendingPathComponent(id), manifest: manifest)
         let guardFile = workspace.root.appendingPathComponent(Self.integrityFile)
         if !FileManager.default.fileExists(atPath: guardFile.path) {
@@ -221,10 +221,11 @@ public struct RunLauncher: Sendable {
         let spent = Self.activeSeconds(of: earlier, createdAt: manifest.createdAt)
         try await store.append(
             ExperimentRecord(kind: Self.sessionRecord, payload: ["activeSecondsBefore": .number(spent)]))
+        let ceilings = modelCeilings(spec: spec, manifest: manifest, driver: driver)
         let budget = BudgetClock(
             limits: BudgetLimits(
                 deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
-                finalReserve: manifest.budget.reserveSeconds, usd: manifest.budget.maxCostUSD))
+                finalReserve: manifest.budget.reserveSeconds, tokens: ceilings.tokens, usd: ceilings.usd))
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
         let gpus = spec.gpus.map(GPUSet.init)
@@ -251,6 +252,27 @@ public struct RunLauncher: Sendable {
         return OpenedRun(
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
             workflow: workflow, tools: InterfaceTools.all(in: environment, skills: try? SkillLibrary()), lock: lock)
+    }
+
+    /// The spend ceilings of a run's driving model when the task sets none.
+    public static let defaultModelCeilings = (usd: 50.0, tokens: 30_000_000)
+
+    /// The model's spend ceilings: the task's own, else (when a model of ours drives) the defaults, printed.
+    func modelCeilings(spec: TaskSpec, manifest: RunManifest, driver: RunDriver) -> (usd: Double?, tokens: Int?) {
+        var usd = manifest.budget.maxCostUSD ?? spec.maxCostUSD
+        var tokens = spec.maxTokens
+        guard case .model = driver else { return (usd, tokens) }
+        if usd == nil {
+            usd = Self.defaultModelCeilings.usd
+            progress(String(format: "Model spend ceiling: $%.0f (default; set max_cost_usd in the task to change it).",
+                            Self.defaultModelCeilings.usd))
+        }
+        if tokens == nil {
+            tokens = Self.defaultModelCeilings.tokens
+            progress("Model token ceiling: \(Self.defaultModelCeilings.tokens) tokens (default; set max_tokens in the "
+                + "task to change it).")
+        }
+        return (usd, tokens)
     }
 
     /// The agent's shell: in the bubblewrap sandbox, with the evaluator's folder and the benchmark file not mounted;

@@ -43,6 +43,10 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var maxIterations: Int?
     /// What the recipe policy does when no language model drives the run.
     public var recipe: Recipe?
+    /// The most a driving model may cost, in US dollars; a default applies when a model drives and this is unset.
+    public var maxCostUSD: Double?
+    /// The most tokens a driving model may use; a default applies when a model drives and this is unset.
+    public var maxTokens: Int?
 
     /// Creates a task.
     public init(
@@ -70,6 +74,8 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         case cutoffLength = "cutoff_len"
         case dataRoots = "data_roots"
         case maxIterations = "max_iterations"
+        case maxCostUSD = "max_cost_usd"
+        case maxTokens = "max_tokens"
     }
 
     /// The budget in seconds.

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Before each model call it appends the budget line (and the status line, when given) to the system message of
 /// the request (the session's transcript is not changed), and throws ``BudgetExhaustedError`` instead of calling the
-/// model once the budget is exhausted.
+/// model once the budget is exhausted (``RunawayStopError`` once `stopReason` gives one).
 public struct BudgetedModelProvider: ModelProvider {
     /// The provider that answers.
     public let base: any ModelProvider
@@ -14,12 +14,18 @@ public struct BudgetedModelProvider: ModelProvider {
     public let budget: BudgetClock
     /// Extra status lines shown with the budget (e.g. stage, iteration, current best).
     public let status: (@Sendable () async -> String)?
+    /// Why the run must stop before this model call (e.g. a ``RunawayLimits`` violation), or `nil`.
+    public let stopReason: (@Sendable () async -> String?)?
 
     /// Wraps `base`.
-    public init(base: any ModelProvider, budget: BudgetClock, status: (@Sendable () async -> String)? = nil) {
+    public init(
+        base: any ModelProvider, budget: BudgetClock, status: (@Sendable () async -> String)? = nil,
+        stopReason: (@Sendable () async -> String?)? = nil
+    ) {
         self.base = base
         self.budget = budget
         self.status = status
+        self.stopReason = stopReason
     }
 
     /// Streams the answer of `base` to `request`, with the budget and status lines added to its system message.
@@ -29,6 +35,7 @@ public struct BudgetedModelProvider: ModelProvider {
             do {
                 let snapshot = await budget.snapshot()
                 if let exhaustion = snapshot.exhaustion { throw BudgetExhaustedError(reason: exhaustion) }
+                if let reason = await stopReason?() { throw RunawayStopError(reason: reason) }
                 var lines = [snapshot.summary]
                 if let status { lines.append(await status()) }
                 var annotated = request

@@ -20,13 +20,24 @@ struct WorkflowController: Sendable {
     let registry: CheckpointRegistry
     let budget: BudgetClock
     let tracker: RunTracker
+    let runaway: RunawayLimits
 
-    init(workflow: Workflow, store: any ExperimentStore, registry: CheckpointRegistry, budget: BudgetClock) {
+    init(
+        workflow: Workflow, store: any ExperimentStore, registry: CheckpointRegistry, budget: BudgetClock,
+        runaway: RunawayLimits = RunawayLimits()
+    ) {
         self.workflow = workflow
         self.store = store
         self.registry = registry
         self.budget = budget
+        self.runaway = runaway
         tracker = RunTracker(store: store, registry: registry, root: registry.runDirectory)
+    }
+
+    /// Why the run should stop because the agent makes no progress (``RunawayLimits``), or `nil`.
+    func runawayViolation() async -> String? {
+        guard let records = try? await store.records() else { return nil }
+        return runaway.violation(in: records)
     }
 
     /// Rebuilds the state from the store (progress, registry, spent budget) and enters the first stage of a new run.
@@ -67,6 +78,7 @@ struct WorkflowController: Sendable {
             }
             if let exhaustion = await budget.snapshot().exhaustion { return .ended(.budgetExhausted(exhaustion)) }
             guard progress.sessionsInStage < stage.maxAttempts else { return .ended(.stageFailed(stage.name)) }
+            if let reason = await runawayViolation() { return .ended(.stalled(reason)) }
             return .stage(stage, progress)
         }
     }
@@ -107,6 +119,7 @@ struct WorkflowController: Sendable {
         case .finished: reason = "finished"
         case .budgetExhausted(let why): reason = "budget exhausted: \(why)"
         case .stageFailed(let stage): reason = "stage '\(stage)' used all its attempts"
+        case .stalled(let why): reason = "stalled: \(why)"
         }
         try await record(
             WorkflowRecordKind.stopped,

@@ -10,6 +10,17 @@ public struct WorkflowOutcome: Sendable, Hashable, Codable {
         case budgetExhausted(String)
         /// A stage used all its attempts without meeting an exit.
         case stageFailed(String)
+        /// The agent made no progress within the ``RunawayLimits``; the reason says which.
+        case stalled(String)
+
+        /// Whether the run failed (a stage used its attempts, or the agent stalled) rather than finishing or
+        /// spending its budget.
+        public var isFailure: Bool {
+            switch self {
+            case .finished, .budgetExhausted: false
+            case .stageFailed, .stalled: true
+            }
+        }
     }
 
     /// Why the run ended.
@@ -64,6 +75,7 @@ extension WorkflowOutcome.Ending: CustomStringConvertible {
         case .finished: "finished"
         case .budgetExhausted(let reason): "stopped: budget exhausted (\(reason))"
         case .stageFailed(let stage): "failed in stage \(stage)"
+        case .stalled(let reason): "stopped: \(reason)"
         }
     }
 }

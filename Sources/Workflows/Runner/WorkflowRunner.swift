@@ -40,13 +40,15 @@ public struct WorkflowRunner: Sendable {
     public var prices: PriceTable
     /// Secret values redacted from everything the agent emits.
     public var secrets: [String]
+    /// When an agent that makes no progress is stopped.
+    public var runaway: RunawayLimits
 
     /// Creates a runner.
     public init(
         workflow: Workflow, provider: any ModelProvider, model: String,
         instructions: String = WorkflowRunner.defaultInstructions, tools: [AnyTool], store: any ExperimentStore,
         registry: CheckpointRegistry, budget: BudgetClock, sessionLimits: AgentLimits = AgentLimits(maxTurns: 200),
-        prices: PriceTable = .standard, secrets: [String] = Secrets.values()
+        prices: PriceTable = .standard, secrets: [String] = Secrets.values(), runaway: RunawayLimits = RunawayLimits()
     ) {
         self.workflow = workflow
         self.provider = provider
@@ -59,6 +61,7 @@ public struct WorkflowRunner: Sendable {
         self.sessionLimits = sessionLimits
         self.prices = prices
         self.secrets = secrets
+        self.runaway = runaway
     }
 
     /// The general instructions used when none are given.
@@ -76,7 +79,8 @@ public struct WorkflowRunner: Sendable {
     ///   again over the same store and run folder); ``WorkflowRunnerError`` when the store belongs to another
     ///   workflow.
     public func run(task: String) async throws -> WorkflowOutcome {
-        let controller = WorkflowController(workflow: workflow, store: store, registry: registry, budget: budget)
+        let controller = WorkflowController(
+            workflow: workflow, store: store, registry: registry, budget: budget, runaway: runaway)
         try await controller.start()
         while true {
             // A cancelled run (Ctrl-C) stops here: a cancelled session ends without an outcome, and starting
@@ -98,6 +102,9 @@ public struct WorkflowRunner: Sendable {
             } catch let error as BudgetExhaustedError {
                 try await controller.recordSessionEnded(stage, completed: false, reason: "\(error)")
                 return try await controller.stop(.budgetExhausted(error.reason))
+            } catch let error as RunawayStopError {
+                try await controller.recordSessionEnded(stage, completed: false, reason: "\(error)")
+                return try await controller.stop(.stalled(error.reason))
             }
         }
     }
@@ -108,10 +115,12 @@ public struct WorkflowRunner: Sendable {
         let budget = budget
         let tracker = controller.tracker
         let agent = Agent(
-            provider: BudgetedModelProvider(base: provider, budget: budget) {
-                try? await tracker.refresh()
-                return await tracker.statusLine()
-            },
+            provider: BudgetedModelProvider(
+                base: provider, budget: budget,
+                status: {
+                    try? await tracker.refresh()
+                    return await tracker.statusLine()
+                }, stopReason: { await controller.runawayViolation() }),
             model: model,
             instructions: instructions + "\n\n" + stage.instructions,
             tools: tools.filter { stage.allowedTools.contains($0.name) },

@@ -6,6 +6,8 @@ import Foundation
 /// `TextNormalization`): every `ngramSize`-gram of every item; for items shorter than twice `ngramSize`
 /// tokens, where one changed word can break every n-gram, the `shingleSize`-grams that occur in that item and
 /// no other (for near-duplicates); and the whole normalized text of each field and item (for exact matches).
+/// Items shorter than one n-gram are checked on their own (``ShortItemCheck``): every field value in one sample,
+/// unlikely by chance.
 /// A scan streams the training file in blocks on every core, so its memory is bounded by this index and
 /// the blocks, never by the training set.
 ///
@@ -41,6 +43,10 @@ public final class ContaminationIndex: Sendable {
     let ngrams: HashTable64
     let shingles: HashTable64
     let exact: HashTable64
+    /// Items too short for the n-grams, checked on their own (``ShortItemCheck``).
+    let shortItems: ShortItemCheck
+    /// Benchmark items checked by the short-item check.
+    public var shortItemCount: Int { shortItems.items.count }
 
     /// Builds the index from a benchmark in JSON Lines (or a JSON array) of objects.
     /// - Parameters:
@@ -86,6 +92,7 @@ public final class ContaminationIndex: Sendable {
         self.exact = HashTable64(builder.exactEntries)
         self.shingles = HashTable64(
             builder.shingleOwner.compactMap { key, owner in owner >= 0 ? (key: key, value: owner) : nil })
+        self.shortItems = ShortItemCheck(items: builder.shortItems)
     }
 
     /// Scans a training set (JSON Lines streamed in blocks on every core, or a JSON array read whole).
@@ -126,18 +133,22 @@ private struct IndexBuilder {
     /// Shingle hash to the only item that holds it, -1 when several do, -2 when its only item is long enough
     /// for the n-gram check (such items get no near-duplicate shingles).
     var shingleOwner: [UInt64: Int32] = [:]
+    var shortItems: [ShortItemCheck.Item] = []
 
     init(options: ContaminationOptions) { self.options = options }
 
     mutating func add(_ object: [String: Any], fields: [String], line: Int) {
-        let fieldTokens = fields.compactMap { field -> [UInt64]? in
+        let fieldWords = fields.compactMap { field -> [String]? in
             guard let value = object[field] else { return nil }
-            let text = JSONStrings.all(in: value).joined(separator: " ")
-            let hashes = TextNormalization.tokens(of: text).map(TextNormalization.tokenHash)
-            return hashes.isEmpty ? nil : hashes
+            let words = TextNormalization.tokens(of: JSONStrings.all(in: value).joined(separator: " "))
+            return words.isEmpty ? nil : words
         }
+        let fieldTokens = fieldWords.map { $0.map(TextNormalization.tokenHash) }
         guard !fieldTokens.isEmpty else { return }
         let itemIndex = Int32(items.count)
+        if let short = ShortItemCheck.item(index: itemIndex, fields: fieldWords, ngramSize: options.ngramSize) {
+            shortItems.append(short)
+        }
         let all = fieldTokens.flatMap { $0 }
         let exactTexts = fieldTokens + (fieldTokens.count > 1 ? [all] : [])
         for tokens in exactTexts where tokens.count >= options.minimumExactTokens {

@@ -7,6 +7,8 @@ public enum ContaminationKind: String, Sendable, Hashable, Codable, CaseIterable
     case ngram
     /// The sample holds at least `nearDuplicateThreshold` of the item's distinctive shingles.
     case nearDuplicate
+    /// The sample holds every field value of an item too short for the n-grams (see `ShortItemCheck`).
+    case shortItem
 }
 
 /// One training sample that overlaps one benchmark item.
@@ -22,7 +24,8 @@ public struct ContaminationHit: Sendable, Hashable, Codable {
     /// The longest overlapping normalized text (cut to 400 characters).
     public var overlap: String
     /// 1 for exact; for n-gram, the fraction of the item's n-grams present in the sample; for near-duplicate,
-    /// the fraction of its distinctive shingles present.
+    /// the fraction of its distinctive shingles present; for a short item, one less the share of such
+    /// co-occurrences that chance would explain.
     public var score: Double
 
     /// Creates a hit.

@@ -42,7 +42,11 @@ struct ContaminationScan: Sendable {
         } else {
             (outputs, blockNewlines) = try scanLines(trainingFile, size: probe.size)
         }
-        return assemble(outputs, blockNewlines: blockNewlines, file: trainingFile, size: probe.size, since: started)
+        let shortHits = index.shortItems.isEmpty
+            ? [] : try index.shortItems.scan(trainingFile: trainingFile, benchmark: index.items)
+        return assemble(
+            outputs, shortHits: shortHits, blockNewlines: blockNewlines, file: trainingFile, size: probe.size,
+            since: started)
     }
 
     private func scanLines(_ url: URL, size: Int) throws -> ([WorkerOutput], [Int]) {
@@ -119,18 +123,26 @@ struct ContaminationScan: Sendable {
         }
     }
 
+    /// The report: the workers' hits with their lines made global, and the short-item hits of pairs the main scan
+    /// did not already find (short-item samples are counted as contaminated when no main hit named them).
     private func assemble(
-        _ outputs: [WorkerOutput], blockNewlines: [Int], file: URL, size: Int, since started: ContinuousClock.Instant
+        _ outputs: [WorkerOutput], shortHits: [ContaminationHit], blockNewlines: [Int], file: URL, size: Int,
+        since started: ContinuousClock.Instant
     ) -> ContaminationReport {
         var lineBase = [Int](repeating: 0, count: blockNewlines.count + 1)
         for (block, count) in blockNewlines.enumerated() { lineBase[block + 1] = lineBase[block] + count }
         let cap = index.options.maximumReportedHits
-        let hits = outputs.flatMap(\.hits).map { raw in
+        let mainHits = outputs.flatMap(\.hits).map { raw in
             var hit = raw.hit
             hit.trainingLine = lineBase[raw.block] + raw.localLine + 1
             return hit
         }
-        .sorted { ($0.trainingLine, $0.benchmarkLine) < ($1.trainingLine, $1.benchmarkLine) }
+        let pairs = Set(mainHits.map { "\($0.trainingLine) \($0.benchmarkLine)" })
+        let mainLines = Set(mainHits.map(\.trainingLine))
+        let newShortHits = shortHits.filter { !pairs.contains("\($0.trainingLine) \($0.benchmarkLine)") }
+        let newShortLines = Set(newShortHits.map(\.trainingLine)).subtracting(mainLines)
+        let hits = (mainHits + newShortHits)
+            .sorted { ($0.trainingLine, $0.benchmarkLine) < ($1.trainingLine, $1.benchmarkLine) }
         let malformed = outputs.flatMap(\.malformed).map { lineBase[$0.block] + $0.localLine + 1 }.sorted()
         let elapsed = ContinuousClock.now - started
         return ContaminationReport(
@@ -140,10 +152,10 @@ struct ContaminationScan: Sendable {
             scannedBytes: size,
             malformedLineCount: outputs.reduce(0) { $0 + $1.malformedCount },
             malformedLines: Array(malformed.prefix(cap)),
-            contaminatedSamples: outputs.reduce(0) { $0 + $1.contaminatedSamples },
-            hitCount: outputs.reduce(0) { $0 + $1.hitCount },
+            contaminatedSamples: outputs.reduce(0) { $0 + $1.contaminatedSamples } + newShortLines.count,
+            hitCount: outputs.reduce(0) { $0 + $1.hitCount } + newShortHits.count,
             hits: Array(hits.prefix(cap)),
-            maximumScore: outputs.map(\.maximumScore).max() ?? 0,
+            maximumScore: (outputs.map(\.maximumScore) + newShortHits.map(\.score)).max() ?? 0,
             blockingScore: index.options.blockingScore,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         )

@@ -25,6 +25,9 @@ struct OverlapFinder {
             shared = longestRun(tokens, hashes, size: index.options.ngramSize, table: index.ngrams, item: item)
         case .nearDuplicate:
             shared = longestRun(tokens, hashes, size: index.options.shingleSize, table: index.shingles, item: item)
+        case .shortItem:
+            // The short-item check writes its own overlap (the item's field values).
+            shared = []
         }
         let text = shared.joined(separator: " ")
         return text.count > Self.maximumCharacters ? String(text.prefix(Self.maximumCharacters)) + "…" : text
