@@ -53,7 +53,7 @@ struct WorkflowRunnerTests {
                 evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
-                    commonTools: ["read_file", "list_dir"], stallIterations: 1, explorationIterations: 1,
+                    commonTools: ["read_file", "list_dir", "run_command"], stallIterations: 1, explorationIterations: 1,
                     maxIterations: maxIterations, registry: registry,
                     integrity: try IntegrityGuard(protecting: ["evaluate.py"], in: directory.path("task")),
                     budget: budget))
@@ -271,6 +271,71 @@ struct WorkflowRunnerTests {
         #expect(limits.violation(in: [progress, ended, ended]) != nil)
         #expect(limits.violation(in: [denied, denied, success, denied, denied]) == nil)
         #expect(limits.violation(in: [progress, denied, denied, denied]) != nil)
+    }
+
+    @Test func aSubmissionTamperedThroughAnUnsandboxedShellIsCaughtAtTheEndAndRestored() async throws {
+        let fixture = try Fixture()
+        // The test's tools run the shell without a sandbox (as --unsafe-shell does): after the promotion of
+        // iteration 1, the model overwrites the submission's weights.
+        let tamper = Script.call(
+            "run_command", #"{"command": "printf great > final_model/model.safetensors && echo done"}"#)
+        let turns =
+            Script.stage0And1 + [Script.plan(1)] + Script.data(1, fixture.source) + [
+                Script.train(1, quality: "plain"), Script.eval(1), tamper,
+                Script.log(1, stage: "local", decision: "keep"), .text("Done."),
+            ]
+        let (runner, store) = try fixture.runner(turns: turns, maxIterations: 1)
+        let outcome = try await runner.run(task: "Improve toy QA accuracy.")
+
+        guard case .tampered(let findings) = outcome.ending else {
+            Issue.record("expected a tampered run, got \(outcome.ending)")
+            return
+        }
+        #expect(findings.contains("final_model/model.safetensors was changed"))
+        #expect(outcome.ending.isFailure)
+        #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights", "restored")
+        let records = try await store.records()
+        let tampered = try #require(records.last { $0.kind == WorkflowRecordKind.tampered })
+        #expect(tampered.payload["restored"]?.stringValue == "base")
+        #expect(records.last?.kind == WorkflowRecordKind.stopped)
+        #expect(CheckpointRegistry.inspect(runDirectory: fixture.runRoot).isEmpty, "final_model/ is whole again")
+    }
+
+    @Test func aRegistryOrStoreChangedBetweenSessionsIsCaughtOnResume() async throws {
+        let fixture = try Fixture()
+        let (first, _) = try fixture.runner(turns: fixture.fullScript)
+        let finished = try await first.run(task: "Improve toy QA accuracy.")
+        #expect(finished.ending == .finished && finished.best == "iter3-job1")
+
+        // Between sessions: the submission swapped for another candidate, the registry pointed at it, and a line
+        // appended to the store.
+        let registryFile = fixture.runRoot.appendingPathComponent("checkpoints/registry.json")
+        let text = try String(contentsOf: registryFile, encoding: .utf8)
+        try text.replacingOccurrences(of: #""bestID" : "iter3-job1""#, with: #""bestID" : "iter2-job1""#)
+            .write(to: registryFile, atomically: true, encoding: .utf8)
+        let events = try FileHandle(forWritingTo: fixture.runRoot.appendingPathComponent("events.jsonl"))
+        try events.seekToEnd()
+        try events.write(contentsOf: Data("{}\n".utf8))
+        try events.close()
+        try Data("plain".utf8).write(to: fixture.runRoot.appendingPathComponent("final_model/model.safetensors"))
+        #expect(!CheckpointRegistry.inspect(runDirectory: fixture.runRoot).isEmpty, "status sees it")
+
+        let (second, secondStore) = try fixture.runner(turns: [])
+        let resumed = try await second.run(task: "Improve toy QA accuracy.")
+        guard case .tampered(let findings) = resumed.ending else {
+            Issue.record("expected a tampered run, got \(resumed.ending)")
+            return
+        }
+        #expect(findings.contains("events.jsonl line"), "\(findings)")
+        #expect(findings.contains("names 'iter2-job1' as the submission; the run promoted 'iter3-job1'"), "\(findings)")
+        #expect(resumed.best == "iter3-job1")
+        #expect(try modelMarker(URL(fileURLWithPath: resumed.finalModel)) == "great")
+        #expect(findings.contains("final_model/model.safetensors was changed"))
+        #expect(try await secondStore.records().filter { $0.kind == WorkflowRecordKind.tampered }.count == 1)
+
+        // Resumed again: the foreign line is not reported twice, and nothing else changed.
+        let (third, _) = try fixture.runner(turns: [])
+        #expect(try await third.run(task: "Improve toy QA accuracy.").ending == .finished)
     }
 
     @Test func killedMidIterationResumesToTheSameDecisions() async throws {

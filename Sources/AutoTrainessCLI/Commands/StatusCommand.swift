@@ -33,14 +33,20 @@ struct StatusCommand: AsyncParsableCommand {
             shell.unsafe
             ? "Shell: UNSANDBOXED (--unsafe-shell): the agent's commands could change any file of the user"
             : "Shell: sandboxed (bubblewrap)" + (shell.network ? "" : ", no network")
+        let tampering = CheckpointRegistry.inspect(runDirectory: workspace.root)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = StatusReport(state: state, damage: contents.damage, shell: shell)
+            let report = StatusReport(state: state, damage: contents.damage, shell: shell, tampering: tampering)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(state.summary)
             print(shellLine)
+            print(
+                tampering.isEmpty
+                    ? "Submission: final_model/ is as the run wrote it"
+                    : "TAMPERED: " + tampering.joined(separator: "; ")
+                        + " (autotrainess resume restores final_model/ and ends the run as tampered)")
             for damage in contents.damage { print("warning: events.jsonl \(damage)") }
         }
     }
@@ -51,4 +57,5 @@ private struct StatusReport: Encodable {
     var state: RunState
     var damage: [StoreDamage]
     var shell: ShellOptions
+    var tampering: [String]
 }

@@ -36,6 +36,8 @@ public struct Candidate: Sendable, Hashable, Codable {
     public var reports: [EvaluationReport]
     /// When it was registered.
     public var registeredAt: Date
+    /// SHA-256 of its model folder when it was registered (``ModelDigest/combined``); `nil` in 0.1.0 registries.
+    public var digest: String?
 
     /// Creates a candidate.
     public init(

@@ -57,9 +57,10 @@ public actor CheckpointRegistry {
             }
         } else {
             try ModelFolder.validate(baseModel)
-            let base = Candidate(
+            var base = Candidate(
                 id: Self.baseCandidateID, modelPath: basePath,
                 lineage: CheckpointLineage(parent: nil, baseModel: basePath, datasets: [], configHash: ""))
+            base.digest = try? ModelDigest(of: baseModel).combined
             file = RegistryFile(baseModel: basePath, candidates: [base], bestID: Self.baseCandidateID)
         }
         try Self.recover(&file, in: runDirectory)
@@ -103,11 +104,12 @@ public actor CheckpointRegistry {
     ) throws -> Candidate {
         guard candidate(id) == nil else { throw RegistryError.duplicateCandidate(id) }
         guard candidate(parent) != nil else { throw RegistryError.lineageViolation(parent: parent) }
-        let candidate = Candidate(
+        var candidate = Candidate(
             id: id, modelPath: URL(fileURLWithPath: modelPath).standardizedFileURL.path,
             lineage: CheckpointLineage(
                 parent: parent, baseModel: file.baseModel, datasets: datasets,
                 configHash: configHash, step: step))
+        candidate.digest = try? ModelDigest(of: URL(fileURLWithPath: modelPath)).combined
         file.candidates.append(candidate)
         try persist()
         return candidate
@@ -195,6 +197,52 @@ public actor CheckpointRegistry {
         }
     }
 
+    /// What changed in `final_model/` since the run last wrote it, read without opening (or repairing) the
+    /// registry: for `autotrainess status`. Empty when nothing did or the registry has no digest yet.
+    public static func inspect(runDirectory: URL) -> [String] {
+        guard let file = try? read(registryURL(in: runDirectory)), let recorded = file.finalModel else { return [] }
+        guard let now = try? ModelDigest(of: runDirectory.appendingPathComponent("final_model")) else {
+            return ["final_model/ cannot be read"]
+        }
+        return recorded.changes(to: now).map { "final_model/\($0)" }
+    }
+
+    /// What changed in `final_model/` and `checkpoints/registry.json` since the run itself last wrote them, one line
+    /// per change; empty when nothing did.
+    public func tampering() -> [String] {
+        var findings: [String] = []
+        if let recorded = file.finalModel {
+            if let now = try? ModelDigest(of: finalModelURL) {
+                findings += recorded.changes(to: now).map { "final_model/\($0)" }
+            } else {
+                findings.append("final_model/ cannot be read")
+            }
+        }
+        if let onDisk = try? Data(contentsOf: registryURL), onDisk != (try? Self.encoded(file)) {
+            findings.append("checkpoints/registry.json was changed outside the run")
+        }
+        return findings
+    }
+
+    /// Makes `final_model/` the submission the run decided again (the candidate `bestID` names, or the base model
+    /// when that candidate's own folder changed since it was registered) and rewrites the registry from the run's
+    /// state.
+    /// - Parameter bestID: the submission the run's records name.
+    /// - Returns: which candidate `final_model/` now holds.
+    /// - Throws: ``RegistryError`` when copying fails.
+    @discardableResult
+    public func restore(bestID: String) throws -> String {
+        var chosen = candidate(bestID) ?? candidate(Self.baseCandidateID)!
+        if let recorded = chosen.digest,
+            (try? ModelDigest(of: URL(fileURLWithPath: chosen.modelPath)).combined) != recorded
+        {
+            chosen = candidate(Self.baseCandidateID)!
+        }
+        file.bestID = chosen.id
+        try replaceFinalModel(with: chosen)
+        return chosen.id
+    }
+
     private func replaceFinalModel(with candidate: Candidate) throws {
         let manager = FileManager.default
         let incoming = runDirectory.appendingPathComponent(Self.incomingName)
@@ -202,6 +250,7 @@ public actor CheckpointRegistry {
         try Self.fileOperation(incoming.path) {
             if manager.fileExists(atPath: incoming.path) { try manager.removeItem(at: incoming) }
             try manager.copyItem(at: URL(fileURLWithPath: candidate.modelPath), to: incoming)
+            file.finalModel = try ModelDigest(of: incoming)
         }
         file.pendingPromotion = candidate.id
         do {
@@ -255,7 +304,11 @@ public actor CheckpointRegistry {
                 try manager.createDirectory(at: runDirectory, withIntermediateDirectories: true)
                 try manager.copyItem(at: URL(fileURLWithPath: best.modelPath), to: incoming)
                 try manager.moveItem(at: incoming, to: finalModel)
+                file.finalModel = nil
             }
+            // The state that later checks compare with: taken when final_model/ was written, or (for a registry
+            // from before the digests) now.
+            if file.finalModel == nil { file.finalModel = try ModelDigest(of: finalModel) }
         }
         try write(file, to: registryURL(in: runDirectory))
     }
@@ -276,13 +329,18 @@ public actor CheckpointRegistry {
 
     private static func write(_ file: RegistryFile, to url: URL) throws {
         try fileOperation(url.path) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoder.encode(file).write(to: url, options: .atomic)
+            try encoded(file).write(to: url, options: .atomic)
         }
+    }
+
+    /// The registry file's bytes (sorted keys: the same state always gives the same bytes).
+    private static func encoded(_ file: RegistryFile) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(file)
     }
 
     private static func fileOperation<T>(_ path: String, _ body: () throws -> T) throws -> T {
@@ -303,4 +361,6 @@ struct RegistryFile: Sendable, Hashable, Codable {
     var bestID: String
     var pendingPromotion: String?
     var decisions: [PromotionDecision] = []
+    /// `final_model/` as the run last wrote it.
+    var finalModel: ModelDigest?
 }

@@ -18,6 +18,8 @@ actor RunTracker {
     private var handledEvaluations: Set<Int> = []
     private var jobs: [String: TrainingJob] = [:]
     private(set) var lastDecision: String?
+    /// What was found changed outside the run, when a check found something and the run has not stopped since.
+    private(set) var tampered: String?
 
     init(store: any ExperimentStore, registry: CheckpointRegistry, root: URL) {
         self.store = store
@@ -98,6 +100,10 @@ actor RunTracker {
             try await handleEvaluation(record)
         case WorkflowRecordKind.evaluated:
             lastDecision = payload["reason"]?.stringValue ?? lastDecision
+        case WorkflowRecordKind.tampered:
+            tampered = payload["findings"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "; ")
+        case WorkflowRecordKind.stopped:
+            tampered = nil
         default:
             break
         }

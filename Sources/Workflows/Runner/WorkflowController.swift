@@ -50,6 +50,70 @@ struct WorkflowController: Sendable {
             await budget.restore(usage)
         }
         if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
+        try await checkIntegrity()
+    }
+
+    /// Compares the submission, the registry and the store with what the run itself wrote; when anything changed,
+    /// restores `final_model/` from the run's records and records what changed (the run then ends as tampered).
+    /// - Returns: what changed, empty when nothing did.
+    @discardableResult
+    func checkIntegrity() async throws -> [String] {
+        let records = try await store.records()
+        var findings = await registry.tampering()
+        var previous: Int?
+        for record in records {
+            if let previous, record.sequence != previous + 1 {
+                findings.append("events.jsonl: record \(record.sequence) follows record \(previous)")
+                break
+            }
+            previous = record.sequence
+        }
+        findings += Self.foreignLines(in: registry.runDirectory.appendingPathComponent("events.jsonl"))
+        let decided = Self.submission(in: records)
+        let best = await registry.best.id
+        if best != decided, !Self.wasPromoted(best, in: records) {
+            findings.append("checkpoints/registry.json names '\(best)' as the submission; the run promoted '\(decided)'")
+        }
+        // A foreign line stays in the append-only store: report each finding once.
+        let reported = Set(
+            records.filter { $0.kind == WorkflowRecordKind.tampered }
+                .flatMap { $0.payload["findings"]?.arrayValue?.compactMap(\.stringValue) ?? [] })
+        findings = findings.filter { !$0.hasPrefix("events.jsonl line") || !reported.contains($0) }
+        guard !findings.isEmpty else { return [] }
+        let restored = try await registry.restore(bestID: decided)
+        try await record(
+            WorkflowRecordKind.tampered,
+            ["findings": .array(findings.map(JSONValue.string)), "restored": .string(restored)])
+        try await tracker.refresh()
+        return findings
+    }
+
+    /// Lines of the store file that are complete JSON but not records: written by something else (a crash cuts a
+    /// line short, leaving incomplete JSON).
+    static func foreignLines(in eventsFile: URL) -> [String] {
+        guard let data = try? Data(contentsOf: eventsFile),
+            let contents = try? JSONLExperimentStore.read(fileURL: eventsFile)
+        else { return [] }
+        return contents.damage.filter { damage in
+            let bytes = data[damage.byteOffset..<(damage.byteOffset + damage.byteCount)]
+            return (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil
+        }.map { "events.jsonl line \($0.line) is not a record the run wrote" }
+    }
+
+    /// The candidate the run's records promoted last, or the base model.
+    static func submission(in records: [ExperimentRecord]) -> String {
+        records.last { $0.kind == WorkflowRecordKind.evaluated && $0.payload["promoted"]?.boolValue == true }?
+            .payload["candidateID"]?.stringValue ?? CheckpointRegistry.baseCandidateID
+    }
+
+    /// Whether the records show `id` promoted (a promotion whose record a crash cut off is found again on resume as
+    /// "already the submission").
+    static func wasPromoted(_ id: String, in records: [ExperimentRecord]) -> Bool {
+        records.contains {
+            $0.kind == WorkflowRecordKind.evaluated && $0.payload["candidateID"]?.stringValue == id
+                && ($0.payload["promoted"]?.boolValue == true
+                    || $0.payload["reason"]?.stringValue?.contains("already the submission") == true)
+        }
     }
 
     /// Takes every stage exit that is met, recording each transition, then checks the budget and the stage's
@@ -59,6 +123,7 @@ struct WorkflowController: Sendable {
     func settle() async throws -> Position {
         while true {
             try await tracker.refresh()
+            if let findings = await tracker.tampered { return .ended(.tampered(findings)) }
             let progress = await tracker.progress
             guard let stage = workflow.stage(named: progress.stage) else {
                 throw WorkflowRunnerError.unknownStage(progress.stage)
@@ -110,6 +175,10 @@ struct WorkflowController: Sendable {
 
     /// Records that the run stopped and why, and describes the submission.
     func stop(_ ending: WorkflowOutcome.Ending) async throws -> WorkflowOutcome {
+        var ending = ending
+        let findings: [String]
+        if case .tampered = ending { findings = [] } else { findings = try await checkIntegrity() }
+        if !findings.isEmpty { ending = .tampered(findings.joined(separator: "; ")) }
         try await tracker.refresh()
         let best = await registry.best.id
         let finalModel = registry.finalModelURL
@@ -120,6 +189,7 @@ struct WorkflowController: Sendable {
         case .budgetExhausted(let why): reason = "budget exhausted: \(why)"
         case .stageFailed(let stage): reason = "stage '\(stage)' used all its attempts"
         case .stalled(let why): reason = "stalled: \(why)"
+        case .tampered(let findings): reason = "tampered: \(findings)"
         }
         try await record(
             WorkflowRecordKind.stopped,

@@ -12,13 +12,16 @@ public struct WorkflowOutcome: Sendable, Hashable, Codable {
         case stageFailed(String)
         /// The agent made no progress within the ``RunawayLimits``; the reason says which.
         case stalled(String)
+        /// The submission, the registry or the store changed outside the run's own writes; `final_model/` was
+        /// restored from the run's records. The text says what changed.
+        case tampered(String)
 
         /// Whether the run failed (a stage used its attempts, or the agent stalled) rather than finishing or
         /// spending its budget.
         public var isFailure: Bool {
             switch self {
             case .finished, .budgetExhausted: false
-            case .stageFailed, .stalled: true
+            case .stageFailed, .stalled, .tampered: true
             }
         }
     }
@@ -76,6 +79,7 @@ extension WorkflowOutcome.Ending: CustomStringConvertible {
         case .budgetExhausted(let reason): "stopped: budget exhausted (\(reason))"
         case .stageFailed(let stage): "failed in stage \(stage)"
         case .stalled(let reason): "stopped: \(reason)"
+        case .tampered(let findings): "tampered: \(findings)"
         }
     }
 }

@@ -22,4 +22,7 @@ public enum WorkflowRecordKind {
     public static let budgetUsage = "workflow.budget_usage"
     /// `{reason, best, finalModel, finalModelValid}`: the run ended.
     public static let stopped = RecordKind.runStopped
+    /// `{findings, restored}`: the run found its submission, registry or store changed outside its own writes and
+    /// restored `final_model/`; the run ends as tampered.
+    public static let tampered = "workflow.tampered"
 }
