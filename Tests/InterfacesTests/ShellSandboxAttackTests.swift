@@ -154,6 +154,14 @@ struct ShellSandboxAttackTests {
                      "reading the hidden benchmark", "\(benchmark.output)")
         let overwrite = try await fixture.shell("echo x > \(fixture.benchmark.path)")
         tally.record(overwrite.status != 0, "writing the protected benchmark file")
+        // An evaluation script outside the run (here in a data root) is read-only.
+        let script = fixture.run.dataFolder.appendingPathComponent("evaluate.py")
+        try Data("print('score')\n".utf8).write(to: script)
+        for command in ["echo x >> \(script.path)", "rm -f \(script.path)", "mv \(script.path) \(script.path).x"] {
+            let result = try await fixture.shell(command)
+            tally.record(result.status != 0, "changing evaluate.py: \(command)")
+        }
+        tally.record(try String(contentsOf: script, encoding: .utf8) == "print('score')\n", "evaluate.py intact")
 
         // What the agent may do still works: scratch/, the iteration's data/ and train/, reading the data roots.
         let work = try await fixture.shell(
@@ -198,8 +206,10 @@ struct ShellSandboxAttackTests {
         tally.record(size <= 8 << 20, "filling the disk past the file limit", "\(size) bytes; \(disk.output)")
         let cpu = try await fixture.shell("while :; do :; done", timeout: 30)
         tally.record(!cpu.timedOut && cpu.status != 0, "burning CPU past the CPU-time limit", "\(cpu.status)")
-        let memory = try await fixture.shell("python3 -c 'x = bytearray(3 << 30)'")
-        tally.record(memory.status != 0, "allocating past the memory limit")
+        let memory = try await fixture.shell("/usr/bin/python3 -c 'x = bytearray(3 << 30)'")
+        tally.record(
+            memory.status != 0 && memory.output.contains("MemoryError"), "allocating past the memory limit",
+            "\(memory.output)")
         // Without a pids cgroup a fork bomb would be stopped only by the wall-time kill, after it has filled the
         // machine's process table: not something to try on a shared CI machine.
         if ShellSandbox.ProcessLimit.isAvailable {

@@ -37,22 +37,21 @@ struct MachineCoresTests {
     @Test func aJobWaitsWhileAnotherProcessHoldsEveryCoreAndGivesUpAtItsDeadline() async throws {
         let cores = try Self.cores(2)
         let files = (0..<2).map { cores.directory.appendingPathComponent("core-\($0).lock").path }
+        // Another process (util-linux `flock`, nested) holds both cores for 3 seconds.
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            "import fcntl, sys, time\nfs = [open(p, 'a') for p in sys.argv[1:]]\n"
-                + "[fcntl.flock(f, fcntl.LOCK_EX) for f in fs]\ntime.sleep(3)",
-        ] + files
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["-x", files[0], "/usr/bin/flock", "-x", files[1], "/bin/sleep", "3"]
         try holder.run()
-        // Wait (under load, Python can take seconds to start) until the other process holds both cores.
+        // Wait (a loaded machine can take a while to start it) until the other process holds both cores.
         let waitStart = Date()
-        while Date().timeIntervalSince(waitStart) < 60 {
+        var held = false
+        while !held, holder.isRunning, Date().timeIntervalSince(waitStart) < 60 {
             let probes = try files.map { try FileLock.tryAcquire(URL(fileURLWithPath: $0)) }
             probes.forEach { $0?.release() }
-            if probes.allSatisfy({ $0 == nil }) { break }
-            try await Task.sleep(for: .milliseconds(20))
+            held = probes.allSatisfy { $0 == nil }
+            if !held { try await Task.sleep(for: .milliseconds(20)) }
         }
+        try #require(held, "the holder process never held both cores")
 
         await #expect(throws: MachineCoresError.self) {
             _ = try await cores.lease(upTo: 1, deadline: Date().addingTimeInterval(0.3))

@@ -2,6 +2,7 @@ import AgentCore
 import Foundation
 import Interfaces
 import Runtime
+import Synchronization
 import Testing
 
 @testable import Workflows
@@ -311,4 +312,33 @@ struct TaskSpecTests {
             try launcher.shellAccess(
                 unsafe, manifest: try unsafe.readManifest(), spec: spec, driver: model, sandbox: box) == .unsandboxed)
     }
+
+    @Test func aModelDrivenRunGetsDefaultSpendCeilingsUnlessTheTaskSetsItsOwn() throws {
+        let folder = try TaskFolder()
+        var spec = try folder.load(Self.yaml())
+        let lines = LinesBox()
+        let launcher = RunLauncher(progress: { lines.append($0) })
+        let model = RunDriver.model(provider: "openai", model: "m", baseURL: nil)
+        let workspace = try launcher.create(
+            spec: spec, runsDirectory: folder.directory.path("runs"), runID: "m", driver: model)
+        let manifest = try workspace.readManifest()
+        let defaults = launcher.modelCeilings(spec: spec, manifest: manifest, driver: model)
+        #expect(defaults.usd == RunLauncher.defaultModelCeilings.usd)
+        #expect(defaults.tokens == RunLauncher.defaultModelCeilings.tokens)
+        #expect(lines.all.contains { $0.contains("Model spend ceiling: $50") })
+        #expect(launcher.modelCeilings(spec: spec, manifest: manifest, driver: .recipe) == (nil, nil) as (Double?, Int?))
+        spec.maxCostUSD = 3
+        spec.maxTokens = 1000
+        let own = launcher.modelCeilings(spec: spec, manifest: manifest, driver: model)
+        #expect(own.usd == 3 && own.tokens == 1000)
+        let decoded = try folder.load(Self.yaml() + "max_cost_usd: 12.5\nmax_tokens: 2000000\n")
+        #expect(decoded.maxCostUSD == 12.5 && decoded.maxTokens == 2_000_000)
+    }
+}
+
+/// Lines a launcher printed.
+final class LinesBox: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }
