@@ -37,11 +37,19 @@ struct MachineCoresTests {
     @Test func aJobWaitsWhileAnotherProcessHoldsEveryCoreAndGivesUpAtItsDeadline() async throws {
         let cores = try Self.cores(2)
         let files = (0..<2).map { cores.directory.appendingPathComponent("core-\($0).lock").path }
-        // Another process (util-linux `flock`, nested) holds both cores for 3 seconds.
+        // Another process (util-linux `flock`, nested) holds both cores until the test creates `stop`.
+        let stop = cores.directory.appendingPathComponent("stop")
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["-x", files[0], "/usr/bin/flock", "-x", files[1], "/bin/sleep", "3"]
+        holder.arguments = [
+            "-x", files[0], "/usr/bin/flock", "-x", files[1], "/bin/sh", "-c",
+            "while [ ! -e \"$0\" ]; do sleep 0.05; done", stop.path,
+        ]
         try holder.run()
+        defer {
+            _ = FileManager.default.createFile(atPath: stop.path, contents: nil)
+            holder.waitUntilExit()
+        }
         // Wait (a loaded machine can take a while to start it) until the other process holds both cores.
         let waitStart = Date()
         var held = false
@@ -51,21 +59,25 @@ struct MachineCoresTests {
             held = probes.allSatisfy { $0 == nil }
             if !held { try await Task.sleep(for: .milliseconds(20)) }
         }
-        try #require(held, "the holder process never held both cores")
+        try #require(
+            held,
+            "the holder process never held both cores (\(holder.isRunning ? "still running" : "exited with \(holder.terminationStatus)"))")
 
         await #expect(throws: MachineCoresError.self) {
             _ = try await cores.lease(upTo: 1, deadline: Date().addingTimeInterval(0.3))
         }
         let waited = Mutex(false)
         let started = Date()
-        let lease = try await cores.lease(upTo: 2, deadline: Date().addingTimeInterval(60)) {
+        async let waiting = cores.lease(upTo: 2, deadline: Date().addingTimeInterval(120)) {
             waited.withLock { $0 = true }
         }
+        try await Task.sleep(for: .milliseconds(500))
+        _ = FileManager.default.createFile(atPath: stop.path, contents: nil)
+        let lease = try await waiting
         #expect(waited.withLock { $0 })
         #expect(lease.count == 2, "the holder exited and gave both cores back")
-        #expect(Date().timeIntervalSince(started) > 0.5)
+        #expect(Date().timeIntervalSince(started) >= 0.5)
         lease.release()
-        holder.waitUntilExit()
     }
 
     @Test func withCoresGivesTheCoresBackWhenTheBodyThrows() async throws {
