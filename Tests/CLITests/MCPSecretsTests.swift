@@ -69,15 +69,34 @@ struct MCPSecretsTests {
             // In the sandbox the walk ends at the sandbox's own init: the server is not even visible.
             #expect(!walked.contains("autotrainess"), "the sandboxed shell saw the server: \(walked)")
             let before = try Data(contentsOf: root.appendingPathComponent("runs/r/run.json"))
-            let attacks = [
-                "echo tampered >> events.jsonl", "echo tampered >> run.json", "echo x >> checkpoints/registry.json",
-                "rm -rf final_model", "kill -9 \(server.process.processIdentifier)",
+            // Every managed path, five ways; the server's process; the benchmark outside the run; a planted secret.
+            var attacks: [String] = []
+            for path in ["run.json", "events.jsonl", "checkpoints/registry.json", "final_model/config.json",
+                "integrity.json"]
+            {
+                attacks += [
+                    "echo tampered > \(path)", "echo tampered >> \(path)", "truncate -s 0 \(path)",
+                    "mv \(path) \(path).moved", "rm -f \(path)",
+                ]
+            }
+            let pid = server.process.processIdentifier
+            attacks += [
+                "rm -rf final_model", "kill -9 \(pid)", "head -c 16 /proc/\(pid)/mem",
+                "cat /proc/\(pid)/environ", "cat \(root.appendingPathComponent("bench.jsonl").path)",
+                "env | grep -q sk-planted",
             ]
             var contained = 0
             for attack in attacks {
                 let (output, failed) = try await server.call("run_command", ["command": .string(attack)])
                 if failed { contained += 1 } else { Issue.record("not contained over MCP: \(attack): \(output)") }
             }
+            // A symbolic link the shell plants does not lead the typed tools out of the run.
+            _ = try await server.call(
+                "run_command",
+                ["command": .string("ln -s \(root.appendingPathComponent("bench.jsonl").path) scratch/bench")])
+            let (linked, refused) = try await server.call("read_file", ["path": "scratch/bench"])
+            if refused { contained += 1 } else { Issue.record("read_file followed a planted link: \(linked)") }
+            attacks.append("read_file through a planted link")
             let (processes, _) = try await server.call("run_command", ["command": "ls /proc | grep -c '^[0-9]'"])
             let visible = processes.split(separator: "\n").lazy.compactMap { Int($0) }.first ?? 99
             if visible <= 4 {
