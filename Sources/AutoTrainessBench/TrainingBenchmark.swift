@@ -226,9 +226,7 @@ struct TrainingBenchmark {
         -> Measurement
     {
         let log = (try? String(contentsOf: output.appendingPathComponent("trainer_log.jsonl"), encoding: .utf8)) ?? ""
-        let lastLoss = log.split(separator: "\n").compactMap {
-            try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))["loss"]?.doubleValue
-        }.last
+        let lastLoss = TrainerLog.progress(fromText: log).compactMap(\.loss).last
         return Measurement(
             path: path, method: method, samplesPerSecond: metrics["train_samples_per_second"] ?? 0, wallSeconds: wall,
             finalLoss: lastLoss)

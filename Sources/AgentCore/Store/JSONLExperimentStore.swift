@@ -114,7 +114,7 @@ public actor JSONLExperimentStore: ExperimentStore {
     }
 
     /// Decodes store file bytes into records and damaged lines.
-    static func decode(_ data: Data) -> ExperimentStoreContents {
+    public static func decode(_ data: Data) -> ExperimentStoreContents {
         let decoder = RecordCoding.decoder
         var records: [ExperimentRecord] = []
         var damage: [StoreDamage] = []

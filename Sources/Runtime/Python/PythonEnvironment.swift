@@ -116,7 +116,7 @@ public struct PythonEnvironment: Sendable {
         _ body: (Int) async throws -> T
     ) async throws -> T {
         let cores = self.cores
-        let wanted = environment["OMP_NUM_THREADS"].flatMap(Int.init).map { max(1, $0) } ?? cores.capacity
+        let wanted = MachineCores.requestedThreads(environment: environment) ?? cores.capacity
         return try await cores.withCores(upTo: wanted, deadline: deadline, body)
     }
 

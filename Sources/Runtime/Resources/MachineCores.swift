@@ -28,6 +28,11 @@ public struct MachineCores: Sendable {
         return cores
     }
 
+    /// The threads a user asked for in `OMP_NUM_THREADS`, which caps what a job asks for; `nil` when unset.
+    public static func requestedThreads(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+        environment["OMP_NUM_THREADS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+
     /// The cores each of `count` jobs started together asks for: `capacity / count`, the remainder to the first
     /// ones, at least one each.
     public func share(_ index: Int, among count: Int) -> Int {

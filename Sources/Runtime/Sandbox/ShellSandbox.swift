@@ -102,10 +102,9 @@ public struct ShellSandbox: Sendable, Hashable {
     /// Finds `bwrap` on `PATH` and checks that it can make namespaces here (it cannot in some containers).
     /// - Returns: `nil` when it is missing or does not work.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> ShellSandbox? {
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/bwrap" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { return nil }
+        guard let path = try? ProcessRunner.resolve("bwrap", path: environment["PATH"] ?? "/usr/bin:/bin") else {
+            return nil
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "/bin/true"]

@@ -119,7 +119,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         -> TrainingResult
     {
         let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
-        let exportConfig = try LlamaFactoryConfig.export(for: placed(job))
+        _ = try LlamaFactoryConfig.export(for: placed(job))  // its checks, before anything is launched
         try TemplateCompatibility.check(
             template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel))
         )
@@ -144,26 +144,8 @@ public struct LlamaFactoryBackend: TrainingBackend {
         try checkTrainingOutputs(in: output, job: job, outcome: outcome)
 
         var modelDirectory = output
-        if job.finetuning != .lora, let merged = job.mergedModelDirectory {
-            // Full and freeze training already wrote a whole model: link its files, no export pass.
-            modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
-            try MergedModel.collect(
-                from: output, into: modelDirectory,
-                baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
-            try MergedModel.finish(
-                modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
-                logTail: outcome.outputTail)
-        } else if let exportConfig, let merged = job.mergedModelDirectory {
-            try exportConfig.write(to: files.exportConfig)
-            try await executor.stageIn([files.exportConfig])
-            modelDirectory = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(merged), isDirectory: true)
-            let exportOutcome = try await launch(
-                "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil,
-                outputs: [modelDirectory])
-            try check(exportOutcome, log: files.exportLog, job: job)
-            try MergedModel.finish(
-                modelDirectory, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)),
-                logTail: exportOutcome.outputTail)
+        if job.mergedModelDirectory != nil {
+            modelDirectory = try await makeLoadable(job, trainingLogTail: outcome.outputTail, emit: emit)
         }
         let checkpoints = try await makeCheckpointsLoadable(job, output: output, emit: emit)
         var metrics = TrainerLog.metrics(fromResultsFile: output.appendingPathComponent("all_results.json"))
@@ -196,29 +178,44 @@ public struct LlamaFactoryBackend: TrainingBackend {
             let raw = output.appendingPathComponent("checkpoint-\(step)", isDirectory: true)
             defer { try? fileManager.removeItem(at: raw) }
             guard step < finalStep, let target = job.checkpointModelDirectory(step: step) else { continue }
-            let model = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(target), isDirectory: true)
             var saved = job
             saved.outputDirectory = raw.path
-            saved.mergedModelDirectory = model.path
-            if job.finetuning == .lora, let config = try LlamaFactoryConfig.export(for: placed(saved)) {
-                let files = SideFiles(outputDirectory: raw)
-                try config.write(to: files.exportConfig)
-                try await executor.stageIn([files.exportConfig])
-                let outcome = try await launch(
-                    "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil,
-                    outputs: [model])
-                try check(outcome, log: files.exportLog, job: job)
-                try? fileManager.removeItem(at: files.exportConfig)
-                try? fileManager.removeItem(at: files.exportLog)
-            } else {
-                try MergedModel.collect(
-                    from: raw, into: model, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)))
-            }
-            try MergedModel.finish(
-                model, baseModel: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel)), logTail: [])
+            saved.mergedModelDirectory = target
+            let model = try await makeLoadable(saved, trainingLogTail: [], emit: emit)
+            // The export's side files lie beside the raw checkpoint, inside the output folder.
+            let files = SideFiles(outputDirectory: raw)
+            try? fileManager.removeItem(at: files.exportConfig)
+            try? fileManager.removeItem(at: files.exportLog)
             checkpoints.append(TrainingCheckpoint(step: step, modelDirectory: model.path))
         }
         return checkpoints
+    }
+
+    /// Makes the weights a job trained into `job.outputDirectory` a loadable model folder at
+    /// `job.mergedModelDirectory`: a LoRA adapter is merged by `llamafactory-cli export`; full and freeze training
+    /// wrote a whole model, whose files are linked in (no second pass over the weights).
+    /// - Returns: the model folder.
+    private func makeLoadable(
+        _ job: TrainingJob, trainingLogTail: [String], emit: @escaping @Sendable (TrainingEvent) -> Void
+    ) async throws -> URL {
+        let absolute = { URL(fileURLWithPath: LlamaFactoryConfig.absolutePath($0), isDirectory: true) }
+        let model = absolute(job.mergedModelDirectory ?? job.outputDirectory)
+        let baseModel = absolute(job.baseModel)
+        var logTail = trainingLogTail
+        if job.finetuning == .lora, let config = try LlamaFactoryConfig.export(for: placed(job)) {
+            let files = SideFiles(outputDirectory: absolute(job.outputDirectory))
+            try config.write(to: files.exportConfig)
+            try await executor.stageIn([files.exportConfig])
+            let outcome = try await launch(
+                "export", config: files.exportConfig, log: files.exportLog, job: job, emit: emit, progressLog: nil,
+                outputs: [model])
+            try check(outcome, log: files.exportLog, job: job)
+            logTail = outcome.outputTail
+        } else {
+            try MergedModel.collect(from: absolute(job.outputDirectory), into: model, baseModel: baseModel)
+        }
+        try MergedModel.finish(model, baseModel: baseModel, logTail: logTail)
+        return model
     }
 
     /// `job` with its paths (absolute) as the executor's processes see them, for the configs.

@@ -45,12 +45,12 @@ public enum TrainerLog {
         return days * 86_400 + hours * 3_600 + minutes * 60 + seconds
     }
 
-    /// The numeric entries of a results file such as `all_results.json`.
     /// The last step `trainer_log.jsonl` reached, or `nil` when it has no step.
     public static func lastStep(in url: URL) -> Int? {
         (try? String(contentsOf: url, encoding: .utf8)).flatMap { progress(fromText: $0).last?.step }
     }
 
+    /// The numeric entries of a results file such as `all_results.json`.
     public static func metrics(fromResultsFile url: URL) -> [String: Double] {
         guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8),
             let object = (try? JSONValue(parsing: text))?.objectValue

@@ -23,7 +23,8 @@ public struct Hardware: Sendable, Hashable, Codable {
     /// memory from `nvidia-smi` when it is on `PATH`.
     public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment) -> Hardware {
         Hardware(
-            cpuCores: MachineCores.detectedCapacity(environment: environment), availableMemoryBytes: availableMemory(), gpuMemoryBytes: gpuMemory(environment))
+            cpuCores: MachineCores.detectedCapacity(environment: environment), availableMemoryBytes: availableMemory(),
+            gpuMemoryBytes: gpuMemory(environment))
     }
 
     /// `MemAvailable` of `/proc/meminfo` in bytes.
@@ -40,10 +41,8 @@ public struct Hardware: Sendable, Hashable, Codable {
 
     /// GPU memory per device from `nvidia-smi --query-gpu=index,memory.total --format=csv,noheader,nounits` (MiB).
     static func gpuMemory(_ environment: [String: String]) -> [Int: Int64] {
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/nvidia-smi" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { return [:] }
+        guard let path = try? ProcessRunner.resolve("nvidia-smi", path: environment["PATH"] ?? "/usr/bin:/bin")
+        else { return [:] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--query-gpu=index,memory.total", "--format=csv,noheader,nounits"]

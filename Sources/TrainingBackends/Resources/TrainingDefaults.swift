@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Runtime
 
 /// One setting decided for a job, with the reason, recorded with the job and shown to the agent.
 public struct TrainingChoice: Sendable, Hashable, Codable {
@@ -74,7 +75,7 @@ public enum TrainingDefaults {
             }
             return (threads, "the \(threads) of \(hardware.cpuCores) cores given to this job")
         }
-        if let set = environment["OMP_NUM_THREADS"].flatMap(Int.init), set > 0 {
+        if let set = MachineCores.requestedThreads(environment: environment) {
             return (set, "OMP_NUM_THREADS=\(set) is set in the environment")
         }
         return (hardware.cpuCores, "all \(hardware.cpuCores) cores: the job runs alone")
@@ -193,18 +194,17 @@ public struct ModelShape: Sendable, Hashable {
     }
 }
 
-/// Peak training memory of a job, with and without gradient checkpointing (a deliberate over-estimate).
+/// Peak training memory of a job without gradient checkpointing (a deliberate over-estimate): what decides whether
+/// checkpointing is needed.
 ///
 /// Weights, gradients and Adam state (full fine-tuning: 4 values per parameter; LoRA: the weights only), the
 /// activations per layer (about 34·b·s·h + 5·b·a·s² values, after Korthikanti et al. 2022), and the logits with
-/// their softmax and gradient (3·b·s·vocab). With checkpointing only each layer's input and one layer's
-/// activations are kept.
+/// their softmax and gradient (3·b·s·vocab).
 public struct MemoryEstimate: Sendable, Hashable {
     public var batch: Int64
     public var sequence: Int64
     public var bytesPerValue: Int64
     public var withoutCheckpointing: Int64
-    public var withCheckpointing: Int64
 
     /// Estimates `job` on `model`; batch and sequence default as in LlamaFactory (8 and 2048).
     public init(job: TrainingJob, model: ModelShape) {
@@ -221,7 +221,5 @@ public struct MemoryEstimate: Sendable, Hashable {
             * bytesPerValue
         let logits = 3 * batch * sequence * model.vocabularySize * 4
         withoutCheckpointing = weights + model.layers * perLayer + logits
-        withCheckpointing = weights + model.layers * batch * sequence * model.hiddenSize * bytesPerValue + perLayer
-            + logits
     }
 }

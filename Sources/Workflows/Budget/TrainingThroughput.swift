@@ -108,31 +108,33 @@ public final class TrainingThroughput: Sendable {
 
     /// The forecast from this machine's nearest earlier job of the same kind, device class and thread count.
     func calibrated(_ job: TrainingJob, samples: Double) -> (seconds: TimeInterval, basis: String)? {
-        let target = Self.observation(job: job, metrics: ["train_runtime": 1, "train_samples_per_second": 1],
-                                      wallSeconds: 1)
-        guard let target, let parameters = target.parameters else { return nil }
+        let target = Self.features(of: job)
+        guard let parameters = target.parameters else { return nil }
+        let kind = Self.kind(of: job)
         let candidates = machineHistory.filter {
-            $0.kind == target.kind && ($0.gpus ?? 0 > 0) == (target.gpus ?? 0 > 0) && $0.threads == target.threads
+            $0.kind == kind && ($0.gpus ?? 0 > 0) == (target.gpus > 0) && $0.threads == job.cpuThreads
                 && $0.parameters != nil
         }
         // The nearest in size; among equals, the latest.
         let distance = { (observation: Observation) in abs(log(observation.parameters! / parameters)) }
         guard let nearest = candidates.reversed().min(by: { distance($0) < distance($1) }) else { return nil }
         let sizeScale = parameters / nearest.parameters!
-        let lengthScale = (target.cutoff ?? 2048) / (nearest.cutoff ?? 2048)
+        let lengthScale = target.cutoff / (nearest.cutoff ?? 2048)
         let rate = nearest.secondsPerSample * sizeScale * lengthScale
         let basis = String(
             format: "%.0f samples at %.3f s/sample + %.0f s fixed, from an earlier %@ job on this machine "
                 + "(%.0fM parameters, cutoff %.0f, %d threads: %.3f s/sample) scaled x%.2f for model size and "
                 + "x%.2f for cutoff_len",
-            samples, rate, nearest.overheadSeconds, target.kind, nearest.parameters! / 1e6, nearest.cutoff ?? 2048,
+            samples, rate, nearest.overheadSeconds, kind, nearest.parameters! / 1e6, nearest.cutoff ?? 2048,
             nearest.threads ?? 0, nearest.secondsPerSample, sizeScale, lengthScale)
         return (nearest.overheadSeconds + samples * rate, basis)
     }
 
     static func read(_ url: URL) -> [Observation] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").suffix(1000).compactMap { try? JSONDecoder().decode(Observation.self, from: Data($0.utf8)) }
+        return text.split(separator: "\n").suffix(1000).compactMap {
+            try? JSONDecoder().decode(Observation.self, from: Data($0.utf8))
+        }
     }
 
     /// Appends one line; a machine log that cannot be written costs only future forecasts.
@@ -162,11 +164,19 @@ public final class TrainingThroughput: Sendable {
         } else {
             return nil
         }
+        let features = features(of: job)
         return Observation(
             kind: kind(of: job), secondsPerSample: perSample, overheadSeconds: max(0, wallSeconds - runtime),
-            parameters: ModelShape(folder: URL(fileURLWithPath: job.baseModel)).map { Double($0.parameters) },
-            cutoff: job.hyperparameters["cutoff_len"]?.doubleValue ?? 2048, threads: job.cpuThreads,
-            gpus: job.gpus.count)
+            parameters: features.parameters, cutoff: features.cutoff, threads: job.cpuThreads, gpus: features.gpus)
+    }
+
+    /// What a job's rate scales with besides its kind and threads: model size, `cutoff_len` (LlamaFactory's
+    /// default 2048 when unset) and GPUs.
+    static func features(of job: TrainingJob) -> (parameters: Double?, cutoff: Double, gpus: Int) {
+        (
+            ModelShape(folder: URL(fileURLWithPath: job.baseModel)).map { Double($0.parameters) },
+            job.hyperparameters["cutoff_len"]?.doubleValue ?? 2048, job.gpus.count
+        )
     }
 
     /// Samples the job passes through the optimizer, or `nil` when its datasets cannot be counted.

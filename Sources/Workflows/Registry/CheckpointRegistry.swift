@@ -50,20 +50,27 @@ public actor CheckpointRegistry {
         self.seed = seed
         let basePath = baseModel.standardizedFileURL.path
         let registryURL = Self.registryURL(in: runDirectory)
-        if FileManager.default.fileExists(atPath: registryURL.path) {
+        let created = !FileManager.default.fileExists(atPath: registryURL.path)
+        if !created {
             file = try Self.read(registryURL)
             guard file.baseModel == basePath else {
                 throw RegistryError.foreignBaseModel(expected: file.baseModel, found: basePath)
             }
         } else {
             try ModelFolder.validate(baseModel)
-            var base = Candidate(
+            let base = Candidate(
                 id: Self.baseCandidateID, modelPath: basePath,
                 lineage: CheckpointLineage(parent: nil, baseModel: basePath, datasets: [], configHash: ""))
-            base.digest = try? ModelDigest(of: baseModel).combined
             file = RegistryFile(baseModel: basePath, candidates: [base], bestID: Self.baseCandidateID)
         }
+        let copiesBase =
+            created && !FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent("final_model").path)
         try Self.recover(&file, in: runDirectory)
+        if created {
+            // A new `final_model/` is a copy of the base model: the same files, hashed once.
+            file.candidates[0].digest =
+                copiesBase ? file.finalModel?.combined : (try? ModelDigest(of: baseModel).combined)
+        }
         try Self.write(file, to: registryURL)
     }
 
@@ -200,28 +207,27 @@ public actor CheckpointRegistry {
     /// What changed in `final_model/` since the run last wrote it, read without opening (or repairing) the
     /// registry: for `autotrainess status`. Empty when nothing did or the registry has no digest yet.
     public static func inspect(runDirectory: URL) -> [String] {
-        guard let file = try? read(registryURL(in: runDirectory)), let recorded = file.finalModel else { return [] }
-        guard let now = try? ModelDigest(of: runDirectory.appendingPathComponent("final_model")) else {
-            return ["final_model/ cannot be read"]
-        }
-        return recorded.changes(to: now).map { "final_model/\($0)" }
+        guard let file = try? read(registryURL(in: runDirectory)) else { return [] }
+        return finalModelChanges(file, in: runDirectory)
     }
 
     /// What changed in `final_model/` and `checkpoints/registry.json` since the run itself last wrote them, one line
     /// per change; empty when nothing did.
     public func tampering() -> [String] {
-        var findings: [String] = []
-        if let recorded = file.finalModel {
-            if let now = try? ModelDigest(of: finalModelURL) {
-                findings += recorded.changes(to: now).map { "final_model/\($0)" }
-            } else {
-                findings.append("final_model/ cannot be read")
-            }
-        }
+        var findings = Self.finalModelChanges(file, in: runDirectory)
         if let onDisk = try? Data(contentsOf: registryURL), onDisk != (try? Self.encoded(file)) {
             findings.append("checkpoints/registry.json was changed outside the run")
         }
         return findings
+    }
+
+    /// The files of `final_model/` that differ from the digest `file` recorded when the run last wrote it.
+    private static func finalModelChanges(_ file: RegistryFile, in runDirectory: URL) -> [String] {
+        guard let recorded = file.finalModel else { return [] }
+        guard let now = try? ModelDigest(of: runDirectory.appendingPathComponent("final_model")) else {
+            return ["final_model/ cannot be read"]
+        }
+        return recorded.changes(to: now).map { "final_model/\($0)" }
     }
 
     /// Makes `final_model/` the submission the run decided again (the candidate `bestID` names, or the base model

@@ -91,10 +91,8 @@ struct WorkflowController: Sendable {
     /// Lines of the store file that are complete JSON but not records: written by something else (a crash cuts a
     /// line short, leaving incomplete JSON).
     static func foreignLines(in eventsFile: URL) -> [String] {
-        guard let data = try? Data(contentsOf: eventsFile),
-            let contents = try? JSONLExperimentStore.read(fileURL: eventsFile)
-        else { return [] }
-        return contents.damage.filter { damage in
+        guard let data = try? Data(contentsOf: eventsFile) else { return [] }
+        return JSONLExperimentStore.decode(data).damage.filter { damage in
             let bytes = data[damage.byteOffset..<(damage.byteOffset + damage.byteCount)]
             return (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil
         }.map { "events.jsonl line \($0.line) is not a record the run wrote" }

@@ -146,7 +146,9 @@ private struct IndexBuilder {
         let fieldTokens = fieldWords.map { $0.map(TextNormalization.tokenHash) }
         guard !fieldTokens.isEmpty else { return }
         let itemIndex = Int32(items.count)
-        if let short = ShortItemCheck.item(index: itemIndex, fields: fieldWords, ngramSize: options.ngramSize) {
+        if let short = ShortItemCheck.item(
+            index: itemIndex, words: fieldWords, hashes: fieldTokens, ngramSize: options.ngramSize)
+        {
             shortItems.append(short)
         }
         let all = fieldTokens.flatMap { $0 }

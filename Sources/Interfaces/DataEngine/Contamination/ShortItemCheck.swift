@@ -41,13 +41,12 @@ struct ShortItemCheck: Sendable {
 
     var isEmpty: Bool { items.isEmpty }
 
-    /// The short items of a benchmark item's fields (each a token-hash sequence), or `nil` when it is long.
-    static func item(index: Int32, fields: [[String]], ngramSize: Int) -> Item? {
-        let total = fields.reduce(0) { $0 + $1.count }
-        guard fields.count >= 2, total < ngramSize else { return nil }
-        return Item(
-            index: index, fields: fields.map { $0.map(TextNormalization.tokenHash) },
-            texts: fields.map { $0.joined(separator: " ") })
+    /// The short item of a benchmark item's fields (normalized words and their token hashes), or `nil` when it is
+    /// long or has a single field.
+    static func item(index: Int32, words: [[String]], hashes: [[UInt64]], ngramSize: Int) -> Item? {
+        let total = hashes.reduce(0) { $0 + $1.count }
+        guard hashes.count >= 2, total < ngramSize else { return nil }
+        return Item(index: index, fields: hashes, texts: words.map { $0.joined(separator: " ") })
     }
 
     /// Scans `trainingFile` and returns the hits against `benchmark` (line numbers 1-based).

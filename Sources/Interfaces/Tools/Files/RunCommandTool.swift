@@ -21,9 +21,6 @@ public enum ShellAccess: Sendable, Hashable {
     /// Without a sandbox: the command can do whatever the user running AutoTrainess can. Only when accepted
     /// explicitly (`--unsafe-shell`), or in tests of the tool itself.
     case unsandboxed
-
-    /// Whether commands run in a sandbox.
-    public var isSandboxed: Bool { if case .sandboxed = self { true } else { false } }
 }
 
 /// `run_command`: runs a shell command in the run folder with a timeout, an environment without secrets, and
@@ -106,15 +103,16 @@ public struct RunCommandTool: Tool {
         return result.status == 0 && !result.timedOut ? ToolOutput(text) : .error(text)
     }
 
+    /// The folder commands write their own files to.
+    public var scratch: URL { workspace.root.appendingPathComponent("scratch", isDirectory: true) }
+
     /// The sandbox policy for the run folder as it is now: writable `scratch/` and each iteration's `data/` and
     /// `train/` (their `dataset_info.json` and `approvals.json`, which the data tool owns, stay read-only).
-    /// - Throws: when `scratch/` cannot be created.
+    /// - Throws: ``ToolRefusal`` when the shell is not sandboxed.
     public func policy() throws -> ShellSandbox.Policy {
         guard case .sandboxed(_, let hidden, let network, let limits) = access else {
             throw ToolRefusal("the shell is not sandboxed")
         }
-        let scratch = workspace.root.appendingPathComponent("scratch", isDirectory: true)
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         var writable = [scratch]
         var readOnly = [workspace.root] + readableRoots
         let iterations = (try? FileManager.default.contentsOfDirectory(atPath: workspace.iterationsDirectory.path)) ?? []
@@ -133,6 +131,7 @@ public struct RunCommandTool: Tool {
     /// cancellation the whole process group is killed.
     /// - Throws: when the shell cannot be started.
     public func run(_ command: String, timeoutSeconds: Int) async throws -> CommandResult {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let spec: ProcessSpec
         var processLimit: ShellSandbox.ProcessLimit?
         defer { processLimit?.remove() }
