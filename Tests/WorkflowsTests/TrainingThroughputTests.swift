@@ -84,6 +84,14 @@ struct TrainingThroughputTests {
                 metrics: ["train_runtime": 80, "train_samples_per_second": 1], wallSeconds: 90))
         #expect(newRun.estimate(job("e", "small", cutoff: 96, threads: 2))?.basis.contains("this run's last") == true)
         #expect(TrainingThroughput.read(log).count == 2)
+
+        // A job that got fewer cores than it asked for is remembered with the threads it ran with.
+        newRun.learn(
+            job: job("f", "small", cutoff: 96, threads: 2),
+            result: TrainingResult(
+                jobID: "f", outputDirectory: "", modelDirectory: "",
+                metrics: ["train_runtime": 80, "train_samples_per_second": 1], wallSeconds: 90, cpuThreads: 1))
+        #expect(TrainingThroughput.read(log).last?.threads == 1)
     }
 
     @Test func theForecastIsTheFixedCostPlusSizeTimesTheRateOfTheLatestJobOfTheSameKind() throws {

@@ -61,6 +61,8 @@ public final class TrainingThroughput: Sendable {
     /// Learns from a finished job and adds it to the machine log; jobs whose size or runtime is unknown teach
     /// nothing.
     public func learn(job: TrainingJob, result: TrainingResult) {
+        var job = job
+        job.cpuThreads = result.cpuThreads ?? job.cpuThreads  // the cores it ran with, not those it asked for
         guard let observation = Self.observation(job: job, metrics: result.metrics, wallSeconds: result.wallSeconds)
         else { return }
         observations.withLock { $0.append(observation) }
@@ -76,10 +78,11 @@ public final class TrainingThroughput: Sendable {
             case RecordKind.trainStarted:
                 if let job = try? record.payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
             case RecordKind.trainFinished:
-                guard let id = record.payload["jobID"]?.stringValue, let job = jobs[id],
+                guard let id = record.payload["jobID"]?.stringValue, var job = jobs[id],
                     let wall = record.payload["wallSeconds"]?.doubleValue,
                     case .object(let values)? = record.payload["metrics"]
                 else { continue }
+                job.cpuThreads = record.payload["cpuThreads"]?.intValue ?? job.cpuThreads
                 let metrics = values.compactMapValues(\.doubleValue)
                 if let observation = Self.observation(job: job, metrics: metrics, wallSeconds: wall) {
                     observations.withLock { $0.append(observation) }

@@ -93,9 +93,11 @@ public struct TrainTool: Tool {
                     try await environment.record(RecordKind.trainProgress, payload)
                 case .finished(let result):
                     let workspace = environment.workspace
+                    var ran: [String: JSONValue] = [:]
+                    if let threads = result.cpuThreads { ran["cpuThreads"] = .number(Double(threads)) }
                     try await environment.record(
                         RecordKind.trainFinished,
-                        [
+                        ran.merging([
                             "iteration": iteration, "jobID": .string(job.id),
                             "modelDirectory": .string(
                                 workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
@@ -109,7 +111,7 @@ public struct TrainTool: Tool {
                                             workspace.relativePath(of: URL(fileURLWithPath: $0.modelDirectory))),
                                     ]
                                 }),
-                        ])
+                        ]) { $1 })
                     return ToolOutput(report(job: job, result: result, first: first, last: last))
                 }
             }
@@ -212,6 +214,9 @@ public struct TrainTool: Tool {
         }
         if !job.choices.isEmpty {
             text += " Settings decided for this job: " + job.choices.map(\.summary).joined(separator: "; ") + "."
+        }
+        if let ran = result.cpuThreads, ran != job.cpuThreads {
+            text += " It ran with \(ran) thread(s): other jobs on this machine held the other cores."
         }
         return text + " Next: evaluate it (eval model=\(model))."
     }
