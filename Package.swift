@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
         .testTarget(
             name: "WorkflowsTests",
-            dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CLITests",

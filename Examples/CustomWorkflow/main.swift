@@ -121,21 +121,16 @@ let runner = WorkflowRunner(
     budget: BudgetClock(limits: BudgetLimits(deadline: Date().addingTimeInterval(3600), finalReserve: 60)))
 let outcome = try await runner.run(task: "Improve the toy benchmark's accuracy.")
 
-// Everything the run did is in the store (events.jsonl): print the milestones and the denial.
+// Everything the run did is in the store (events.jsonl) as typed records: print the milestones and the denial.
 for record in try await store.records() {
-    let field = { (key: String) -> String in
-        guard let value = record.payload[key] else { return "" }
-        return value.stringValue ?? value.doubleValue.map { "\($0)" } ?? "\(value)"
+    if let entered = record.decode(StageEntered.self) { print("stage      \(entered.stage)") }
+    if let denied = record.decode(CallDenied.self) { print("DENIED     \(denied.tool) by '\(denied.rule)': \(denied.reason)") }
+    if let trained = record.decode(TrainFinished.self) { print("trained    \(trained.jobID) -> \(trained.modelDirectory)") }
+    if let baseline = record.decode(BaselineEvaluated.self) { print("baseline   score \(baseline.score)") }
+    if let evaluated = record.decode(CandidateEvaluated.self) {
+        print("evaluated  \(evaluated.candidateID): \(evaluated.reason)")
     }
-    switch record.kind {
-    case RecordKind.stageEntered: print("stage      \(field("stage"))")
-    case WorkflowRecordKind.denied: print("DENIED     \(field("tool")) by '\(field("rule"))': \(field("reason"))")
-    case RecordKind.trainFinished: print("trained    \(field("jobID")) -> \(field("modelDirectory"))")
-    case WorkflowRecordKind.baseline: print("baseline   score \(field("score"))")
-    case WorkflowRecordKind.evaluated: print("evaluated  \(field("candidateID")): \(field("reason"))")
-    case WorkflowRecordKind.transition: print("exit       '\(field("exit"))' -> \(field("to"))")
-    default: continue
-    }
+    if let transition = record.decode(StageTransition.self) { print("exit       '\(transition.exit)' -> \(transition.to)") }
 }
 print(outcome.summary)
 print("Run folder (events.jsonl, experiment_log.md, checkpoints/): \(workspace.root.path)")

@@ -53,7 +53,7 @@ struct IterationTranscriptTests {
 
         #expect(text.contains("vs baseline on 100 shared samples: +0.400"))
         #expect(text.contains("Logged iteration 1: keep"))
-        let state = RunState.rebuild(from: try await run.store.records())
+        let state = RunState.rebuild(from: try await run.store.records(), runDirectory: run.root)
         #expect(state.iteration == 1)
         #expect(state.lastDecision == .keep)
         #expect(state.checkpoints.map(\.id) == ["iter1-job1"])

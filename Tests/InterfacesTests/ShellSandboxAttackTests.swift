@@ -55,10 +55,10 @@ struct ShellSandboxAttackTests {
                 try Data(text.utf8).write(to: url)
             }
             _ = try run.workspace.prepareIteration(1)
-            try Data("{}".utf8).write(to: run.workspace.iteration(1).approvals)
+            try Data("{}".utf8).write(to: run.workspace.iteration(1).datasetInfo)
             managed = [
                 "run.json", "events.jsonl", "checkpoints/registry.json", "final_model/config.json", "integrity.json",
-                "iterations/1/eval/report.json", "iterations/1/data/approvals.json",
+                "iterations/1/eval/report.json", "iterations/1/data/dataset_info.json",
             ]
             tool = RunCommandTool(
                 workspace: run.workspace,

@@ -67,7 +67,7 @@ struct ToolsTests {
         #expect(text.contains("## Success criterion\naccuracy >= 0.3 on 100 samples"))
         #expect(!text.contains("(not checked)"))
         let records = try await run.store.records()
-        #expect(records.contains { $0.kind == RecordKind.planWritten && $0.payload["iteration"]?.intValue == 1 })
+        #expect(records.contains { $0.kind == PlanWritten.kind && $0.payload["iteration"]?.intValue == 1 })
     }
 
     @Test("data build maps JSONL sources with a template into alpaca rows")
@@ -183,7 +183,7 @@ struct ToolsTests {
         #expect(badStart.isError)
         let badMethod = try await run.call("train", #"{"iteration": 1, "datasets": ["sums"], "method": "magic"}"#)
         #expect(badMethod.isError)
-        #expect(try await run.store.records().allSatisfy { $0.kind != RecordKind.trainStarted })
+        #expect(try await run.store.records().allSatisfy { $0.kind != TrainStarted.kind })
     }
 
     @Test("train runs an approved dataset and records progress and the result")
@@ -197,8 +197,8 @@ struct ToolsTests {
         #expect(output.content.contains("4/4 steps, loss 2.000 -> 0.500"))
         #expect(output.content.contains("checkpoints/iter1-job1"))
         let kinds = try await run.store.records().map(\.kind)
-        #expect(kinds.filter { $0 == RecordKind.trainProgress }.count == 4)
-        #expect(kinds.contains(RecordKind.trainFinished))
+        #expect(kinds.filter { $0 == TrainProgressed.kind }.count == 4)
+        #expect(kinds.contains(TrainFinished.kind))
     }
 
     @Test("train reports a backend failure with the output tail")
@@ -210,7 +210,7 @@ struct ToolsTests {
         #expect(output.isError)
         #expect(output.content.contains("failed at step 2/2: CUDA out of memory"))
         #expect(output.content.contains("step 2 of 2"))
-        #expect(try await run.store.records().contains { $0.kind == RecordKind.trainFailed })
+        #expect(try await run.store.records().contains { $0.kind == TrainFailed.kind })
     }
 
     @Test("eval saves the report and summary, and enforces the sample floor before comparing")
@@ -240,7 +240,7 @@ struct ToolsTests {
         let crash = try await run.call("eval", #"{"iteration": 0, "model": "base", "label": "crash-1"}"#)
         #expect(crash.isError)
         #expect(crash.content == "Evaluation crash-1 failed: evaluator crashed: model folder has no weights")
-        #expect(try await run.store.records().last?.kind == RecordKind.evalFailed)
+        #expect(try await run.store.records().last?.kind == EvalFailed.kind)
     }
 
     @Test("log takes scores from saved evaluations and renders experiment_log.md")
@@ -272,7 +272,7 @@ struct ToolsTests {
         let markdown = run.text(run.workspace.experimentLogFile)
         #expect(markdown.contains("## Iteration 0 (baseline): keep"))
         #expect(markdown.contains("baseline accuracy: 0.100 ["))
-        let state = RunState.rebuild(from: try await run.store.records())
+        let state = RunState.rebuild(from: try await run.store.records(), runDirectory: run.root)
         #expect(state.lastDecision == .keep)
         #expect(state.lastLoggedIteration == 0)
     }

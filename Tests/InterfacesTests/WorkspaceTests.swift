@@ -74,35 +74,39 @@ struct WorkspaceTests {
                     label: "c1", metric: "accuracy", value: 0.4, stderr: 0.05, sampleCount: 100, comparable: true)
             ],
             decision: .keep, failures: ["first job ran out of memory"], nextStep: "harder problems")
+        func at(_ seconds: Double, _ record: some RunRecord) throws -> ExperimentRecord {
+            try ExperimentRecord(record, time: start.addingTimeInterval(seconds))
+        }
+        let root = URL(fileURLWithPath: "/runs/r1")
         let records: [ExperimentRecord] = [
-            ExperimentRecord(sequence: 1, time: start, kind: RecordKind.stageEntered, payload: ["stage": "baseline"]),
-            ExperimentRecord(
-                sequence: 2, time: start, kind: RecordKind.modelUsage,
-                payload: ["inputTokens": 1000, "outputTokens": 200, "costUSD": 0.01]),
-            ExperimentRecord(sequence: 3, time: start, kind: RecordKind.stageEntered, payload: ["stage": "local"]),
-            ExperimentRecord(sequence: 4, time: start, kind: RecordKind.planWritten, payload: ["iteration": 2]),
-            ExperimentRecord(
-                sequence: 5, time: start, kind: RecordKind.trainFinished,
-                payload: ["iteration": 1, "jobID": "c1", "modelDirectory": "checkpoints/c1", "wallSeconds": 120]),
-            ExperimentRecord(
-                sequence: 6, time: start, kind: RecordKind.evalReport,
-                payload: ["label": "c1", "score": 0.4, "modelPath": "checkpoints/c1", "durationSeconds": 30]),
-            ExperimentRecord(
-                sequence: 7, time: start, kind: RecordKind.checkpointRegistered,
-                payload: ["id": "c1", "modelPath": "checkpoints/c1"]),
-            ExperimentRecord(
-                sequence: 8, time: start, kind: RecordKind.iterationLogged, payload: try JSONValue(encoding: record)),
-            ExperimentRecord(
-                sequence: 9, time: start.addingTimeInterval(600), kind: RecordKind.modelUsage,
-                payload: ["inputTokens": 500, "outputTokens": 100, "cachedInputTokens": 400]),
-            ExperimentRecord(sequence: 10, time: start, kind: "something.else", payload: [:]),
+            try at(0, RunSessionStarted(activeSecondsBefore: 0)),
+            try at(0, StageEntered(stage: "baseline")),
+            try at(0, ModelUsed(inputTokens: 1000, outputTokens: 200, cachedInputTokens: 0, costUSD: 0.01)),
+            try at(0, StageEntered(stage: "local")),
+            try at(0, PlanWritten(iteration: 2, path: "iterations/2/plan.md", hypothesis: "h")),
+            try at(
+                0, TrainFinished(iteration: 1, jobID: "c1", modelDirectory: "checkpoints/c1", wallSeconds: 120, metrics: [:])),
+            try at(
+                0,
+                EvalReported(
+                    iteration: 1, label: "c1", metric: "accuracy", score: 0.4, stderr: nil, sampleCount: 100,
+                    comparable: true, modelPath: "checkpoints/c1", reportPath: "iterations/1/eval/c1.json",
+                    durationSeconds: 30)),
+            try at(
+                0,
+                CheckpointRegistered(
+                    id: "c1", modelPath: "checkpoints/c1", parent: "base", datasets: nil, configHash: nil, iteration: 1)),
+            try at(0, record),
+            try at(600, ModelUsed(inputTokens: 500, outputTokens: 100, cachedInputTokens: 400, costUSD: 0)),
+            ExperimentRecord(time: start, kind: "something.else", payload: [:]),
         ]
-        let state = RunState.rebuild(from: records)
+        let state = RunState.rebuild(from: records, runDirectory: root)
+        #expect(state.recordCount == 11)
         #expect(state.iteration == 2)
         #expect(state.lastLoggedIteration == 1)
         #expect(state.stage == "local")
-        #expect(state.budget.usage == Usage(inputTokens: 1500, outputTokens: 300, cachedInputTokens: 400))
-        #expect(abs(state.budget.costUSD - 0.01) < 1e-12)
+        #expect(state.budget.tokens == 1800)
+        #expect(abs(state.budget.usd - 0.01) < 1e-12)
         #expect(state.budget.trainingSeconds == 120)
         #expect(state.budget.evaluationSeconds == 30)
         #expect(state.budget.elapsedSeconds == 600)
@@ -111,6 +115,7 @@ struct WorkspaceTests {
                 CheckpointSummary(
                     id: "c1", modelPath: "checkpoints/c1", iteration: 1, registered: true, evaluation: "c1", score: 0.4)
             ])
+        #expect(state.progress.trainedModels["c1"] == "/runs/r1/checkpoints/c1")
         #expect(state.lastDecision == .keep)
         #expect(
             state.history == [
@@ -119,11 +124,11 @@ struct WorkspaceTests {
         #expect(state.summary.contains("- iteration 2, last logged 1; stage: local"))
         #expect(state.summary.contains("10m00s wall (training 2m00s, evaluation 30s), 1800 tokens, $0.01"))
 
-        var clocked = records
-        clocked.append(
-            ExperimentRecord(
-                sequence: 11, time: start, kind: RecordKind.budgetElapsed, payload: ["elapsedSeconds": 4000]))
-        #expect(RunState.rebuild(from: clocked).budget.elapsedSeconds == 4000)
-        #expect(RunState.rebuild(from: []) == RunState())
+        // A resumed session counts from its own start: the hour between the kill and the resume is not spent.
+        var resumed = records
+        resumed.append(try at(4200, RunSessionStarted(activeSecondsBefore: 600)))
+        resumed.append(try at(4500, StageEntered(stage: "local")))
+        #expect(RunState.rebuild(from: resumed, runDirectory: root).budget.elapsedSeconds == 900)
+        #expect(RunState.rebuild(from: [], runDirectory: root) == RunState(workspace: Workspace(root: root)))
     }
 }

@@ -65,7 +65,7 @@ struct BudgetClockTests {
         #expect(!snapshot.isExhausted)
         #expect(
             snapshot.summary
-                == "Budget: 1h00m left (30m reserved for final evaluation), 30m for jobs · tokens 5100/10000 · "
+                == "Budget: 1h00m left (30m00s reserved for final evaluation), 30m00s for jobs · tokens 5100/10000 · "
                 + "$1.50/$2.00")
         await budget.recordModelUsage(Usage(inputTokens: 10), costUSD: 0.6)
         snapshot = await budget.snapshot()

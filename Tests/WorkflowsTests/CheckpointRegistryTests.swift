@@ -1,6 +1,7 @@
 import AgentCore
 import Evaluation
 import Foundation
+import Interfaces
 import Testing
 
 @testable import Workflows

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Interfaces
 import Testing
 import Workflows
 
@@ -62,7 +63,7 @@ struct IntegrityTests {
         }
         let rule = Rule.contaminationCheck(FlagsContaminatedFiles())
         var progress = IterationProgress(replaying: [.planned])
-        progress.apply(.dataApproved(ApprovedDataset(name: "mix", files: ["/data/clean.jsonl", "/data/leaky.jsonl"])))
+        progress.apply(.dataApproved(DatasetApproval(name: "mix", file: "/data/leaky.jsonl")))
         let context = RuleContext(toolName: "train", arguments: .object([:]), progress: progress)
         guard case .deny(let reason) = await rule.review(context) else {
             Issue.record("a contaminated dataset must block training")
@@ -71,7 +72,7 @@ struct IntegrityTests {
         #expect(reason.contains("/data/leaky.jsonl") && reason.contains("test-4"))
 
         var cleanProgress = IterationProgress(replaying: [.planned])
-        cleanProgress.apply(.dataApproved(ApprovedDataset(name: "clean", files: ["/data/clean.jsonl"])))
+        cleanProgress.apply(.dataApproved(DatasetApproval(name: "clean", file: "/data/clean.jsonl")))
         let clean = RuleContext(toolName: "train", arguments: .object([:]), progress: cleanProgress)
         #expect(await rule.review(clean) == .allow)
     }
@@ -84,8 +85,8 @@ struct IntegrityTests {
         }
         // Two datasets approved in the iteration; the leaky one first, so the last approved one is clean.
         let progress = IterationProgress(replaying: [
-            .planned, .dataApproved(ApprovedDataset(name: "leaky", files: ["/data/leaky.jsonl"])),
-            .dataApproved(ApprovedDataset(name: "clean", files: ["/data/clean.jsonl"])),
+            .planned, .dataApproved(DatasetApproval(name: "leaky", file: "/data/leaky.jsonl")),
+            .dataApproved(DatasetApproval(name: "clean", file: "/data/clean.jsonl")),
         ])
         func train(_ datasets: String) -> RuleContext {
             RuleContext(toolName: "train", rawArguments: #"{"iteration": 1, "datasets": \#(datasets)}"#, progress: progress)
@@ -120,7 +121,7 @@ struct IntegrityTests {
             func check(trainingFile: URL) async throws -> (clean: Bool, summary: String) { throw IndexMissing() }
         }
         let progress = IterationProgress(replaying: [
-            .planned, .dataApproved(ApprovedDataset(name: "d", files: ["/x"])),
+            .planned, .dataApproved(DatasetApproval(name: "d", file: "/x")),
         ])
         let decision = await Rule.contaminationCheck(Unavailable())
             .review(RuleContext(toolName: "train", arguments: .object([:]), progress: progress))

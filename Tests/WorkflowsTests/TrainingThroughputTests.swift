@@ -34,11 +34,10 @@ struct TrainingThroughputTests {
         #expect(TrainingThroughput.samples(of: capped) == 60)
         #expect(TrainingThroughput.samples(of: job("m", [:], datasets: ["missing"], directory: directory.url)) == nil)
 
-        // The data tool's approval count wins over counting the file.
-        try directory.write(
-            #"{"a": {"name": "a", "fileName": "a.jsonl", "format": "alpaca", "contentHash": "x", "samples": 25, "#
-                + #""approvedAt": "2026-11-27T10:00:00Z"}}"#, to: "approvals.json")
-        #expect(TrainingThroughput.samples(of: job("p", [:], datasets: ["a"], directory: directory.url)) == 75)
+        // The count the data tool validated (carried by the job) wins over counting the file.
+        var validated = job("p", [:], datasets: ["a"], directory: directory.url)
+        validated.datasetSamples = ["a": 25]
+        #expect(TrainingThroughput.samples(of: validated) == 75)
     }
 
     @Test func theFirstJobOfAKindIsForecastFromThisMachinesEarlierJobsScaledBySizeAndLength() throws {
@@ -129,13 +128,11 @@ struct TrainingThroughputTests {
     @Test func aResumedRunRelearnsFromItsRecords() throws {
         let trained = job("iter1-job1", ["max_steps": 8, "per_device_train_batch_size": 8])
         let records = [
-            ExperimentRecord(kind: RecordKind.trainStarted, payload: ["job": try JSONValue(encoding: trained)]),
-            ExperimentRecord(
-                kind: RecordKind.trainFinished,
-                payload: [
-                    "jobID": "iter1-job1", "wallSeconds": 100,
-                    "metrics": ["train_runtime": 64, "train_samples_per_second": 1],
-                ]),
+            try ExperimentRecord(TrainStarted(iteration: 1, job: trained)),
+            try ExperimentRecord(
+                TrainFinished(
+                    iteration: 1, jobID: "iter1-job1", modelDirectory: "checkpoints/iter1-job1", wallSeconds: 100,
+                    metrics: ["train_runtime": 64, "train_samples_per_second": 1])),
         ]
         let throughput = TrainingThroughput()
         throughput.learn(from: records)

@@ -69,9 +69,9 @@ struct WorkflowGatewayTests {
         #expect(try await denials(store) == (try await denials(runnerStore)))
 
         let records = try await store.records()
-        let stages = records.filter { $0.kind == RecordKind.stageEntered }.compactMap { $0.payload["stage"]?.stringValue }
+        let stages = records.filter { $0.kind == StageEntered.kind }.compactMap { $0.payload["stage"]?.stringValue }
         #expect(stages == ["define", "baseline", "local", "exploration"])
-        #expect(records.filter { $0.kind == WorkflowRecordKind.stopped }.count == 1)
+        #expect(records.filter { $0.kind == RunStopped.kind }.count == 1)
         let results = records.filter { $0.kind == "agent.tool_result" }.count
         #expect(results > 10 && results == records.filter { $0.kind == "agent.tool_call" }.count - 3)
 
@@ -130,7 +130,7 @@ struct WorkflowGatewayTests {
             return
         }
         #expect(outcome.best == "base" && outcome.finalModelValid)
-        let stopped = try await store.records().filter { $0.kind == WorkflowRecordKind.stopped }
+        let stopped = try await store.records().filter { $0.kind == RunStopped.kind }
         #expect(stopped.count == 1)
         let status = try await gateway.call(name: "workflow_status", arguments: "{}", callID: "4")
         #expect(status.content.contains("The run has ended"))
@@ -168,7 +168,7 @@ struct WorkflowGatewayTests {
         }
         let outcome = try #require(await gateway.ending)
         #expect(outcome.ending == .stageFailed("baseline"))
-        #expect(try await store.records().filter { $0.kind == WorkflowRecordKind.stopped }.count == 1)
+        #expect(try await store.records().filter { $0.kind == RunStopped.kind }.count == 1)
     }
 
     /// A tool that runs until it is cancelled.

@@ -158,7 +158,7 @@ struct WorkflowRunnerTests {
 
     /// `tool: rule` of each denial the store recorded, in order.
     static func denials(_ store: JSONLExperimentStore) async throws -> [String] {
-        try await store.records().filter { $0.kind == WorkflowRecordKind.denied }.map {
+        try await store.records().filter { $0.kind == CallDenied.kind }.map {
             "\($0.payload["tool"]?.stringValue ?? "?"): \($0.payload["rule"]?.stringValue ?? "?")"
         }
     }
@@ -179,19 +179,19 @@ struct WorkflowRunnerTests {
                 "train: approved data before train", "plan: plan after log", "eval: registered models only",
             ])
         let records = try await store.records()
-        let stages = records.filter { $0.kind == RecordKind.stageEntered }.compactMap {
+        let stages = records.filter { $0.kind == StageEntered.kind }.compactMap {
             $0.payload["stage"]?.stringValue
         }
         #expect(stages == ["define", "baseline", "local", "exploration"])
-        let decisions = records.filter { $0.kind == WorkflowRecordKind.evaluated }.map {
+        let decisions = records.filter { $0.kind == CandidateEvaluated.kind }.map {
             "\($0.payload["candidateID"]?.stringValue ?? "?") \($0.payload["promoted"]?.boolValue == true)"
         }
         #expect(decisions == ["iter1-job1 true", "iter2-job1 false", "iter3-job1 true"])
         #expect(await runner.registry.candidate("iter2-job1")?.lineage.parent == "iter1-job1")
-        let state = RunState.rebuild(from: records)
+        let state = RunState.rebuild(from: records, runDirectory: runner.registry.runDirectory)
         #expect(state.checkpoints.filter(\.registered).map(\.id) == ["iter1-job1", "iter2-job1", "iter3-job1"])
         #expect(state.stage == "exploration" && state.lastLoggedIteration == 3)
-        let usage = records.filter { $0.kind == WorkflowRecordKind.budgetUsage }
+        let usage = records.filter { $0.kind == BudgetRecorded.kind }
         #expect(!usage.isEmpty)
     }
 
@@ -220,13 +220,13 @@ struct WorkflowRunnerTests {
         #expect(saved.lineage.step == 1 && saved.lineage.parent == "base")
         #expect(await runner.registry.candidate("iter1-job1")?.lineage.step == nil)
         let records = try await store.records()
-        let decisions = records.filter { $0.kind == WorkflowRecordKind.evaluated }.map {
+        let decisions = records.filter { $0.kind == CandidateEvaluated.kind }.map {
             "\($0.payload["candidateID"]?.stringValue ?? "?") \($0.payload["promoted"]?.boolValue == true)"
         }
         #expect(decisions == ["iter1-job1-step1 true", "iter1-job1 false"])
-        let finished = try #require(records.first { $0.kind == RecordKind.trainFinished })
+        let finished = try #require(records.first { $0.kind == TrainFinished.kind })
         #expect(finished.payload["checkpoints"]?.arrayValue?.first?["step"]?.intValue == 1)
-        let started = try #require(records.first { $0.kind == RecordKind.trainStarted })
+        let started = try #require(records.first { $0.kind == TrainStarted.kind })
         #expect(started.payload["job"]?["hyperparameters"]?["save_steps"] == 1)
     }
 
@@ -247,7 +247,7 @@ struct WorkflowRunnerTests {
         #expect(outcome.best == "base" && outcome.finalModelValid)
         let denials = try await Self.denials(store)
         #expect(denials.count == RunawayLimits().denialStreak, "stopped at the limit, not at the script's end")
-        let stopped = try #require(try await store.records().last { $0.kind == WorkflowRecordKind.stopped })
+        let stopped = try #require(try await store.records().last { $0.kind == RunStopped.kind })
         #expect(stopped.payload["reason"]?.stringValue?.hasPrefix("stalled:") == true)
     }
 
@@ -262,11 +262,12 @@ struct WorkflowRunnerTests {
         }
         #expect(reason.contains("5 sessions in a row ended without progress"))
         let limits = RunawayLimits(sessionsWithoutProgress: 2, denialStreak: 3)
-        let progress = ExperimentRecord(kind: RecordKind.planWritten, payload: [:])
-        let ended = ExperimentRecord(kind: WorkflowRecordKind.sessionEnded, payload: [:])
-        let denied = ExperimentRecord(kind: WorkflowRecordKind.denied, payload: [:])
-        let success = ExperimentRecord(
-            kind: "agent.tool_result", payload: ["output": ["isError": false, "content": "ok"]])
+        let progress = ExperimentRecord(kind: PlanWritten.kind, payload: [:])
+        let ended = ExperimentRecord(kind: SessionEnded.kind, payload: [:])
+        let denied = ExperimentRecord(kind: CallDenied.kind, payload: [:])
+        let success = try ExperimentRecord(
+            AgentRecord.ToolReturned(
+                ToolResult(call: ToolCall(id: "1", name: "list_dir", arguments: "{}"), output: ToolOutput("ok"))))
         #expect(limits.violation(in: [ended, ended, progress, ended]) == nil)
         #expect(limits.violation(in: [progress, ended, ended]) != nil)
         #expect(limits.violation(in: [denied, denied, success, denied, denied]) == nil)
@@ -295,9 +296,9 @@ struct WorkflowRunnerTests {
         #expect(outcome.ending.isFailure)
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights", "restored")
         let records = try await store.records()
-        let tampered = try #require(records.last { $0.kind == WorkflowRecordKind.tampered })
+        let tampered = try #require(records.last { $0.kind == TamperingFound.kind })
         #expect(tampered.payload["restored"]?.stringValue == "base")
-        #expect(records.last?.kind == WorkflowRecordKind.stopped)
+        #expect(records.last?.kind == RunStopped.kind)
         #expect(CheckpointRegistry.inspect(runDirectory: fixture.runRoot).isEmpty, "final_model/ is whole again")
     }
 
@@ -331,7 +332,7 @@ struct WorkflowRunnerTests {
         #expect(resumed.best == "iter3-job1")
         #expect(try modelMarker(URL(fileURLWithPath: resumed.finalModel)) == "great")
         #expect(findings.contains("final_model/model.safetensors was changed"))
-        #expect(try await secondStore.records().filter { $0.kind == WorkflowRecordKind.tampered }.count == 1)
+        #expect(try await secondStore.records().filter { $0.kind == TamperingFound.kind }.count == 1)
 
         // Resumed again: the foreign line is not reported twice, and nothing else changed.
         let (third, _) = try fixture.runner(turns: [])
@@ -387,7 +388,7 @@ struct WorkflowRunnerTests {
         #expect(outcome.best == "base")
         #expect(outcome.finalModelValid)
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights")
-        let stopped = try await store.records().last { $0.kind == WorkflowRecordKind.stopped }
+        let stopped = try await store.records().last { $0.kind == RunStopped.kind }
         #expect(stopped?.payload["finalModelValid"]?.boolValue == true)
     }
 
@@ -409,10 +410,10 @@ struct WorkflowRunnerTests {
         await #expect(throws: SimulatedKill.self) { try await tampering.run(task: "Improve toy QA accuracy.") }
 
         let records = try await store.records()
-        let denial = try #require(records.first { $0.kind == WorkflowRecordKind.denied })
+        let denial = try #require(records.first { $0.kind == CallDenied.kind })
         #expect(denial.payload["rule"]?.stringValue == "evaluation files unchanged")
         #expect(denial.payload["reason"]?.stringValue?.contains("evaluate.py was modified") == true)
-        #expect(!records.contains { $0.kind == RecordKind.evalReport })
+        #expect(!records.contains { $0.kind == EvalReported.kind })
         let seen = records.filter { $0.kind == "agent.tool_result" }.compactMap {
             $0.payload["output"]?["content"]?.stringValue
         }
@@ -431,10 +432,10 @@ struct WorkflowRunnerTests {
 
         let records = try await store.records()
         let baselineSessions = records.filter {
-            $0.kind == WorkflowRecordKind.sessionStarted && $0.payload["stage"]?.stringValue == "baseline"
+            $0.kind == SessionStarted.kind && $0.payload["stage"]?.stringValue == "baseline"
         }
         #expect(baselineSessions.count == 2)
-        #expect(records.contains { $0.kind == RecordKind.evalFailed })
+        #expect(records.contains { $0.kind == EvalFailed.kind })
         let progress = try await progress(of: store, registry: runner.registry)
         #expect(progress.stage == "local")
         #expect(progress.baselineScore == 0.2)

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Interfaces
 import Testing
 import Workflows
 
@@ -33,7 +34,7 @@ struct WorkflowTests {
         #expect(await review("plan", progress)?.rule == "plan after log")
         #expect(await review("data", progress) == nil)
 
-        progress.apply(.dataApproved(ApprovedDataset(name: "d1", files: ["/d1.jsonl"])))
+        progress.apply(.dataApproved(DatasetApproval(name: "d1", file: "/d1.jsonl")))
         #expect(await review("train", progress) == nil)
         progress.apply(.trained(candidateID: "it1", modelPath: "/c/it1"))
         progress.apply(.evaluated(candidateID: "it1", promoted: false))
@@ -91,7 +92,7 @@ struct WorkflowTests {
     @Test func progressRebuildsFromItsEvents() throws {
         let events: [ProgressEvent] = [
             .stageEntered(Names.local), .sessionStarted, .baselineEvaluated(score: 0.3), .planned,
-            .dataApproved(ApprovedDataset(name: "d", files: ["/d"])), .trained(candidateID: "it1", modelPath: "/it1"),
+            .dataApproved(DatasetApproval(name: "d", file: "/d")), .trained(candidateID: "it1", modelPath: "/it1"),
         ]
         var live = IterationProgress()
         for event in events { live.apply(event) }

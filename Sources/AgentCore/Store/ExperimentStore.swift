@@ -5,7 +5,7 @@ public struct ExperimentRecord: Sendable, Hashable, Codable {
     /// Position in the run's log, starting at 1, assigned by the store.
     public var sequence: Int
     public var time: Date
-    /// What happened, e.g. `"tool.call"`, `"train.progress"`, `"eval.report"`, `"iteration.logged"`.
+    /// What happened: the ``RunRecord/kind`` of the record type its payload holds, e.g. `eval.report`.
     public var kind: String
     public var payload: JSONValue
 

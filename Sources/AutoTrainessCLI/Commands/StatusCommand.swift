@@ -27,7 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
-        let state = RunState.rebuild(from: contents.records)
+        let state = RunState.rebuild(from: contents.records, runDirectory: workspace.root)
         let shell = (try? workspace.readManifest().config["shell"]?.decode(as: ShellOptions.self)) ?? ShellOptions()
         let shellLine =
             shell.unsafe

@@ -1,3 +1,4 @@
+import AgentCore
 import Foundation
 
 /// SHA-256 digests of a set of files, keyed by path relative to a base folder: recorded when a run starts, compared

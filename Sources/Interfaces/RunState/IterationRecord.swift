@@ -110,37 +110,3 @@ public struct IterationRecord: Sendable, Hashable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 }
-
-/// The `kind` values of the records that the interfaces write and ``RunState`` reads.
-public enum RecordKind {
-    /// `{stage}`: the workflow entered a stage.
-    public static let stageEntered = "stage.entered"
-    /// `{iteration, path, hypothesis}`.
-    public static let planWritten = "plan.written"
-    /// `{iteration, dataset, rows, skipped, path}`.
-    public static let dataBuilt = "data.built"
-    /// `{iteration, dataset, verdict, reasons, samples}`.
-    public static let dataValidated = "data.validated"
-    /// `{iteration, job}`.
-    public static let trainStarted = "train.started"
-    /// `{iteration, jobID, step, totalSteps, loss}`.
-    public static let trainProgress = "train.progress"
-    /// `{iteration, jobID, modelDirectory, wallSeconds, metrics}`.
-    public static let trainFinished = "train.finished"
-    /// `{iteration, jobID, error, logTail}`.
-    public static let trainFailed = "train.failed"
-    /// `{iteration, label, metric, score, stderr, sampleCount, comparable, modelPath, reportPath, durationSeconds}`.
-    public static let evalReport = "eval.report"
-    /// `{iteration, label, error}`.
-    public static let evalFailed = "eval.failed"
-    /// `{id, modelPath, score, parent}`: written by the checkpoint registry.
-    public static let checkpointRegistered = "checkpoint.registered"
-    /// An ``IterationRecord``.
-    public static let iterationLogged = "iteration.logged"
-    /// `{inputTokens, outputTokens, cachedInputTokens, costUSD}`: one model turn's usage.
-    public static let modelUsage = "model.usage"
-    /// `{elapsedSeconds}`: the budget clock's reading.
-    public static let budgetElapsed = "budget.elapsed"
-    /// The workflow stopped (finished, budget exhausted or a stage failed); written by the workflow runner.
-    public static let runStopped = "workflow.stopped"
-}

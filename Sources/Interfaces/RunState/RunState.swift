@@ -1,31 +1,6 @@
 import AgentCore
 import Foundation
-
-/// What a run has spent so far.
-public struct BudgetSpent: Sendable, Hashable, Codable {
-    /// Wall-clock seconds: the budget clock's last reading, else the span between the earliest and latest record.
-    public var elapsedSeconds: Double
-    /// Wall-clock seconds of finished training jobs.
-    public var trainingSeconds: Double
-    /// Seconds spent in evaluations.
-    public var evaluationSeconds: Double
-    /// Model tokens, summed over turns.
-    public var usage: Usage
-    /// Model spend in US dollars, summed over turns whose price was known.
-    public var costUSD: Double
-
-    /// Creates a spend summary.
-    public init(
-        elapsedSeconds: Double = 0, trainingSeconds: Double = 0, evaluationSeconds: Double = 0, usage: Usage = .zero,
-        costUSD: Double = 0
-    ) {
-        self.elapsedSeconds = elapsedSeconds
-        self.trainingSeconds = trainingSeconds
-        self.evaluationSeconds = evaluationSeconds
-        self.usage = usage
-        self.costUSD = costUSD
-    }
-}
+import TrainingBackends
 
 /// A trained or registered candidate and its latest score.
 public struct CheckpointSummary: Sendable, Hashable, Codable {
@@ -56,10 +31,17 @@ public struct CheckpointSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// The agent's state, rebuilt from a run's records: used to resume a run and by `autotrainess status`.
-public struct RunState: Sendable, Hashable, Codable {
+/// A run's state, folded from its records: the one fold every reader uses (the runner and its rules, the tools,
+/// `status`, the MCP server).
+///
+/// ``apply(_:)`` takes one record at a time, so a reader that follows the store folds each record once.
+public struct RunState: Sendable, Hashable {
+    /// The run folder, against which paths in records are resolved.
+    public var workspace: Workspace
+    /// Where the workflow stands inside its stage and iteration (what rules and stage exits read).
+    public var progress = IterationProgress()
     /// The highest iteration planned or logged (0 before any plan).
-    public var iteration: Int
+    public var iteration = 0
     /// The highest iteration with a logged ``IterationRecord``.
     public var lastLoggedIteration: Int?
     /// The workflow stage last entered.
@@ -67,98 +49,170 @@ public struct RunState: Sendable, Hashable, Codable {
     /// Why the workflow stopped (`finished`, a budget or stage failure); `nil` while it has not stopped.
     public var stopReason: String?
     /// What the run has spent.
-    public var budget: BudgetSpent
+    public var budget = BudgetUsage()
     /// Trained and registered candidates, in the order they appeared.
-    public var checkpoints: [CheckpointSummary]
+    public var checkpoints: [CheckpointSummary] = []
     /// The decision of the last logged iteration.
     public var lastDecision: IterationDecision?
+    /// The registry's reason for its last promotion decision.
+    public var lastPromotionReason: String?
     /// The latest evaluation of each label, as `label: score`.
-    public var evaluations: [String: Double]
+    public var evaluations: [String: Double] = [:]
+    /// The datasets approved in each iteration, by name (a failed re-validation or a rebuild removes one).
+    public var approvals: [Int: [String: DatasetApproval]] = [:]
+    /// Training jobs as they started, by job id.
+    public var jobs: [String: TrainingJob] = [:]
+    /// What was found changed outside the run, when a check found something and the run has not stopped since.
+    public var tampered: String?
     /// One compact line per logged iteration.
-    public var history: [String]
+    public var history: [String] = []
     /// How many records were folded.
-    public var recordCount: Int
+    public var recordCount = 0
+    private var firstRecordTime: Date?
+    private var budgetRecorded = BudgetUsage()
+    private var activeBefore = 0.0
+    private var sessionStart: Date?
+    private var lastRecordTime: Date?
 
-    /// Creates a state; see ``rebuild(from:)``.
-    public init(
-        iteration: Int = 0, lastLoggedIteration: Int? = nil, stage: String? = nil, budget: BudgetSpent = BudgetSpent(),
-        checkpoints: [CheckpointSummary] = [], lastDecision: IterationDecision? = nil,
-        evaluations: [String: Double] = [:], history: [String] = [], recordCount: Int = 0
-    ) {
-        self.iteration = iteration
-        self.lastLoggedIteration = lastLoggedIteration
-        self.stage = stage
-        self.budget = budget
-        self.checkpoints = checkpoints
-        self.lastDecision = lastDecision
-        self.evaluations = evaluations
-        self.history = history
-        self.recordCount = recordCount
+    /// An empty state of the run in `workspace`.
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// Folds `records` (in store order) into the state of the run in `runDirectory`.
+    public static func rebuild(from records: [ExperimentRecord], runDirectory: URL) -> RunState {
+        var state = RunState(workspace: Workspace(root: runDirectory))
+        for record in records { state.apply(record) }
+        return state
     }
 
-    /// Folds `records` (in store order) into the state. Records of unknown kinds are ignored.
-    public static func rebuild(from records: [ExperimentRecord]) -> RunState {
-        var state = RunState(recordCount: records.count)
-        var clockReading: Double?
-        for record in records {
-            let payload = record.payload
-            let iteration = payload["iteration"]?.intValue
-            switch record.kind {
-            case RecordKind.stageEntered:
-                state.stage = payload["stage"]?.stringValue ?? state.stage
-            case RecordKind.runStopped:
-                state.stopReason = payload["reason"]?.stringValue ?? "no reason recorded"
-            case RecordKind.planWritten:
-                if let iteration { state.iteration = max(state.iteration, iteration) }
-            case RecordKind.modelUsage:
-                state.budget.usage += Usage(
-                    inputTokens: payload["inputTokens"]?.intValue ?? 0,
-                    outputTokens: payload["outputTokens"]?.intValue ?? 0,
-                    cachedInputTokens: payload["cachedInputTokens"]?.intValue ?? 0)
-                state.budget.costUSD += payload["costUSD"]?.doubleValue ?? 0
-            case RecordKind.budgetElapsed:
-                if let seconds = payload["elapsedSeconds"]?.doubleValue {
-                    clockReading = max(clockReading ?? 0, seconds)
-                }
-            case RecordKind.trainFinished:
-                state.budget.trainingSeconds += payload["wallSeconds"]?.doubleValue ?? 0
-                if let id = payload["jobID"]?.stringValue, let path = payload["modelDirectory"]?.stringValue {
-                    state.upsertCheckpoint(id: id, modelPath: path, iteration: iteration, registered: false)
-                }
-            case RecordKind.checkpointRegistered:
-                if let id = payload["id"]?.stringValue, let path = payload["modelPath"]?.stringValue {
-                    state.upsertCheckpoint(id: id, modelPath: path, iteration: iteration, registered: true)
-                    if let score = payload["score"]?.doubleValue {
-                        state.checkpoints[state.checkpoints.firstIndex { $0.id == id }!].score = score
-                    }
-                }
-            case RecordKind.evalReport:
-                state.budget.evaluationSeconds += payload["durationSeconds"]?.doubleValue ?? 0
-                if let label = payload["label"]?.stringValue, let score = payload["score"]?.doubleValue {
-                    state.evaluations[label] = score
-                    if let path = payload["modelPath"]?.stringValue {
-                        for index in state.checkpoints.indices where state.checkpoints[index].modelPath == path {
-                            state.checkpoints[index].evaluation = label
-                            state.checkpoints[index].score = score
-                        }
-                    }
-                }
-            case RecordKind.iterationLogged:
-                guard let logged = try? payload.decode(as: IterationRecord.self) else { continue }
-                state.iteration = max(state.iteration, logged.iteration)
-                state.lastLoggedIteration = max(state.lastLoggedIteration ?? logged.iteration, logged.iteration)
-                state.lastDecision = logged.decision
-                state.history.append(Self.historyLine(logged))
-            default:
-                continue
+    /// Folds one record. Records of kinds this version does not know are counted and otherwise skipped.
+    public mutating func apply(_ record: ExperimentRecord) {
+        recordCount += 1
+        trackTime(record)
+        if let event = progressEvent(for: record) { progress.apply(event) }
+        switch record.kind {
+        case StageEntered.kind:
+            stage = record.decode(StageEntered.self)?.stage ?? stage
+        case RunStopped.kind:
+            stopReason = record.decode(RunStopped.self)?.reason ?? "no reason recorded"
+            tampered = nil
+        case TamperingFound.kind:
+            tampered = record.decode(TamperingFound.self)?.findings.joined(separator: "; ")
+        case PlanWritten.kind:
+            if let plan = record.decode(PlanWritten.self) { iteration = max(iteration, plan.iteration) }
+        case ModelUsed.kind:
+            guard let used = record.decode(ModelUsed.self) else { return }
+            budget.tokens += used.inputTokens + used.outputTokens
+            budget.usd += used.costUSD
+        case BudgetRecorded.kind:
+            if let recorded = record.decode(BudgetRecorded.self) { budgetRecorded = recorded.value }
+        case DataBuilt.kind:
+            if let built = record.decode(DataBuilt.self) { approvals[built.iteration]?[built.dataset] = nil }
+        case DataValidated.kind:
+            guard let validated = record.decode(DataValidated.self) else { return }
+            approvals[validated.iteration, default: [:]][validated.dataset] = approval(validated)
+        case TrainStarted.kind:
+            if let started = record.decode(TrainStarted.self) { jobs[started.job.id] = started.job }
+        case TrainFinished.kind:
+            guard let finished = record.decode(TrainFinished.self) else { return }
+            budget.trainingSeconds += finished.wallSeconds
+            upsertCheckpoint(
+                id: finished.jobID, modelPath: finished.modelDirectory, iteration: finished.iteration,
+                registered: false)
+        case CheckpointRegistered.kind:
+            guard let registered = record.decode(CheckpointRegistered.self) else { return }
+            upsertCheckpoint(
+                id: registered.id, modelPath: registered.modelPath, iteration: registered.iteration, registered: true)
+            if let score = registered.score {
+                checkpoints[checkpoints.firstIndex { $0.id == registered.id }!].score = score
             }
+        case EvalReported.kind:
+            guard let report = record.decode(EvalReported.self) else { return }
+            budget.evaluationSeconds += report.durationSeconds
+            evaluations[report.label] = report.score
+            for index in checkpoints.indices where checkpoints[index].modelPath == report.modelPath {
+                checkpoints[index].evaluation = report.label
+                checkpoints[index].score = report.score
+            }
+        case CandidateEvaluated.kind:
+            lastPromotionReason = record.decode(CandidateEvaluated.self)?.reason ?? lastPromotionReason
+        case IterationRecord.kind:
+            guard let logged = record.decode(IterationRecord.self) else { return }
+            iteration = max(iteration, logged.iteration)
+            lastLoggedIteration = max(lastLoggedIteration ?? logged.iteration, logged.iteration)
+            lastDecision = logged.decision
+            history.append(Self.historyLine(logged))
+        default:
+            return
         }
-        if let clockReading {
-            state.budget.elapsedSeconds = clockReading
-        } else if let first = records.map(\.time).min(), let last = records.map(\.time).max() {
-            state.budget.elapsedSeconds = last.timeIntervalSince(first)
+    }
+
+    /// The progress event `record` stands for, given the progress so far; `nil` for records that change nothing.
+    private func progressEvent(for record: ExperimentRecord) -> ProgressEvent? {
+        switch record.kind {
+        case StageEntered.kind:
+            return record.decode(StageEntered.self).map { .stageEntered($0.stage) }
+        case SessionStarted.kind:
+            return .sessionStarted
+        case SessionEnded.kind:
+            return record.decode(SessionEnded.self)?.completed == true ? .sessionCompleted : nil
+        case PlanWritten.kind:
+            guard let plan = record.decode(PlanWritten.self), plan.iteration > progress.iteration else { return nil }
+            return .planned
+        case DataValidated.kind:
+            guard let validated = record.decode(DataValidated.self), validated.approved,
+                validated.iteration == progress.iteration, progress.planned
+            else { return nil }
+            return approval(validated).map(ProgressEvent.dataApproved)
+        case TrainFinished.kind:
+            guard let finished = record.decode(TrainFinished.self) else { return nil }
+            return .trained(candidateID: finished.jobID, modelPath: workspace.resolve(finished.modelDirectory).path)
+        case TrainFailed.kind:
+            return .engineeringFailure(reason: record.decode(TrainFailed.self)?.error ?? record.kind)
+        case EvalFailed.kind:
+            return .engineeringFailure(reason: record.decode(EvalFailed.self)?.error ?? record.kind)
+        case BaselineEvaluated.kind:
+            return record.decode(BaselineEvaluated.self).map { .baselineEvaluated(score: $0.score) }
+        case CandidateEvaluated.kind:
+            return record.decode(CandidateEvaluated.self).map {
+                .evaluated(candidateID: $0.candidateID, promoted: $0.promoted)
+            }
+        case IterationRecord.kind:
+            return .logged
+        default:
+            return nil
         }
-        return state
+    }
+
+    /// The approval a validation record grants, its file resolved; records written by 0.1.0 name no approval, whose
+    /// file is then the data tool's `iterations/<n>/data/<dataset>.json`.
+    private func approval(_ validated: DataValidated) -> DatasetApproval? {
+        guard validated.approved else { return nil }
+        var approval =
+            validated.approval
+            ?? DatasetApproval(
+                name: validated.dataset,
+                file: workspace.relativePath(
+                    of: workspace.iteration(validated.iteration).data.appendingPathComponent("\(validated.dataset).json")),
+                samples: validated.samples)
+        approval.file = workspace.resolve(approval.file).path
+        return approval
+    }
+
+    /// Elapsed time counts each session from its `run.session_started` record (or the first record) to its last
+    /// record, so the time between a kill and the resume does not count; the budget clock's own reading (GPU-hours,
+    /// unpriced tokens) comes from its latest record.
+    private mutating func trackTime(_ record: ExperimentRecord) {
+        if firstRecordTime == nil { firstRecordTime = record.time }
+        if record.is(RunSessionStarted.self), let start = sessionStart, let last = lastRecordTime {
+            activeBefore += last.timeIntervalSince(start)
+            sessionStart = record.time
+            lastRecordTime = record.time
+        }
+        sessionStart = sessionStart ?? record.time
+        lastRecordTime = max(lastRecordTime ?? record.time, record.time)
+        budget.elapsedSeconds = activeBefore + (lastRecordTime ?? record.time).timeIntervalSince(sessionStart ?? record.time)
+        budget.gpuHours = budgetRecorded.gpuHours
+        budget.unpricedTokens = budgetRecorded.unpricedTokens
     }
 
     private mutating func upsertCheckpoint(id: String, modelPath: String, iteration: Int?, registered: Bool) {
@@ -188,9 +242,10 @@ public struct RunState: Sendable, Hashable, Codable {
         let stopped = stopReason.map { " (stopped: \($0))" } ?? ""
         lines.append("- iteration \(iteration)\(logged); stage: \(stage ?? "not started")\(stopped)")
         lines.append(
-            "- spent: \(Self.duration(budget.elapsedSeconds)) wall (training \(Self.duration(budget.trainingSeconds)), "
-                + "evaluation \(Self.duration(budget.evaluationSeconds))), \(budget.usage.totalTokens) tokens, "
-                + String(format: "$%.2f", budget.costUSD))
+            "- spent: \(DurationText.format(budget.elapsedSeconds)) wall (training "
+                + "\(DurationText.format(budget.trainingSeconds)), evaluation "
+                + "\(DurationText.format(budget.evaluationSeconds))), \(budget.tokens) tokens, "
+                + String(format: "$%.2f", budget.usd))
         if checkpoints.isEmpty {
             lines.append("- checkpoints: none")
         } else {
@@ -212,11 +267,30 @@ public struct RunState: Sendable, Hashable, Codable {
         }
         return lines.joined(separator: "\n")
     }
+}
 
-    private static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
-        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
-        return "\(total)s"
+extension RunState: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case runDirectory, progress, iteration, lastLoggedIteration, stage, stopReason, budget, checkpoints
+        case lastDecision, lastPromotionReason, evaluations, tampered, history, recordCount
+    }
+
+    /// The state as `status --json` shows it (jobs and approvals are left to the records).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(workspace.root.path, forKey: .runDirectory)
+        try c.encode(progress, forKey: .progress)
+        try c.encode(iteration, forKey: .iteration)
+        try c.encodeIfPresent(lastLoggedIteration, forKey: .lastLoggedIteration)
+        try c.encodeIfPresent(stage, forKey: .stage)
+        try c.encodeIfPresent(stopReason, forKey: .stopReason)
+        try c.encode(budget, forKey: .budget)
+        try c.encode(checkpoints, forKey: .checkpoints)
+        try c.encodeIfPresent(lastDecision, forKey: .lastDecision)
+        try c.encodeIfPresent(lastPromotionReason, forKey: .lastPromotionReason)
+        try c.encode(evaluations, forKey: .evaluations)
+        try c.encodeIfPresent(tampered, forKey: .tampered)
+        try c.encode(history, forKey: .history)
+        try c.encode(recordCount, forKey: .recordCount)
     }
 }

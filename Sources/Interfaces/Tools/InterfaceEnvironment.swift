@@ -46,11 +46,6 @@ public struct InterfaceEnvironment: Sendable {
         PathJail(root: workspace.root, readOnlyRoots: task.dataRoots.map { URL(fileURLWithPath: $0) })
     }
 
-    /// Appends a record of `kind` with `payload` to the store.
-    /// - Throws: the store's error.
-    func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
-        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
-    }
 }
 
 /// The interface tools, ready to hand to an agent.

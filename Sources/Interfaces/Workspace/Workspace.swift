@@ -121,6 +121,12 @@ public struct Workspace: Sendable, Hashable {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
+    /// The file a path in a record names: relative paths are inside the run folder, absolute ones stay as they are.
+    /// The inverse of ``relativePath(of:)``.
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL : root.appendingPathComponent(path).standardizedFileURL
+    }
+
     /// Writes `value` as pretty, key-sorted JSON, replacing the file atomically.
     /// - Throws: ``WorkspaceError/io(path:reason:)``.
     public func writeJSON(_ value: some Encodable, to url: URL) throws {
@@ -154,8 +160,6 @@ public struct IterationPaths: Sendable, Hashable {
     public var eval: URL { root.appendingPathComponent("eval", isDirectory: true) }
     /// LlamaFactory's dataset registry for this iteration; lists approved datasets only.
     public var datasetInfo: URL { data.appendingPathComponent("dataset_info.json") }
-    /// Approval records (content hash and counts) of the datasets in `dataset_info.json`.
-    public var approvals: URL { data.appendingPathComponent("approvals.json") }
 }
 
 /// Errors about a run folder and paths inside it.

@@ -23,6 +23,8 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     public var datasets: [String]
     /// Folder holding `dataset_info.json` and the data files.
     public var datasetDirectory: String
+    /// Rows of each dataset, as validated (forecasts size a job by them); empty when unknown.
+    public var datasetSamples: [String: Int]
     /// The chat template name (LlamaFactory's `template`).
     public var template: String
     /// Further LlamaFactory arguments, e.g. `learning_rate`, `num_train_epochs`, `lora_rank`, `cutoff_len`.
@@ -43,9 +45,9 @@ public struct TrainingJob: Sendable, Hashable, Codable {
 
     public init(
         id: String, baseModel: String, method: TrainingMethod = .sft, finetuning: FinetuningType = .lora,
-        datasets: [String], datasetDirectory: String, template: String, hyperparameters: [String: JSONValue] = [:],
-        outputDirectory: String, mergedModelDirectory: String? = nil, gpus: [Int] = [], deadline: Date? = nil,
-        cpuThreads: Int? = nil, choices: [TrainingChoice] = []
+        datasets: [String], datasetDirectory: String, datasetSamples: [String: Int] = [:], template: String,
+        hyperparameters: [String: JSONValue] = [:], outputDirectory: String, mergedModelDirectory: String? = nil,
+        gpus: [Int] = [], deadline: Date? = nil, cpuThreads: Int? = nil, choices: [TrainingChoice] = []
     ) {
         self.id = id
         self.baseModel = baseModel
@@ -53,6 +55,7 @@ public struct TrainingJob: Sendable, Hashable, Codable {
         self.finetuning = finetuning
         self.datasets = datasets
         self.datasetDirectory = datasetDirectory
+        self.datasetSamples = datasetSamples
         self.template = template
         self.hyperparameters = hyperparameters
         self.outputDirectory = outputDirectory
@@ -64,7 +67,7 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, baseModel, method, finetuning, datasets, datasetDirectory, template, hyperparameters
+        case id, baseModel, method, finetuning, datasets, datasetDirectory, datasetSamples, template, hyperparameters
         case outputDirectory, mergedModelDirectory, gpus, deadline, cpuThreads, choices
     }
 
@@ -74,7 +77,7 @@ public struct TrainingJob: Sendable, Hashable, Codable {
         mergedModelDirectory.map { "\($0)-step\(step)" }
     }
 
-    /// Decodes a job; `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0).
+    /// Decodes a job; `datasetSamples`, `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -83,6 +86,7 @@ public struct TrainingJob: Sendable, Hashable, Codable {
         finetuning = try container.decode(FinetuningType.self, forKey: .finetuning)
         datasets = try container.decode([String].self, forKey: .datasets)
         datasetDirectory = try container.decode(String.self, forKey: .datasetDirectory)
+        datasetSamples = try container.decodeIfPresent([String: Int].self, forKey: .datasetSamples) ?? [:]
         template = try container.decode(String.self, forKey: .template)
         hyperparameters = try container.decode([String: JSONValue].self, forKey: .hyperparameters)
         outputDirectory = try container.decode(String.self, forKey: .outputDirectory)

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Interfaces
 import TrainingBackends
 
 /// The run's budget: a wall-clock deadline, GPU-hours, model tokens and dollars.
@@ -76,8 +77,8 @@ public actor BudgetClock {
         if forecast.seconds > seconds {
             return .refused(
                 reason: "The \(forecast.kind.rawValue) job is forecast to take "
-                    + "\(BudgetSnapshot.duration(forecast.seconds))\(forecast.basis.map { " (\($0))" } ?? "") but "
-                    + "only \(BudgetSnapshot.duration(seconds)) remain before the final-evaluation reserve. Make it "
+                    + "\(DurationText.format(forecast.seconds))\(forecast.basis.map { " (\($0))" } ?? "") but "
+                    + "only \(DurationText.format(seconds)) remain before the final-evaluation reserve. Make it "
                     + "smaller (fewer samples, steps or epochs) or skip it.")
         }
         if let left = now.remainingGPUHours, forecast.gpuHours > left {
@@ -106,7 +107,7 @@ public actor BudgetClock {
         if forecast.seconds > seconds {
             return .stop(
                 reason: "Stopped at step \(progress.step)/\(progress.totalSteps): at the measured rate the job needs "
-                    + "\(BudgetSnapshot.duration(forecast.seconds)) more but only \(BudgetSnapshot.duration(seconds)) "
+                    + "\(DurationText.format(forecast.seconds)) more but only \(DurationText.format(seconds)) "
                     + "remain before the final-evaluation reserve. The checkpoints written so far are kept.")
         }
         if let left = now.remainingGPUHours, forecast.gpuHours > left {

@@ -1,3 +1,4 @@
+import AgentCore
 import Foundation
 import Interfaces
 
@@ -35,26 +36,6 @@ extension BudgetLimits {
             deadline: manifest.createdAt.addingTimeInterval(manifest.budget.totalSeconds),
             finalReserve: manifest.budget.reserveSeconds, gpuHours: gpuHours, tokens: tokens,
             usd: manifest.budget.maxCostUSD)
-    }
-}
-
-/// What a run has spent so far.
-public struct BudgetUsage: Sendable, Hashable, Codable {
-    /// GPU-hours used by finished or stopped jobs.
-    public var gpuHours: Double
-    /// Model tokens (input + output).
-    public var tokens: Int
-    /// Dollars of priced model calls.
-    public var usd: Double
-    /// Tokens of model calls with no known price (their cost is unknown, not zero).
-    public var unpricedTokens: Int
-
-    /// Creates a usage record.
-    public init(gpuHours: Double = 0, tokens: Int = 0, usd: Double = 0, unpricedTokens: Int = 0) {
-        self.gpuHours = gpuHours
-        self.tokens = tokens
-        self.usd = usd
-        self.unpricedTokens = unpricedTokens
     }
 }
 
@@ -103,8 +84,8 @@ public struct BudgetSnapshot: Sendable, Hashable, Codable {
     /// `Budget: 3h12m left (30m reserved for final evaluation), 2h42m for jobs · GPU 1.20/8.00 h · tokens 12000`.
     public var summary: String {
         var parts = [
-            "Budget: \(Self.duration(remainingSeconds)) left (\(Self.duration(limits.finalReserve)) reserved for "
-                + "final evaluation), \(Self.duration(jobSeconds)) for jobs"
+            "Budget: \(DurationText.format(remainingSeconds)) left (\(DurationText.format(limits.finalReserve)) reserved for "
+                + "final evaluation), \(DurationText.format(jobSeconds)) for jobs"
         ]
         if let cap = limits.gpuHours {
             parts.append("GPU \(Self.number(usage.gpuHours))/\(Self.number(cap)) h")
@@ -117,16 +98,6 @@ public struct BudgetSnapshot: Sendable, Hashable, Codable {
         }
         if let exhaustion { parts.append("EXHAUSTED: \(exhaustion)") }
         return parts.joined(separator: " · ")
-    }
-
-    /// `3h12m`, `12m`, `45s`.
-    static func duration(_ seconds: TimeInterval) -> String {
-        let total = Int(seconds.rounded(.down))
-        let hours = total / 3600
-        let minutes = total % 3600 / 60
-        if hours > 0 { return "\(hours)h\(String(format: "%02d", minutes))m" }
-        if minutes > 0 { return "\(minutes)m" }
-        return "\(total)s"
     }
 
     static func number(_ value: Double) -> String { String(format: "%.2f", value) }

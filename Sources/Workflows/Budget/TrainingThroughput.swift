@@ -8,7 +8,7 @@ import TrainingBackends
 ///
 /// A job's size is the number of samples it passes through the optimizer: `max_steps × batch × accumulation ×
 /// devices` when it sets `max_steps`, else `epochs × samples in its datasets` (from the iteration's
-/// `approvals.json`, capped by `max_samples`). A finished job of the same method and fine-tuning type gives the
+/// job's `datasetSamples`, as validated, capped by `max_samples`). A finished job of the same method and fine-tuning type gives the
 /// seconds per sample (from LlamaFactory's `train_samples_per_second`, else `train_runtime`) and the fixed cost
 /// around training (loading, saving, merging: wall time minus `train_runtime`). The forecast is the latest such
 /// job's fixed cost plus the size times its rate.
@@ -74,21 +74,12 @@ public final class TrainingThroughput: Sendable {
     public func learn(from records: [ExperimentRecord]) {
         var jobs: [String: TrainingJob] = [:]
         for record in records {
-            switch record.kind {
-            case RecordKind.trainStarted:
-                if let job = try? record.payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
-            case RecordKind.trainFinished:
-                guard let id = record.payload["jobID"]?.stringValue, var job = jobs[id],
-                    let wall = record.payload["wallSeconds"]?.doubleValue,
-                    case .object(let values)? = record.payload["metrics"]
-                else { continue }
-                job.cpuThreads = record.payload["cpuThreads"]?.intValue ?? job.cpuThreads
-                let metrics = values.compactMapValues(\.doubleValue)
-                if let observation = Self.observation(job: job, metrics: metrics, wallSeconds: wall) {
-                    observations.withLock { $0.append(observation) }
-                }
-            default:
-                continue
+            if let started = record.decode(TrainStarted.self) { jobs[started.job.id] = started.job }
+            guard let finished = record.decode(TrainFinished.self), var job = jobs[finished.jobID] else { continue }
+            job.cpuThreads = finished.cpuThreads ?? job.cpuThreads
+            if let observation = Self.observation(job: job, metrics: finished.metrics, wallSeconds: finished.wallSeconds)
+            {
+                observations.withLock { $0.append(observation) }
             }
         }
     }
@@ -195,21 +186,16 @@ public final class TrainingThroughput: Sendable {
         let cap = parameters["max_samples"]?.doubleValue
         var total = 0.0
         for name in job.datasets {
-            guard let count = datasetSize(name, in: URL(fileURLWithPath: job.datasetDirectory)) else { return nil }
+            guard let count = job.datasetSamples[name] ?? datasetSize(name, in: URL(fileURLWithPath: job.datasetDirectory))
+            else { return nil }
             total += min(Double(count), cap ?? .infinity)
         }
         return total * epochs
     }
 
-    /// Samples in a dataset: its approval's count in `approvals.json` (what the data tool validated), else the rows
-    /// of the file `dataset_info.json` names, read as the data tool reads them.
+    /// Rows of the file `dataset_info.json` names for a dataset, read as the data tool reads them (for jobs that do
+    /// not carry their validated counts).
     static func datasetSize(_ name: String, in directory: URL) -> Int? {
-        if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("approvals.json").path),
-            let approvals = try? RecordCoding.decoder.decode([String: DatasetApproval].self, from: data),
-            let approval = approvals[name]
-        {
-            return approval.samples
-        }
         guard let info = try? Data(contentsOf: directory.appendingPathComponent("dataset_info.json")),
             let entries = try? JSONDecoder().decode(JSONValue.self, from: info),
             let file = entries[name]?["file_name"]?.stringValue

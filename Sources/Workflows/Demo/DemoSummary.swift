@@ -34,30 +34,24 @@ public struct DemoSummary: Sendable, Hashable, Codable {
     {
         let records = try await workspace.openStore().records()
         func report(_ label: String) -> (EvaluationReport, Double)? {
-            guard
-                let record = records.last(where: {
-                    $0.kind == RecordKind.evalReport && $0.payload["label"]?.stringValue == label
-                }),
-                let path = record.payload["reportPath"]?.stringValue,
-                let data = try? Data(contentsOf: workspace.root.appendingPathComponent(path)),
+            guard let record = records.all(EvalReported.self).last(where: { $0.label == label }),
+                let data = try? Data(contentsOf: workspace.resolve(record.reportPath)),
                 let report = try? JSONDecoder().decode(EvaluationReport.self, from: data)
             else { return nil }
-            return (report, record.payload["durationSeconds"]?.doubleValue ?? report.durationSeconds)
+            return (report, record.durationSeconds)
         }
         let baseline = report("baseline")
         let candidate = report("iter1")
         var steps: [String: Double] = [:]
         steps["baseline evaluation"] = baseline?.1
-        steps["training + merge"] =
-            records.last { $0.kind == RecordKind.trainFinished }?.payload["wallSeconds"]?.doubleValue
+        steps["training + merge"] = records.last(TrainFinished.self)?.wallSeconds
         steps["candidate evaluation"] = candidate?.1
-        let evaluated = records.last { $0.kind == WorkflowRecordKind.evaluated }
+        let evaluated = records.last(CandidateEvaluated.self)
         return DemoSummary(
             runDirectory: workspace.root.path, finalModel: outcome.finalModel, ending: outcome.ending.description,
             baselineScore: baseline?.0.score, candidateScore: candidate?.0.score,
             gain: baseline.flatMap { base in candidate.flatMap { try? PairedBootstrap.compare(base.0, $0.0) } },
-            promoted: evaluated?.payload["promoted"]?.boolValue == true,
-            decision: evaluated?.payload["reason"]?.stringValue, stepSeconds: steps, wallSeconds: wallSeconds)
+            promoted: evaluated?.promoted == true, decision: evaluated?.reason, stepSeconds: steps, wallSeconds: wallSeconds)
     }
 
     /// The summary as a small text table with the paths, for the terminal.

@@ -154,7 +154,8 @@ public actor WorkflowGateway {
         case .stage(let stage, _):
             lines = Self.describe(stage)
         }
-        let state = RunState.rebuild(from: try await controller.store.records())
+        try await controller.tracker.refresh()
+        let state = await controller.tracker.state
         return "Task:\n\(task)\n\n\(lines)\n\n\(state.summary)\n\n\(await controller.statusLines())"
     }
 

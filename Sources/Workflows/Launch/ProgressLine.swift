@@ -6,43 +6,36 @@ import Interfaces
 public enum ProgressLine {
     /// The line for `record`, or `nil` for records not worth a line (model text, store bookkeeping).
     public static func describe(_ record: ExperimentRecord) -> String? {
-        let p = record.payload
-        func number(_ key: String) -> String { p[key]?.doubleValue.map { String(format: "%g", $0) } ?? "?" }
-        switch record.kind {
-        case RecordKind.stageEntered:
-            return "== stage: \(p["stage"]?.stringValue ?? "?")"
-        case "agent.tool_call":
-            guard let name = p["name"]?.stringValue ?? p["call"]?["name"]?.stringValue else { return nil }
-            return "-> \(name)"
-        case WorkflowRecordKind.denied:
-            return "   denied by rule '\(p["rule"]?.stringValue ?? "?")': \(p["reason"]?.stringValue ?? "")"
-        case RecordKind.planWritten:
-            return "   plan written for iteration \(number("iteration"))"
-        case RecordKind.dataBuilt:
-            return "   dataset \(p["dataset"]?.stringValue ?? "?") built: \(number("rows")) rows"
-        case RecordKind.dataValidated:
-            return "   dataset \(p["dataset"]?.stringValue ?? "?"): \(p["verdict"]?.stringValue ?? "?")"
-                + " (\(number("samples")) samples, \(number("contamination")) contamination hits)"
-        case RecordKind.trainStarted:
-            return "   training started"
-        case RecordKind.trainProgress:
-            let loss = p["loss"]?.doubleValue.map { String(format: ", loss %.4f", $0) } ?? ""
-            return "   step \(number("step"))/\(number("totalSteps"))\(loss)"
-        case RecordKind.trainFinished:
-            return "   trained \(p["jobID"]?.stringValue ?? "?") in \(number("wallSeconds")) s"
-        case RecordKind.trainFailed, RecordKind.evalFailed:
-            return "   FAILED: \(p["error"]?.stringValue?.prefix(300) ?? "")"
-        case RecordKind.evalReport:
-            let score = p["score"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "?"
-            return "   \(p["label"]?.stringValue ?? "evaluation"): score \(score) on \(number("sampleCount")) samples"
-        case WorkflowRecordKind.evaluated:
-            return "   \(p["reason"]?.stringValue ?? "")"
-        case RecordKind.iterationLogged:
-            return "   iteration \(number("iteration")) logged: \(p["decision"]?.stringValue ?? "?")"
-        case WorkflowRecordKind.stopped:
-            return "== run stopped: \(p["ending"]?.stringValue ?? p["reason"]?.stringValue ?? "")"
-        default:
-            return nil
+        func number(_ value: Double) -> String { String(format: "%g", value) }
+        if let entered = record.decode(StageEntered.self) { return "== stage: \(entered.stage)" }
+        if let call = record.decode(AgentRecord.ToolCalled.self) { return "-> \(call.value.name)" }
+        if let denied = record.decode(CallDenied.self) {
+            return "   denied by rule '\(denied.rule)': \(denied.reason)"
         }
+        if let plan = record.decode(PlanWritten.self) { return "   plan written for iteration \(plan.iteration)" }
+        if let built = record.decode(DataBuilt.self) { return "   dataset \(built.dataset) built: \(built.rows) rows" }
+        if let validated = record.decode(DataValidated.self) {
+            let hits = validated.contamination.map { ", \($0) contamination hits" } ?? ""
+            return "   dataset \(validated.dataset): \(validated.verdict) (\(validated.samples) samples\(hits))"
+        }
+        if record.is(TrainStarted.self) { return "   training started" }
+        if let progress = record.decode(TrainProgressed.self) {
+            let loss = progress.loss.map { String(format: ", loss %.4f", $0) } ?? ""
+            return "   step \(progress.step)/\(progress.totalSteps)\(loss)"
+        }
+        if let finished = record.decode(TrainFinished.self) {
+            return "   trained \(finished.jobID) in \(number(finished.wallSeconds)) s"
+        }
+        if let failed = record.decode(TrainFailed.self) { return "   FAILED: \(failed.error.prefix(300))" }
+        if let failed = record.decode(EvalFailed.self) { return "   FAILED: \(failed.error.prefix(300))" }
+        if let report = record.decode(EvalReported.self) {
+            return "   \(report.label): score \(String(format: "%.3f", report.score)) on \(report.sampleCount) samples"
+        }
+        if let evaluated = record.decode(CandidateEvaluated.self) { return "   \(evaluated.reason)" }
+        if let logged = record.decode(IterationRecord.self) {
+            return "   iteration \(logged.iteration) logged: \(logged.decision.rawValue)"
+        }
+        if let stopped = record.decode(RunStopped.self) { return "== run stopped: \(stopped.reason)" }
+        return nil
     }
 }

@@ -67,25 +67,6 @@ public struct RunLauncher: Sendable {
     /// How the agent's shell of the runs this launcher creates is set up (recorded in their `run.json`).
     public var shell: ShellOptions
 
-    /// The record each start or resume of a run writes first.
-    static let sessionRecord = "run.session_started"
-
-    /// Seconds the run has been active: for each session, from its `run.session_started` record (or the run's
-    /// creation) to its last record. Time between a kill and the resume does not count against the budget.
-    static func activeSeconds(of records: [ExperimentRecord], createdAt: Date) -> Double {
-        var total = 0.0
-        var start = createdAt
-        var last = createdAt
-        for record in records {
-            if record.kind == sessionRecord {
-                total += last.timeIntervalSince(start)
-                start = record.time
-            }
-            last = record.time
-        }
-        return total + last.timeIntervalSince(start)
-    }
-
     /// The file, inside the run, that keeps the start-of-run hashes of the protected evaluation files.
     static let integrityFile = "integrity.json"
 
@@ -218,9 +199,8 @@ public struct RunLauncher: Sendable {
         let registry = try CheckpointRegistry(
             runDirectory: workspace.root, baseModel: URL(fileURLWithPath: spec.baseModel))
         let earlier = try await store.records()
-        let spent = Self.activeSeconds(of: earlier, createdAt: manifest.createdAt)
-        try await store.append(
-            ExperimentRecord(kind: Self.sessionRecord, payload: ["activeSecondsBefore": .number(spent)]))
+        let spent = RunState.rebuild(from: earlier, runDirectory: workspace.root).budget.elapsedSeconds
+        try await store.append(RunSessionStarted(activeSecondsBefore: spent))
         let ceilings = modelCeilings(spec: spec, manifest: manifest, driver: driver)
         let budget = BudgetClock(
             limits: BudgetLimits(

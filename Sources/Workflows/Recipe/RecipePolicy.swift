@@ -34,7 +34,7 @@ public struct RecipePolicy: ModelProvider {
         let task = Task {
             do {
                 let records = try await store.records()
-                let progress = IterationProgress(replaying: records, runDirectory: runDirectory)
+                let progress = RunState.rebuild(from: records, runDirectory: runDirectory).progress
                 switch nextStep(progress: progress, messages: request.messages) {
                 case .say(let text):
                     continuation.yield(.textDelta(text))

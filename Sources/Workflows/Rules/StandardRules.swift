@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Interfaces
 
 /// The names of the interface tools the standard rules and the default workflow refer to.
 public struct ToolNames: Sendable, Hashable, Codable {
@@ -92,7 +93,7 @@ extension Rule {
             let approved = context.progress.approvedDatasets
             let named = namedDatasets(context).compactMap { approved[$0] }
             let datasets = named.isEmpty ? [context.progress.approvedDataset].compactMap { $0 } : named
-            for path in datasets.flatMap(\.files) {
+            for path in datasets.map(\.file) {
                 let result = try await checker.check(trainingFile: URL(fileURLWithPath: path))
                 if !result.clean {
                     return .deny(
@@ -117,7 +118,7 @@ extension Rule {
                 return .deny(reason: "No new job can start: \(exhaustion). Log what you have.")
             }
             guard snapshot.jobSeconds > 0 else {
-                let remaining = BudgetSnapshot.duration(snapshot.remainingSeconds)
+                let remaining = DurationText.format(snapshot.remainingSeconds)
                 return .deny(
                     reason: "No time is left for jobs: the remaining \(remaining) are reserved for the final "
                         + "evaluation and promotion. Log what you have.")

@@ -4,28 +4,30 @@ import Foundation
 import Interfaces
 import TrainingBackends
 
-/// Folds a run's records into its ``IterationProgress`` and keeps the checkpoint registry in step with them:
-/// registers each trained candidate, attaches each evaluation report, and decides promotions.
+/// Folds a run's records into its ``RunState`` and keeps the checkpoint registry in step with them: registers each
+/// trained candidate, attaches each evaluation report, and decides promotions.
 ///
 /// Everything it derives comes from the store, so a new tracker over the same store (after a kill) reaches the same
-/// progress; each evaluation is handled exactly once, keyed by the sequence number of its `eval.report` record.
+/// state; each record is folded once, and each evaluation is handled exactly once, keyed by the sequence number of
+/// its `eval.report` record.
 actor RunTracker {
     let store: any ExperimentStore
     let registry: CheckpointRegistry
-    let root: URL
-    private(set) var progress = IterationProgress()
+    private(set) var state: RunState
     private var processed = 0
     private var handledEvaluations: Set<Int> = []
-    private var jobs: [String: TrainingJob] = [:]
-    private(set) var lastDecision: String?
-    /// What was found changed outside the run, when a check found something and the run has not stopped since.
-    private(set) var tampered: String?
 
     init(store: any ExperimentStore, registry: CheckpointRegistry, root: URL) {
         self.store = store
         self.registry = registry
-        self.root = root
+        state = RunState(workspace: Workspace(root: root))
     }
+
+    /// Where the workflow stands (what rules and stage exits read).
+    var progress: IterationProgress { state.progress }
+
+    /// What was found changed outside the run, when a check found something and the run has not stopped since.
+    var tampered: String? { state.tampered }
 
     /// The refresh in progress: refreshes run one after another so that records are handled in store order.
     private var running: Task<Void, any Error>?
@@ -44,14 +46,17 @@ actor RunTracker {
     private func drain() async throws {
         var records = try await store.records()
         if processed == 0 {
-            let kinds = [WorkflowRecordKind.baseline, WorkflowRecordKind.evaluated]
-            for record in records where kinds.contains(record.kind) {
-                if let sequence = record.payload["evalSequence"]?.intValue { handledEvaluations.insert(sequence) }
+            for record in records {
+                if let baseline = record.decode(BaselineEvaluated.self) { handledEvaluations.insert(baseline.evalSequence) }
+                if let evaluated = record.decode(CandidateEvaluated.self) {
+                    handledEvaluations.insert(evaluated.evalSequence)
+                }
             }
         }
         while processed < records.count {
             let record = records[processed]
             processed += 1
+            state.apply(record)
             try await handle(record)
             if processed == records.count { records = try await store.records() }
         }
@@ -68,105 +73,74 @@ actor RunTracker {
             if p.evaluated { steps.append("evaluated") }
             steps.append("not logged yet")
         }
-        let state = steps.isEmpty ? " logged" : " (\(steps.joined(separator: ", ")))"
-        let iteration = p.iteration == 0 ? "no iteration yet" : "iteration \(p.iteration)\(state)"
+        let status = steps.isEmpty ? " logged" : " (\(steps.joined(separator: ", ")))"
+        let iteration = p.iteration == 0 ? "no iteration yet" : "iteration \(p.iteration)\(status)"
         var line = "Stage: \(p.stage) · \(iteration) · submission (final_model/): \(await registry.best.id)"
         if let baseline = p.baselineScore { line += String(format: " · baseline %.3f", baseline) }
-        if let lastDecision { line += "\nLast promotion decision: \(lastDecision)" }
+        if let reason = state.lastPromotionReason { line += "\nLast promotion decision: \(reason)" }
         return line
     }
 
     private func handle(_ record: ExperimentRecord) async throws {
-        let payload = record.payload
-        switch record.kind {
-        case RecordKind.trainStarted:
-            if let job = try? payload["job"]?.decode(as: TrainingJob.self) { jobs[job.id] = job }
-        case RecordKind.trainFinished:
-            if let id = payload["jobID"]?.stringValue, let directory = payload["modelDirectory"]?.stringValue {
-                let iteration = payload["iteration"]?.intValue
-                // Checkpoints saved along the way first, so candidates are registered in step order.
-                for checkpoint in payload["checkpoints"]?.arrayValue ?? [] {
-                    guard let step = checkpoint["step"]?.intValue,
-                        let folder = checkpoint["modelDirectory"]?.stringValue
-                    else { continue }
-                    try await register(
-                        id: "\(id)-step\(step)", job: id, modelPath: absolute(folder), iteration: iteration, step: step)
-                }
-                try await register(id: id, job: id, modelPath: absolute(directory), iteration: iteration)
+        if let finished = record.decode(TrainFinished.self) {
+            // Checkpoints saved along the way first, so candidates are registered in step order.
+            for saved in finished.checkpoints ?? [] {
+                try await register(
+                    id: "\(finished.jobID)-step\(saved.step)", job: finished.jobID, modelPath: saved.modelDirectory,
+                    iteration: finished.iteration, step: saved.step)
             }
-        case RecordKind.evalReport:
-            guard !handledEvaluations.contains(record.sequence) else { return }
+            try await register(
+                id: finished.jobID, job: finished.jobID, modelPath: finished.modelDirectory,
+                iteration: finished.iteration)
+        } else if let report = record.decode(EvalReported.self), !handledEvaluations.contains(record.sequence) {
             handledEvaluations.insert(record.sequence)
-            try await handleEvaluation(record)
-        case WorkflowRecordKind.evaluated:
-            lastDecision = payload["reason"]?.stringValue ?? lastDecision
-        case WorkflowRecordKind.tampered:
-            tampered = payload["findings"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "; ")
-        case WorkflowRecordKind.stopped:
-            tampered = nil
-        default:
-            break
+            try await handleEvaluation(report, sequence: record.sequence)
         }
-        if let event = progress.event(for: record, runDirectory: root) { progress.apply(event) }
     }
 
-    private func register(id: String, job jobID: String, modelPath: String, iteration: Int?, step: Int? = nil)
+    private func register(id: String, job jobID: String, modelPath: String, iteration: Int, step: Int? = nil)
         async throws
     {
         guard await registry.candidate(id) == nil else { return }
         var parent: Candidate?
-        if let job = jobs[jobID] { parent = await registry.candidate(atPath: job.baseModel) }
-        guard let job = jobs[jobID], let parent else {
-            let reason = "not registered: it did not start from the base model or a registered candidate"
+        if let job = state.jobs[jobID] { parent = await registry.candidate(atPath: job.baseModel) }
+        guard let job = state.jobs[jobID], let parent else {
             try await store.append(
-                ExperimentRecord(
-                    kind: WorkflowRecordKind.registrationRefused,
-                    payload: ["jobID": .string(id), "error": .string(reason)]))
+                RegistrationRefused(
+                    jobID: id, error: "not registered: it did not start from the base model or a registered candidate"))
             return
         }
         let config = (try? JSONValue(encoding: job.hyperparameters).compactText) ?? ""
         let configHash = SHA256.hex(of: Data("\(job.method.rawValue)|\(job.finetuning.rawValue)|\(config)".utf8))
+        let workspace = state.workspace
         try await registry.register(
-            id: id, modelPath: modelPath, parent: parent.id, datasets: job.datasets, configHash: configHash, step: step)
-        var payload: [String: JSONValue] = [
-            "id": .string(id),
-            "modelPath": .string(Workspace(root: root).relativePath(of: URL(fileURLWithPath: modelPath))),
-            "parent": .string(parent.id), "datasets": .array(job.datasets.map(JSONValue.string)),
-            "configHash": .string(configHash),
-        ]
-        if let iteration { payload["iteration"] = .number(Double(iteration)) }
-        if let step { payload["step"] = .number(Double(step)) }
-        try await store.append(ExperimentRecord(kind: RecordKind.checkpointRegistered, payload: .object(payload)))
+            id: id, modelPath: workspace.resolve(modelPath).path, parent: parent.id, datasets: job.datasets,
+            configHash: configHash, step: step)
+        try await store.append(
+            CheckpointRegistered(
+                id: id, modelPath: workspace.relativePath(of: workspace.resolve(modelPath)), parent: parent.id,
+                datasets: job.datasets, configHash: configHash, iteration: iteration, step: step))
     }
 
-    private func handleEvaluation(_ record: ExperimentRecord) async throws {
-        let payload = record.payload
-        guard let modelPath = payload["modelPath"]?.stringValue,
-            let candidate = await registry.resolve(modelPath, relativeTo: root),
-            let reportPath = payload["reportPath"]?.stringValue
-        else { return }
-        let sequence = JSONValue.number(Double(record.sequence))
+    private func handleEvaluation(_ evaluation: EvalReported, sequence: Int) async throws {
+        let workspace = state.workspace
+        guard let candidate = await registry.resolve(evaluation.modelPath, relativeTo: workspace.root) else { return }
         let report: EvaluationReport
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: absolute(reportPath)))
+            let data = try Data(contentsOf: workspace.resolve(evaluation.reportPath))
             report = try JSONDecoder().decode(EvaluationReport.self, from: data)
         } catch {
             try await appendEvaluated(
                 sequence, candidate.id, promoted: false,
-                reason: "Not promoted: the report \(reportPath) cannot be read (\(error)).")
+                reason: "Not promoted: the report \(evaluation.reportPath) cannot be read (\(error)).")
             return
         }
         try await registry.attach(report, to: candidate.id)
         if candidate.id == CheckpointRegistry.baseCandidateID {
-            try await store.append(
-                ExperimentRecord(
-                    kind: WorkflowRecordKind.baseline,
-                    payload: [
-                        "evalSequence": sequence, "label": .string(report.label), "score": .number(report.score),
-                    ]))
+            try await store.append(BaselineEvaluated(evalSequence: sequence, label: report.label, score: report.score))
             return
         }
-        if payload["comparable"]?.boolValue == false {
+        if !evaluation.comparable {
             try await appendEvaluated(
                 sequence, candidate.id, promoted: false,
                 reason: "Not promoted: \(report.sampleCount) samples is below the evaluation's sample floor; evaluate "
@@ -183,17 +157,8 @@ actor RunTracker {
         try await appendEvaluated(sequence, candidate.id, promoted: promoted, reason: reason)
     }
 
-    private func appendEvaluated(_ sequence: JSONValue, _ id: String, promoted: Bool, reason: String) async throws {
+    private func appendEvaluated(_ sequence: Int, _ id: String, promoted: Bool, reason: String) async throws {
         try await store.append(
-            ExperimentRecord(
-                kind: WorkflowRecordKind.evaluated,
-                payload: [
-                    "evalSequence": sequence, "candidateID": .string(id), "promoted": .bool(promoted),
-                    "reason": .string(reason),
-                ]))
-    }
-
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : root.appendingPathComponent(path).standardizedFileURL.path
+            CandidateEvaluated(evalSequence: sequence, candidateID: id, promoted: promoted, reason: reason))
     }
 }

@@ -19,11 +19,12 @@ public struct RunawayLimits: Sendable, Hashable {
     }
 
     /// Records that move the run forward.
-    public static let progressKinds: Set<String> = [
-        RecordKind.stageEntered, RecordKind.planWritten, RecordKind.dataBuilt, RecordKind.dataValidated,
-        RecordKind.trainFinished, RecordKind.evalReport, RecordKind.iterationLogged, RecordKind.checkpointRegistered,
-        WorkflowRecordKind.transition, WorkflowRecordKind.baseline, WorkflowRecordKind.evaluated,
-    ]
+    public static let progressKinds: Set<String> = Set(
+        [
+            StageEntered.self, PlanWritten.self, DataBuilt.self, DataValidated.self, TrainFinished.self,
+            EvalReported.self, IterationRecord.self, CheckpointRegistered.self, StageTransition.self,
+            BaselineEvaluated.self, CandidateEvaluated.self,
+        ].map { ($0 as any RunRecord.Type).kind })
 
     /// Why the run should stop, judged from its records since the last one that moved it forward; `nil` while the
     /// agent is within the limits.
@@ -33,15 +34,12 @@ public struct RunawayLimits: Sendable, Hashable {
         var streakOpen = true
         for record in records.reversed() {
             if Self.progressKinds.contains(record.kind) { break }
-            switch record.kind {
-            case WorkflowRecordKind.sessionEnded:
+            if record.is(SessionEnded.self) {
                 sessions += 1
-            case WorkflowRecordKind.denied where streakOpen:
+            } else if record.is(CallDenied.self), streakOpen {
                 denials += 1
-            case "agent.tool_result" where record.payload["output"]?["isError"]?.boolValue == false:
+            } else if let result = record.decode(AgentRecord.ToolReturned.self), !result.value.output.isError {
                 streakOpen = false
-            default:
-                continue
             }
         }
         if sessions >= sessionsWithoutProgress {

@@ -43,12 +43,7 @@ struct WorkflowController: Sendable {
     /// Rebuilds the state from the store (progress, registry, spent budget) and enters the first stage of a new run.
     func start() async throws {
         try await tracker.refresh()
-        let records = try await store.records()
-        if let last = records.last(where: { $0.kind == WorkflowRecordKind.budgetUsage }),
-            let usage = try? last.payload.decode(as: BudgetUsage.self)
-        {
-            await budget.restore(usage)
-        }
+        if let last = try await store.records().last(BudgetRecorded.self) { await budget.restore(last.value) }
         if await tracker.progress.stage.isEmpty { try await enter(workflow.initialStage.name) }
         try await checkIntegrity()
     }
@@ -75,15 +70,11 @@ struct WorkflowController: Sendable {
             findings.append("checkpoints/registry.json names '\(best)' as the submission; the run promoted '\(decided)'")
         }
         // A foreign line stays in the append-only store: report each finding once.
-        let reported = Set(
-            records.filter { $0.kind == WorkflowRecordKind.tampered }
-                .flatMap { $0.payload["findings"]?.arrayValue?.compactMap(\.stringValue) ?? [] })
+        let reported = Set(records.all(TamperingFound.self).flatMap(\.findings))
         findings = findings.filter { !$0.hasPrefix("events.jsonl line") || !reported.contains($0) }
         guard !findings.isEmpty else { return [] }
         let restored = try await registry.restore(bestID: decided)
-        try await record(
-            WorkflowRecordKind.tampered,
-            ["findings": .array(findings.map(JSONValue.string)), "restored": .string(restored)])
+        try await store.append(TamperingFound(findings: findings, restored: restored))
         try await tracker.refresh()
         return findings
     }
@@ -100,17 +91,14 @@ struct WorkflowController: Sendable {
 
     /// The candidate the run's records promoted last, or the base model.
     static func submission(in records: [ExperimentRecord]) -> String {
-        records.last { $0.kind == WorkflowRecordKind.evaluated && $0.payload["promoted"]?.boolValue == true }?
-            .payload["candidateID"]?.stringValue ?? CheckpointRegistry.baseCandidateID
+        records.all(CandidateEvaluated.self).last(where: \.promoted)?.candidateID ?? CheckpointRegistry.baseCandidateID
     }
 
     /// Whether the records show `id` promoted (a promotion whose record a crash cut off is found again on resume as
     /// "already the submission").
     static func wasPromoted(_ id: String, in records: [ExperimentRecord]) -> Bool {
-        records.contains {
-            $0.kind == WorkflowRecordKind.evaluated && $0.payload["candidateID"]?.stringValue == id
-                && ($0.payload["promoted"]?.boolValue == true
-                    || $0.payload["reason"]?.stringValue?.contains("already the submission") == true)
+        records.all(CandidateEvaluated.self).contains {
+            $0.candidateID == id && ($0.promoted || $0.reason.contains("already the submission"))
         }
     }
 
@@ -132,9 +120,7 @@ struct WorkflowController: Sendable {
                 case .finish: target = "finish"
                 case .stage(let next): target = next
                 }
-                try await record(
-                    WorkflowRecordKind.transition,
-                    ["from": .string(stage.name), "exit": .string(exit.name), "to": .string(target)])
+                try await store.append(StageTransition(from: stage.name, exit: exit.name, to: target))
                 guard case .stage(let next) = exit.target else { return .ended(.finished) }
                 try await enter(next)
                 continue
@@ -157,11 +143,10 @@ struct WorkflowController: Sendable {
             toolName: call.name, rawArguments: call.arguments, progress: await tracker.progress,
             budget: await budget.snapshot())
         guard let denial = await workflow.review(context, in: stage) else { return .allow }
-        let payload: JSONValue = [
-            "stage": .string(stage.name), "tool": .string(call.name), "rule": .string(denial.rule),
-            "reason": .string(denial.reason), "arguments": .string(call.arguments),
-        ]
-        _ = try? await store.append(ExperimentRecord(kind: WorkflowRecordKind.denied, payload: payload))
+        _ = try? await store.append(
+            CallDenied(
+                stage: stage.name, tool: call.name, rule: denial.rule, reason: denial.reason,
+                arguments: call.arguments))
         return .deny(reason: "\(denial.reason) (rule: \(denial.rule))")
     }
 
@@ -189,12 +174,8 @@ struct WorkflowController: Sendable {
         case .stalled(let why): reason = "stalled: \(why)"
         case .tampered(let findings): reason = "tampered: \(findings)"
         }
-        try await record(
-            WorkflowRecordKind.stopped,
-            [
-                "reason": .string(reason), "best": .string(best), "finalModel": .string(finalModel.path),
-                "finalModelValid": .bool(valid),
-            ])
+        try await store.append(
+            RunStopped(reason: reason, best: best, finalModel: finalModel.path, finalModelValid: valid))
         return WorkflowOutcome(
             ending: ending, progress: await tracker.progress, best: best, finalModel: finalModel.path,
             finalModelValid: valid)
@@ -203,33 +184,21 @@ struct WorkflowController: Sendable {
     /// Records that a session (our agent's, or an outside agent's work on a stage) started in `stage`, as attempt
     /// `progress.sessionsInStage + 1`.
     func recordSessionStarted(_ stage: Stage, _ progress: IterationProgress) async throws {
-        try await record(
-            WorkflowRecordKind.sessionStarted,
-            ["stage": .string(stage.name), "attempt": .number(Double(progress.sessionsInStage + 1))])
+        try await store.append(SessionStarted(stage: stage.name, attempt: progress.sessionsInStage + 1))
     }
 
     /// Records how a session in `stage` ended; a completed one counts towards exits such as "task defined".
     func recordSessionEnded(_ stage: Stage, completed: Bool, reason: String, finalText: String = "") async throws {
-        try await record(
-            WorkflowRecordKind.sessionEnded,
-            [
-                "stage": .string(stage.name), "completed": .bool(completed), "reason": .string(reason),
-                "finalText": .string(finalText),
-            ])
+        try await store.append(
+            SessionEnded(stage: stage.name, completed: completed, reason: reason, finalText: finalText))
     }
 
     /// Records what the run has spent so far (time, GPU-hours, tokens, dollars), so that a resumed run counts it.
     func recordBudgetUsage() async throws {
-        try await store.append(
-            ExperimentRecord(
-                kind: WorkflowRecordKind.budgetUsage, payload: try JSONValue(encoding: await budget.snapshot().usage)))
-    }
-
-    func record(_ kind: String, _ payload: [String: JSONValue]) async throws {
-        try await store.append(ExperimentRecord(kind: kind, payload: .object(payload)))
+        try await store.append(BudgetRecorded(await budget.snapshot().usage))
     }
 
     private func enter(_ stage: String) async throws {
-        try await record(RecordKind.stageEntered, ["stage": .string(stage)])
+        try await store.append(StageEntered(stage: stage))
     }
 }

@@ -130,7 +130,8 @@ public struct WorkflowRunner: Sendable {
             store: store,
             secrets: secrets)
 
-        let state = RunState.rebuild(from: try await store.records())
+        try await tracker.refresh()
+        let state = await tracker.state
         let input = """
             Task:
             \(task)
@@ -144,14 +145,10 @@ public struct WorkflowRunner: Sendable {
             switch event {
             case .usage(let usage):
                 await budget.recordModelUsage(usage.turnUsage, costUSD: usage.turnCostUSD)
-                try await controller.record(
-                    RecordKind.modelUsage,
-                    [
-                        "inputTokens": .number(Double(usage.turnUsage.inputTokens)),
-                        "outputTokens": .number(Double(usage.turnUsage.outputTokens)),
-                        "cachedInputTokens": .number(Double(usage.turnUsage.cachedInputTokens)),
-                        "costUSD": .number(usage.turnCostUSD ?? 0),
-                    ])
+                try await store.append(
+                    ModelUsed(
+                        inputTokens: usage.turnUsage.inputTokens, outputTokens: usage.turnUsage.outputTokens,
+                        cachedInputTokens: usage.turnUsage.cachedInputTokens, costUSD: usage.turnCostUSD ?? 0))
                 try await controller.recordBudgetUsage()
             case .finished(let finished):
                 outcome = finished

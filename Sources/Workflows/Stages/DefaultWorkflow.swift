@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 
 /// What the default AutoTrainess workflow is built from: the tool names, the guards it enforces and when it moves on.
 public struct AutoTrainessWorkflowOptions: Sendable {

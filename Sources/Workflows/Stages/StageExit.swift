@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 
 /// Where a stage goes when one of its exits is met.
 public enum StageTarget: Sendable, Hashable, Codable {

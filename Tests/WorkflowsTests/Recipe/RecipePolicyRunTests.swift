@@ -82,9 +82,9 @@ struct RecipePolicyRunTests {
         #expect(outcome.progress.iteration == 1)
         #expect(outcome.progress.promotions == 1)
         #expect(Self.toolCalls(records) == ["eval", "plan", "data", "data", "train", "eval", "log"])
-        let logged = try #require(records.last { $0.kind == RecordKind.iterationLogged })
+        let logged = try #require(records.last { $0.kind == IterationRecord.kind })
         #expect(logged.payload["decision"] == "keep")
-        #expect(!records.contains { $0.kind == WorkflowRecordKind.denied })
+        #expect(!records.contains { $0.kind == CallDenied.kind })
     }
 
     @Test func aNoisyCandidateIsNotPromotedAndFinalModelKeepsTheBase() async throws {
@@ -96,9 +96,9 @@ struct RecipePolicyRunTests {
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "base weights")
         #expect(outcome.progress.iteration == 1)
         #expect(outcome.progress.promotions == 0)
-        let logged = try #require(records.last { $0.kind == RecordKind.iterationLogged })
+        let logged = try #require(records.last { $0.kind == IterationRecord.kind })
         #expect(logged.payload["decision"] == "discard")
-        let evaluated = try #require(records.last { $0.kind == WorkflowRecordKind.evaluated })
+        let evaluated = try #require(records.last { $0.kind == CandidateEvaluated.kind })
         #expect(evaluated.payload["promoted"] == false)
     }
 
@@ -109,7 +109,7 @@ struct RecipePolicyRunTests {
         let run = Task { try await runner.run(task: "Improve toy QA accuracy.") }
         var training = false
         for _ in 0..<2_000 where !training {
-            training = try await store.records().contains { $0.kind == RecordKind.trainProgress }
+            training = try await store.records().contains { $0.kind == TrainProgressed.kind }
             if !training { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(training, "training never started")
@@ -118,9 +118,9 @@ struct RecipePolicyRunTests {
 
         let interrupted = try await store.records()
         #expect(
-            !interrupted.contains { $0.kind == RecordKind.trainFailed }, "a cancelled job is not a training failure")
-        #expect(!interrupted.contains { $0.kind == WorkflowRecordKind.stopped })
-        let sessions = interrupted.filter { $0.kind == WorkflowRecordKind.sessionStarted }.count
+            !interrupted.contains { $0.kind == TrainFailed.kind }, "a cancelled job is not a training failure")
+        #expect(!interrupted.contains { $0.kind == RunStopped.kind })
+        let sessions = interrupted.filter { $0.kind == SessionStarted.kind }.count
         #expect(sessions == 3, "define, baseline and local each start one session; got \(sessions)")
 
         let (outcome, records) = try await fixture.run(quality: "good")
@@ -130,7 +130,7 @@ struct RecipePolicyRunTests {
         #expect(outcome.finalModelValid)
         #expect(try modelMarker(URL(fileURLWithPath: outcome.finalModel)) == "good")
         #expect(outcome.progress.iteration == 1)
-        #expect(records.last { $0.kind == RecordKind.iterationLogged }?.payload["decision"] == "keep")
+        #expect(records.last { $0.kind == IterationRecord.kind }?.payload["decision"] == "keep")
     }
 }
 

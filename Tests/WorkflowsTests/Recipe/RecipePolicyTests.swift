@@ -113,7 +113,7 @@ struct RecipePolicyTests {
         #expect(validate.1["action"] == "validate")
         #expect(validate.1["iteration"]?.intValue == 1)
 
-        events.append(.dataApproved(ApprovedDataset(name: "qa", files: ["/runs/r1/iterations/1/data/qa.json"])))
+        events.append(.dataApproved(DatasetApproval(name: "qa", file: "/runs/r1/iterations/1/data/qa.json")))
         let train = try next(after: "data", arguments: validate.1.compactText)
         #expect(train.0 == "train")
         #expect(train.1["datasets"] == ["qa"])
@@ -144,7 +144,7 @@ struct RecipePolicyTests {
     @Test func failedToolResultLogsADiscardNamingTheFailure() throws {
         let progress = Self.progress(
             "local",
-            [.planned, .dataApproved(ApprovedDataset(name: "qa", files: ["/runs/r1/iterations/1/data/qa.json"]))])
+            [.planned, .dataApproved(DatasetApproval(name: "qa", file: "/runs/r1/iterations/1/data/qa.json"))])
         let step = policy.nextStep(
             progress: progress,
             messages: Self.session(after: "train", result: "Training failed: out of memory\ntraceback", isError: true))

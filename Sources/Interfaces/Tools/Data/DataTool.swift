@@ -127,12 +127,10 @@ public struct DataTool: Tool {
             sources: urls, output: output, limit: arguments.limit)
         try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
         let relative = environment.workspace.relativePath(of: output)
-        try await environment.record(
-            RecordKind.dataBuilt,
-            [
-                "iteration": .number(Double(iteration)), "dataset": .string(name), "rows": .number(Double(result.rows)),
-                "skipped": .number(Double(result.skipped.values.reduce(0, +))), "path": .string(relative),
-            ])
+        try await environment.store.append(
+            DataBuilt(
+                iteration: iteration, dataset: name, rows: result.rows, skipped: result.skipped.values.reduce(0, +),
+                path: relative))
         var text = "Built \(name) (\(format.rawValue)): \(result.rows) rows -> \(relative)."
         if !result.skipped.isEmpty {
             let reasons = result.skipped.sorted { $0.value > $1.value }.prefix(5).map { "\($0.value) × \($0.key)" }
@@ -152,8 +150,9 @@ public struct DataTool: Tool {
         let check = try await environment.checker.check(file: file, format: format.rawValue, cutoffLength: cutoff)
         let verdict = DatasetVerdict.judge(check)
         let registry = DatasetRegistry(workspace: environment.workspace, iteration: paths)
+        var approval: DatasetApproval?
         if verdict.kind == .approve {
-            try registry.approve(name: name, file: file, format: format, samples: check.sampleCount)
+            approval = try registry.approve(name: name, file: file, format: format, samples: check.sampleCount)
         } else {
             try registry.revoke(name: name)
         }
@@ -161,14 +160,10 @@ public struct DataTool: Tool {
             DatasetFindingKind.allCases.compactMap { kind in
                 check.count(kind) > 0 ? "\(kind.rawValue) \(check.count(kind))" : nil
             } + (check.contamination.isEmpty ? [] : ["contaminated \(check.contamination.count)"])
-        try await environment.record(
-            RecordKind.dataValidated,
-            [
-                "iteration": .number(Double(iteration)), "dataset": .string(name),
-                "verdict": .string(verdict.kind.rawValue),
-                "reasons": .array(verdict.reasons.map(JSONValue.string)), "samples": .number(Double(check.sampleCount)),
-                "contamination": .number(Double(check.contamination.count)),
-            ])
+        try await environment.store.append(
+            DataValidated(
+                iteration: iteration, dataset: name, verdict: verdict.kind.rawValue, reasons: verdict.reasons,
+                samples: check.sampleCount, contamination: check.contamination.count, approval: approval))
         var lines = [
             "\(name): \(verdict.kind.rawValue) (\(check.sampleCount) rows; findings: "
                 + (counts.isEmpty ? "none" : counts.joined(separator: ", ")) + ")"

@@ -87,12 +87,8 @@ public struct EvalTool: Tool {
             throw error
         } catch {
             let message = Secrets.redactEnvironmentSecrets("\(error)")
-            try await environment.record(
-                RecordKind.evalFailed,
-                [
-                    "iteration": .number(Double(arguments.iteration)), "label": .string(arguments.label),
-                    "error": .string(message),
-                ])
+            try await environment.store.append(
+                EvalFailed(iteration: arguments.iteration, label: arguments.label, error: message))
             return .error("Evaluation \(arguments.label) failed: \(message)")
         }
         let paths = try environment.workspace.prepareIteration(arguments.iteration)
@@ -106,16 +102,12 @@ public struct EvalTool: Tool {
 
         let comparable = report.sampleCount >= sampleFloor
         let workspace = environment.workspace
-        var payload: [String: JSONValue] = [
-            "iteration": .number(Double(arguments.iteration)), "label": .string(arguments.label),
-            "metric": .string(report.metric), "score": .number(report.score),
-            "sampleCount": .number(Double(report.sampleCount)), "comparable": .bool(comparable),
-            "modelPath": .string(workspace.relativePath(of: URL(fileURLWithPath: modelPath))),
-            "reportPath": .string(workspace.relativePath(of: reportURL)),
-            "durationSeconds": .number(report.durationSeconds),
-        ]
-        if let stderr = report.stderr { payload["stderr"] = .number(stderr) }
-        try await environment.record(RecordKind.evalReport, payload)
+        try await environment.store.append(
+            EvalReported(
+                iteration: arguments.iteration, label: arguments.label, metric: report.metric, score: report.score,
+                stderr: report.stderr, sampleCount: report.sampleCount, comparable: comparable,
+                modelPath: workspace.relativePath(of: URL(fileURLWithPath: modelPath)),
+                reportPath: workspace.relativePath(of: reportURL), durationSeconds: report.durationSeconds))
 
         var lines = [
             "\(arguments.label): \(report.metric) \(Self.scoreText(report)) (n=\(report.sampleCount); floor "

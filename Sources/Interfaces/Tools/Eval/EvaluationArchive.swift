@@ -7,13 +7,13 @@ import Foundation
 struct EvaluationArchive {
     let environment: InterfaceEnvironment
 
-    /// The latest `eval.report` payload of each label, in store order of their latest record.
-    func entries() async throws -> [(label: String, payload: JSONValue)] {
-        var latest: [String: (Int, JSONValue)] = [:]
-        for record in try await environment.store.records() where record.kind == RecordKind.evalReport {
-            if let label = record.payload["label"]?.stringValue { latest[label] = (record.sequence, record.payload) }
+    /// The latest `eval.report` record of each label, in store order of their latest record.
+    func entries() async throws -> [EvalReported] {
+        var latest: [String: (Int, EvalReported)] = [:]
+        for (index, report) in try await environment.store.records().all(EvalReported.self).enumerated() {
+            latest[report.label] = (index, report)
         }
-        return latest.sorted { $0.value.0 < $1.value.0 }.map { ($0.key, $0.value.1) }
+        return latest.values.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The saved labels, comma-separated, or `none`.
@@ -24,20 +24,18 @@ struct EvaluationArchive {
 
     /// The saved report of `label`, or `nil` when there is none.
     func report(label: String) async throws -> EvaluationReport? {
-        guard let payload = try await entries().last(where: { $0.label == label })?.payload,
-            let path = payload["reportPath"]?.stringValue
-        else { return nil }
-        return try load(path)
+        guard let entry = try await entries().last(where: { $0.label == label }) else { return nil }
+        return try load(entry.reportPath)
     }
 
     /// The most recently saved report.
     func latestReport() async throws -> EvaluationReport? {
-        guard let path = try await entries().last?.payload["reportPath"]?.stringValue else { return nil }
-        return try load(path)
+        guard let entry = try await entries().last else { return nil }
+        return try load(entry.reportPath)
     }
 
     private func load(_ relativePath: String) throws -> EvaluationReport {
-        let url = environment.workspace.root.appendingPathComponent(relativePath)
+        let url = environment.workspace.resolve(relativePath)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ToolRefusal("The saved report \(relativePath) is missing; evaluate again.")
         }

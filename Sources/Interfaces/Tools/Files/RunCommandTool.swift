@@ -107,7 +107,7 @@ public struct RunCommandTool: Tool {
     public var scratch: URL { workspace.root.appendingPathComponent("scratch", isDirectory: true) }
 
     /// The sandbox policy for the run folder as it is now: writable `scratch/` and each iteration's `data/` and
-    /// `train/` (their `dataset_info.json` and `approvals.json`, which the data tool owns, stay read-only).
+    /// `train/` (their `dataset_info.json`, which the data tool owns, stay read-only).
     /// - Throws: ``ToolRefusal`` when the shell is not sandboxed.
     public func policy() throws -> ShellSandbox.Policy {
         guard case .sandboxed(_, let hidden, let network, let limits) = access else {
@@ -120,7 +120,7 @@ public struct RunCommandTool: Tool {
             guard let number = Int(name) else { continue }
             let paths = workspace.iteration(number)
             writable += [paths.data, paths.train].filter { FileManager.default.fileExists(atPath: $0.path) }
-            readOnly += [paths.datasetInfo, paths.approvals]
+            readOnly.append(paths.datasetInfo)
         }
         return ShellSandbox.Policy(
             workingDirectory: workspace.root, writable: writable, readOnly: readOnly, hidden: hidden,

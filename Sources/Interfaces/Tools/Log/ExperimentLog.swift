@@ -6,8 +6,8 @@ public enum ExperimentLog {
     /// The log's markdown.
     public static func render(records: [ExperimentRecord], title: String) -> String {
         var latest: [Int: IterationRecord] = [:]
-        for record in records where record.kind == RecordKind.iterationLogged {
-            if let logged = try? record.payload.decode(as: IterationRecord.self) { latest[logged.iteration] = logged }
+        for logged in records.all(IterationRecord.self) {
+            latest[logged.iteration] = logged
         }
         let sections = latest.keys.sorted().map { latest[$0]!.markdown }
         return "# Experiment log: \(title)\n\n" + sections.joined(separator: "\n")

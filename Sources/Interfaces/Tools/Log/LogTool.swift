@@ -68,15 +68,13 @@ public struct LogTool: Tool {
         let entries = try await archive.entries()
         var scores: [ScoreRecord] = []
         for label in arguments.scores {
-            guard let payload = entries.last(where: { $0.label == label })?.payload else {
+            guard let entry = entries.last(where: { $0.label == label }) else {
                 return .error("No saved evaluation labelled '\(label)'; known: \(try await archive.knownLabels()).")
             }
             scores.append(
                 ScoreRecord(
-                    label: label, metric: payload["metric"]?.stringValue ?? "score",
-                    value: payload["score"]?.doubleValue ?? 0, stderr: payload["stderr"]?.doubleValue,
-                    sampleCount: payload["sampleCount"]?.intValue ?? 0,
-                    comparable: payload["comparable"]?.boolValue ?? false))
+                    label: label, metric: entry.metric, value: entry.score, stderr: entry.stderr,
+                    sampleCount: entry.sampleCount, comparable: entry.comparable))
         }
         if decision == .keep, !scores.contains(where: \.comparable) {
             return .error(
@@ -87,8 +85,7 @@ public struct LogTool: Tool {
             iteration: arguments.iteration, stage: arguments.stage, hypothesis: arguments.hypothesis,
             data: arguments.data, config: arguments.config ?? [:], scores: scores, decision: decision,
             failures: arguments.failures ?? [], nextStep: arguments.nextStep)
-        try await environment.store.append(
-            ExperimentRecord(kind: RecordKind.iterationLogged, payload: try JSONValue(encoding: record)))
+        try await environment.store.append(record)
         let rendered = ExperimentLog.render(
             records: try await environment.store.records(), title: environment.task.name)
         try Data(rendered.utf8).write(to: environment.workspace.experimentLogFile, options: .atomic)

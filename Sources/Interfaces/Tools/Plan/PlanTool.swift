@@ -61,7 +61,8 @@ public struct PlanTool: Tool {
         if !arguments.successCriterion.contains(where: \.isNumber) {
             return .error("successCriterion must be measurable: name a metric and a number, e.g. 'accuracy >= 0.15'.")
         }
-        let state = RunState.rebuild(from: try await environment.store.records())
+        let state = RunState.rebuild(
+            from: try await environment.store.records(), runDirectory: environment.workspace.root)
         let expected = (state.lastLoggedIteration ?? 0) + 1
         if arguments.iteration != expected && arguments.iteration != state.iteration {
             return .error(
@@ -78,12 +79,8 @@ public struct PlanTool: Tool {
         let replaced = FileManager.default.fileExists(atPath: paths.plan.path)
         try Data(markdown(arguments, verified: verified).utf8).write(to: paths.plan, options: .atomic)
         let relative = environment.workspace.relativePath(of: paths.plan)
-        try await environment.record(
-            RecordKind.planWritten,
-            [
-                "iteration": .number(Double(arguments.iteration)), "path": .string(relative),
-                "hypothesis": .string(arguments.hypothesis),
-            ])
+        try await environment.store.append(
+            PlanWritten(iteration: arguments.iteration, path: relative, hypothesis: arguments.hypothesis))
         return ToolOutput(
             "\(replaced ? "Replaced" : "Wrote") \(relative) (\(verified.count)/\(arguments.evidence.count) "
                 + "evidence items checked). Next: build data for it.")

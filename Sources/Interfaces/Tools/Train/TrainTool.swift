@@ -62,15 +62,14 @@ public struct TrainTool: Tool {
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
         let job: TrainingJob
         do {
-            job = environment.backend.prepare(try makeJob(arguments))
+            job = environment.backend.prepare(try await makeJob(arguments))
         } catch let refusal as ToolRefusal {
             return .error(refusal.description)
         }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: job.outputDirectory), withIntermediateDirectories: true)
-        let iteration = JSONValue.number(Double(arguments.iteration))
-        try await environment.record(
-            RecordKind.trainStarted, ["iteration": iteration, "job": try JSONValue(encoding: job)])
+        let iteration = arguments.iteration
+        try await environment.store.append(TrainStarted(iteration: iteration, job: job))
         var first: TrainingProgress?
         var last: TrainingProgress?
         var tail: [String] = []
@@ -85,33 +84,22 @@ public struct TrainTool: Tool {
                 case .progress(let progress):
                     first = first ?? progress
                     last = progress
-                    var payload: [String: JSONValue] = [
-                        "iteration": iteration, "jobID": .string(job.id), "step": .number(Double(progress.step)),
-                        "totalSteps": .number(Double(progress.totalSteps)),
-                    ]
-                    if let loss = progress.loss { payload["loss"] = .number(loss) }
-                    try await environment.record(RecordKind.trainProgress, payload)
+                    try await environment.store.append(
+                        TrainProgressed(
+                            iteration: iteration, jobID: job.id, step: progress.step, totalSteps: progress.totalSteps,
+                            loss: progress.loss))
                 case .finished(let result):
                     let workspace = environment.workspace
-                    var ran: [String: JSONValue] = [:]
-                    if let threads = result.cpuThreads { ran["cpuThreads"] = .number(Double(threads)) }
-                    try await environment.record(
-                        RecordKind.trainFinished,
-                        ran.merging([
-                            "iteration": iteration, "jobID": .string(job.id),
-                            "modelDirectory": .string(
-                                workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))),
-                            "wallSeconds": .number(result.wallSeconds),
-                            "metrics": .object(result.metrics.mapValues(JSONValue.number)),
-                            "checkpoints": .array(
-                                result.checkpoints.map {
-                                    [
-                                        "step": .number(Double($0.step)),
-                                        "modelDirectory": .string(
-                                            workspace.relativePath(of: URL(fileURLWithPath: $0.modelDirectory))),
-                                    ]
-                                }),
-                        ]) { $1 })
+                    try await environment.store.append(
+                        TrainFinished(
+                            iteration: iteration, jobID: job.id,
+                            modelDirectory: workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory)),
+                            wallSeconds: result.wallSeconds, metrics: result.metrics,
+                            checkpoints: result.checkpoints.map {
+                                TrainFinished.SavedStep(
+                                    step: $0.step,
+                                    modelDirectory: workspace.relativePath(of: URL(fileURLWithPath: $0.modelDirectory)))
+                            }, cpuThreads: result.cpuThreads))
                     return ToolOutput(report(job: job, result: result, first: first, last: last))
                 }
             }
@@ -124,12 +112,8 @@ public struct TrainTool: Tool {
             throw error
         } catch {
             let message = Secrets.redactEnvironmentSecrets("\(error)")
-            try await environment.record(
-                RecordKind.trainFailed,
-                [
-                    "iteration": iteration, "jobID": .string(job.id), "error": .string(message),
-                    "logTail": .array(tail.map(JSONValue.string)),
-                ])
+            try await environment.store.append(
+                TrainFailed(iteration: iteration, jobID: job.id, error: message, logTail: tail))
             let at = last.map { " at step \($0.step)/\($0.totalSteps)" } ?? ""
             var text = "Training \(job.id) failed\(at): \(message)"
             if !tail.isEmpty { text += "\nLast output lines:\n" + tail.joined(separator: "\n") }
@@ -137,7 +121,7 @@ public struct TrainTool: Tool {
         }
     }
 
-    private func makeJob(_ arguments: Arguments) throws -> TrainingJob {
+    private func makeJob(_ arguments: Arguments) async throws -> TrainingJob {
         guard arguments.iteration >= 1 else { throw ToolRefusal("iteration must be 1 or more.") }
         guard !arguments.datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
         let method =
@@ -158,8 +142,14 @@ public struct TrainTool: Tool {
             } ?? .lora
         let workspace = environment.workspace
         let paths = workspace.iteration(arguments.iteration)
-        let registry = DatasetRegistry(workspace: workspace, iteration: paths)
-        let refusals = try arguments.datasets.compactMap { try registry.refusal(for: $0) }
+        let state = RunState.rebuild(from: try await environment.store.records(), runDirectory: workspace.root)
+        let approved = state.approvals[arguments.iteration] ?? [:]
+        let refusals = arguments.datasets.compactMap { name -> String? in
+            guard let approval = approved[name] else {
+                return "dataset '\(name)' is not approved for this iteration: validate it with the data tool first"
+            }
+            return approval.refusal()
+        }
         guard refusals.isEmpty else { throw ToolRefusal("Refused: " + refusals.joined(separator: "; ") + ".") }
 
         let baseModel: String
@@ -184,7 +174,9 @@ public struct TrainTool: Tool {
         }
         return TrainingJob(
             id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: arguments.datasets,
-            datasetDirectory: paths.data.path, template: environment.task.template,
+            datasetDirectory: paths.data.path,
+            datasetSamples: approved.compactMapValues(\.samples).filter { arguments.datasets.contains($0.key) },
+            template: environment.task.template,
             hyperparameters: hyperparameters,
             outputDirectory: paths.train.appendingPathComponent(id).path,
             mergedModelDirectory: workspace.checkpointDirectory(id).path, deadline: environment.deadline)

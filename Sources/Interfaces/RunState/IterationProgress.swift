@@ -3,7 +3,8 @@ import Foundation
 /// Where a run stands: its stage, and how far the current iteration (plan → data → train → eval → log) has got.
 ///
 /// Rules read it to enforce the order inside an iteration; stage exits read it to decide when to move on. It changes
-/// only through ``apply(_:)``, so replaying a run's stored ``ProgressEvent``s rebuilds it exactly.
+/// only through ``apply(_:)``: ``RunState`` maps each stored record to its ``ProgressEvent``, so replaying a run's
+/// records rebuilds it exactly.
 public struct IterationProgress: Sendable, Hashable, Codable {
     /// The name of the current stage; empty before the first stage starts.
     public var stage: String = ""
@@ -22,9 +23,9 @@ public struct IterationProgress: Sendable, Hashable, Codable {
     /// Whether the current iteration has been planned (and not yet logged).
     public var planned = false
     /// The dataset the current iteration's data step approved last.
-    public var approvedDataset: ApprovedDataset?
+    public var approvedDataset: DatasetApproval?
     /// Every dataset approved in the current iteration, by name (a later approval of a name replaces it).
-    public var approvedDatasets: [String: ApprovedDataset] = [:]
+    public var approvedDatasets: [String: DatasetApproval] = [:]
     /// The candidate the current iteration trained.
     public var trainedCandidate: String?
     /// Model folders of every candidate trained in the run, by candidate id.

@@ -1,19 +1,5 @@
 import Foundation
 
-/// A dataset approved by an iteration's data step: the only data the same iteration's training may use.
-public struct ApprovedDataset: Sendable, Hashable, Codable {
-    /// The dataset name as registered for training (e.g. in `dataset_info.json`).
-    public var name: String
-    /// The files training will read; each is checked for contamination before every training job.
-    public var files: [String]
-
-    /// Creates an approved dataset.
-    public init(name: String, files: [String]) {
-        self.name = name
-        self.files = files
-    }
-}
-
 /// Something that happened in a run that moves its ``IterationProgress``: the outcome of a tool call or a stage
 /// change. Stored in the run's log, so replaying the events rebuilds the progress after a restart.
 public enum ProgressEvent: Sendable, Hashable, Codable {
@@ -30,7 +16,7 @@ public enum ProgressEvent: Sendable, Hashable, Codable {
     /// A new iteration was planned.
     case planned
     /// The iteration's data step approved a dataset.
-    case dataApproved(ApprovedDataset)
+    case dataApproved(DatasetApproval)
     /// The iteration trained a candidate.
     case trained(candidateID: String, modelPath: String)
     /// A candidate was evaluated; `promoted` tells whether it replaced `final_model/`.
