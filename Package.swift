@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "AgentCore", targets: ["AgentCore"]),
+        .library(name: "DataEngine", targets: ["DataEngine"]),
         .library(name: "Interfaces", targets: ["Interfaces"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Runtime", targets: ["Runtime"]),
@@ -44,14 +45,22 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["AgentCore", "Runtime"]
         ),
-        .target(name: "Interfaces", dependencies: ["AgentCore", "Runtime", "TrainingBackends", "Evaluation"]),
+        // Validation, near-duplicates (MinHash) and the contamination index: pure data work, no run or tool.
+        .target(name: "DataEngine", dependencies: ["AgentCore"]),
+        .target(
+            name: "Interfaces", dependencies: ["AgentCore", "Runtime", "DataEngine", "TrainingBackends", "Evaluation"]),
+        // Stages, rules, budget, checkpoint registry and the runner: what a workflow is, not how a run is assembled.
         .target(
             name: "Workflows",
+            dependencies: ["AgentCore", "Runtime", "DataEngine", "TrainingBackends", "Evaluation", "Interfaces"]),
+        // The umbrella and composition root: task files, the run launcher (a run's parts assembled from run.json) and
+        // the demo.
+        .target(
+            name: "AutoTrainess",
             dependencies: [
-                "AgentCore", "Runtime", "TrainingBackends", "Evaluation", "Interfaces",
+                "AgentCore", "Runtime", "DataEngine", "Interfaces", "Workflows", "TrainingBackends", "Evaluation",
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .target(name: "AutoTrainess", dependencies: ["AgentCore", "Runtime", "Interfaces", "Workflows", "TrainingBackends", "Evaluation"]),
         .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
         .target(name: "AutoTrainessMCP", dependencies: ["Workflows", .product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
@@ -62,7 +71,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "AutoTrainessBench",
-            dependencies: ["Interfaces", "Workflows", "TrainingBackends", "Evaluation", "Runtime", "AgentCore"]),
+            dependencies: [
+                "AutoTrainess", "DataEngine", "Interfaces", "Workflows", "TrainingBackends", "Evaluation", "Runtime",
+                "AgentCore",
+            ]),
         .executableTarget(
             name: "ComposeYourOwnAgent",
             dependencies: ["AutoTrainess", "AgentTesting"],
@@ -80,12 +92,13 @@ let package = Package(
             name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
-        .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "AgentTesting"]),
+        .testTarget(name: "DataEngineTests", dependencies: ["DataEngine", "Runtime"]),
+        .testTarget(name: "InterfacesTests", dependencies: ["Interfaces", "DataEngine", "AgentTesting"]),
         .testTarget(
             name: "WorkflowsTests",
-            dependencies: ["Workflows", "AgentTesting", .product(name: "Yams", package: "Yams")],
-            exclude: ["Fixtures"]
+            dependencies: ["Workflows", "AgentTesting"]
         ),
+        .testTarget(name: "AutoTrainessTests", dependencies: ["AutoTrainess", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CLITests",
             dependencies: [

@@ -1,5 +1,7 @@
-// The umbrella module: `import AutoTrainess` brings in the whole SDK.
+// The umbrella module: `import AutoTrainess` brings in the whole SDK, plus the composition root (task files, the
+// run launcher) and the demo.
 @_exported import AgentCore
+@_exported import DataEngine
 @_exported import Evaluation
 @_exported import Interfaces
 @_exported import Runtime

@@ -1,4 +1,5 @@
 import AgentCore
+import AutoTrainess
 import Evaluation
 import Foundation
 import Runtime

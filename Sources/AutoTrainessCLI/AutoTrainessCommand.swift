@@ -1,5 +1,6 @@
 import AgentCore
 import ArgumentParser
+import AutoTrainess
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import AgentCore
+import DataEngine
 import Foundation
 import Interfaces
 import Testing

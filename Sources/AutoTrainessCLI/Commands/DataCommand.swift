@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutoTrainess
+import DataEngine
 import Foundation
 
 /// `autotrainess data`: dataset checks and the contamination scan.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoTrainess
 import Workflows
 
 /// `--provider P --model M [--base-url U]`: who drives the run. Without them the recipe policy drives.

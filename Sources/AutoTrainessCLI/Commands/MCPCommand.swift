@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoTrainess
 import AutoTrainessMCP
 import Foundation
 import Interfaces

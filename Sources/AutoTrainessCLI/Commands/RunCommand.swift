@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoTrainess
 import Foundation
 import Interfaces
 import Workflows

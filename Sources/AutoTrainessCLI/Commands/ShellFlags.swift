@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoTrainess
 import Workflows
 
 /// `--unsafe-shell`, `--unshare-net`: how the agent's shell of a new run is set up.

@@ -1,5 +1,6 @@
 import AgentCore
 import ArgumentParser
+import AutoTrainess
 import Foundation
 import Interfaces
 import Workflows

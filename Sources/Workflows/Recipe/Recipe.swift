@@ -50,6 +50,9 @@ public struct Recipe: Sendable, Hashable, Codable {
         case evaluationLimit
     }
 
+    /// The keys a recipe may have in a task file (unknown ones are refused with the known ones listed).
+    public static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+
     /// Decodes a recipe; only `sources` and `mapping` are required, the rest take the initializer's defaults.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

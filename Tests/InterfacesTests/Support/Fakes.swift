@@ -1,4 +1,5 @@
 import AgentCore
+import DataEngine
 import Evaluation
 import Foundation
 import Interfaces

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentTesting
 import Evaluation
 import Foundation
 import Synchronization

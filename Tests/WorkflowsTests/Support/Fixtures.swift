@@ -1,4 +1,5 @@
 import Evaluation
+import AgentTesting
 import Foundation
 import Synchronization
 import Workflows
@@ -12,42 +13,6 @@ final class ManualClock: WallClock {
     func now() -> Date { current.withLock { $0 } }
 
     func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
-}
-
-/// A temporary directory removed when the test ends.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("workflows-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ relative: String) -> URL { url.appendingPathComponent(relative) }
-
-    /// Writes a small loadable model folder (config.json + weights) whose weights file holds `marker`.
-    @discardableResult
-    func makeModel(_ relative: String, marker: String) throws -> URL {
-        let folder = path(relative)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data("{\"model_type\": \"qwen2\"}".utf8).write(to: folder.appendingPathComponent("config.json"))
-        try Data(marker.utf8).write(to: folder.appendingPathComponent("model.safetensors"))
-        return folder
-    }
-
-    func write(_ text: String, to relative: String) throws {
-        let file = path(relative)
-        try FileManager.default.createDirectory(
-            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-    }
-}
-
-/// The marker stored in a model folder made by ``TemporaryDirectory/makeModel(_:marker:)``.
-func modelMarker(_ folder: URL) throws -> String {
-    try String(decoding: Data(contentsOf: folder.appendingPathComponent("model.safetensors")), as: UTF8.self)
 }
 
 /// A report over samples `s0…` with the given scores.

@@ -1,3 +1,4 @@
+import DataEngine
 import Foundation
 
 /// A kind of problem a dataset check counts.

@@ -1,4 +1,5 @@
 import AgentCore
+import DataEngine
 import Foundation
 
 /// The datasets registered for training in one iteration: `data/dataset_info.json`, the file LlamaFactory reads.

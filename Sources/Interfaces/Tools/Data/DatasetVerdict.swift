@@ -1,3 +1,4 @@
+import DataEngine
 import Foundation
 
 /// Where a checked dataset goes next.

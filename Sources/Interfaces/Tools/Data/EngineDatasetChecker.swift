@@ -1,3 +1,4 @@
+import DataEngine
 import Foundation
 
 /// The data engine behind the `data` tool: ``DatasetValidator`` for schema, empties, duplicates and length, and a

@@ -1,6 +1,7 @@
+import AgentTesting
 import Foundation
 import Testing
-import Workflows
+import AutoTrainess
 
 @Suite("DemoBenchmark")
 struct DemoBenchmarkTests {

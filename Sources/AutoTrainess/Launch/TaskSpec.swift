@@ -291,7 +291,7 @@ extension TaskSpec {
             (root as? [String: Any])?["benchmark"], known: BenchmarkSpec.CodingKeys.allCases.map(\.rawValue),
             prefix: "benchmark.")
         try check(
-            (root as? [String: Any])?["recipe"], known: Recipe.CodingKeys.allCases.map(\.rawValue),
+            (root as? [String: Any])?["recipe"], known: Recipe.fieldNames,
             prefix: "recipe.")
     }
 

@@ -1,10 +1,11 @@
 import AgentCore
+import AgentTesting
 import Foundation
 import Interfaces
 import Runtime
 import Testing
 import TrainingBackends
-import Workflows
+import AutoTrainess
 
 /// A run folder written by 0.1.0 (a real `autotrainess demo --quick` run: its events.jsonl, registry.json, run.json,
 /// integrity.json, reports and data, with the machine's paths replaced by placeholders) still opens, shows its state

@@ -1,8 +1,9 @@
 import AgentCore
+import AgentTesting
 import Foundation
 import Interfaces
 import Testing
-import Workflows
+import AutoTrainess
 import Yams
 
 /// The example task files shipped in `tasks/` decode into ``TaskSpec`` (decoding only: their paths are

@@ -2,7 +2,7 @@ import Foundation
 import Runtime
 import Testing
 
-@testable import Interfaces
+@testable import DataEngine
 
 /// Runs in the managed Python environment (provisioned on first use; `AUTOTRAINESS_PYTHON_VENV` selects another).
 @Suite("TokenizerProcessCounter")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Interfaces
+@testable import DataEngine
 
 @Suite("ContaminationIndex")
 struct ContaminationIndexTests {

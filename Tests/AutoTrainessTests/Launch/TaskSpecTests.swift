@@ -1,11 +1,12 @@
 import AgentCore
+import AgentTesting
 import Foundation
 import Interfaces
 import Runtime
 import Synchronization
 import Testing
 
-@testable import Workflows
+@testable import AutoTrainess
 
 @Suite("TaskSpec")
 struct TaskSpecTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Interfaces
+@testable import DataEngine
 
 /// Benchmarks of items shorter than one n-gram (a Roman numeral and its value): planted contamination is caught,
 /// clean data from the same distribution is not flagged.

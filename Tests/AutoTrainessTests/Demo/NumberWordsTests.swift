@@ -1,5 +1,6 @@
+import AgentTesting
 import Testing
-import Workflows
+import AutoTrainess
 
 @Suite("NumberWords")
 struct NumberWordsTests {
