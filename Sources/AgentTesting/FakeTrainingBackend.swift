@@ -1,7 +1,7 @@
 import AgentCore
 import Foundation
 import Synchronization
-import TrainingBackends
+public import TrainingBackends
 
 /// A `TrainingBackend` that plays a script instead of training: for unit tests of code that drives a backend.
 ///

@@ -1,4 +1,4 @@
-import Evaluation
+public import Evaluation
 import Foundation
 
 /// An `Evaluator` that returns scripted reports or errors instead of running a model, and records what it was asked

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 
 /// An ``ExperimentStore`` that keeps records in memory, for tests and previews.
 public actor InMemoryExperimentStore: ExperimentStore {

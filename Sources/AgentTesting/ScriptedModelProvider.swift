@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Synchronization
 
 /// A fake ``ModelProvider`` that replays scripted turns, for testing agents without a network or a model.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A temporary directory, removed when the value is released (at the end of the test that made it).
 public final class TemporaryDirectory: Sendable {

@@ -1,7 +1,7 @@
 import AgentCore
 import Foundation
-import MCP
-import Workflows
+public import MCP
+public import Workflows
 
 /// Serves a run's tools over the Model Context Protocol, so that Claude Code, Codex or OpenCode can be the agent
 /// while the workflow's stages, rules, budget and records stay enforced in code by a ``WorkflowGateway``.

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// A tool-using agent: it sends the conversation to a model, runs the tools the model asks for, feeds their results
 /// back, and repeats until the model answers without a tool call or a limit is reached.

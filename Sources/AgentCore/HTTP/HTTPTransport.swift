@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One HTTP request, as a provider hands it to an ``HTTPTransport``.
 public struct HTTPRequest: Sendable, Hashable {

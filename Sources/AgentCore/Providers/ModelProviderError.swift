@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A failed model request: what went wrong, with which provider and model, and what the API itself said.
 ///

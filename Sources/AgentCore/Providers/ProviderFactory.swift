@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Builds a ``ModelProvider`` from a provider name, as the command line gives it.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One durable record of a run: a tool call, a model turn, a training event, an evaluation.
 public struct ExperimentRecord: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One kind of record in a run's store, as a typed value: a static ``kind`` name and the payload's fields.
 ///

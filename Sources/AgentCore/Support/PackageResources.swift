@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Locates the folders this package ships beside its sources (Skills/, Python/), found at build time.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// SHA-256 (FIPS 180-4), enough to fingerprint evaluation files without a crypto dependency.
 public struct SHA256: Sendable {

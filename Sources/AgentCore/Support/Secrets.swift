@@ -1,5 +1,5 @@
 import CProcessControl
-import Foundation
+public import Foundation
 
 /// Keeps API keys and other secrets out of logs, events, transcripts, tool outputs and child processes.
 public enum Secrets {

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// What a tool returns to the model. Failures the model can fix are outputs with `isError`, not thrown errors.
 public struct ToolOutput: Sendable, Hashable, Codable {

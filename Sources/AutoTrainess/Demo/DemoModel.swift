@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 import Runtime
 
 /// The small real base models the demo can train, each shipped as a GGUF file in a PyPI package.

@@ -1,7 +1,7 @@
 import AgentCore
 import DataEngine
 import Evaluation
-import Foundation
+public import Foundation
 import Interfaces
 import Runtime
 

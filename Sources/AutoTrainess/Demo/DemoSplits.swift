@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The demo benchmark's two generated splits, and how they are written to disk.
 public struct DemoSplits: Sendable, Hashable, Codable {

@@ -1,6 +1,6 @@
 import AgentCore
 import Evaluation
-import Foundation
+public import Foundation
 import Interfaces
 import Runtime
 import TrainingBackends

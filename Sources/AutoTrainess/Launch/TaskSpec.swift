@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 import Yams
 
 /// A task as a user writes it in a YAML file (`tasks/<name>.yaml`): the base model, the benchmark and its

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An index of a benchmark's test items, built once, that scans training sets for contamination.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Checks a training set in one of LlamaFactory's shapes before it is trained on.
 ///

@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Counts tokens with the model's real tokenizer: Hugging Face `transformers` in one long-lived Python process

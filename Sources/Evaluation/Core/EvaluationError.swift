@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why an evaluation produced no report. Every case names the cause and where it happened; an evaluator throws one
 /// of these instead of returning a partial report.

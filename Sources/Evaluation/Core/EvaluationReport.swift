@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 /// What to evaluate.
 public struct EvaluationTarget: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 /// SHA-256 digests of a set of files, keyed by path relative to a base folder: recorded when a run starts, compared
 /// before every evaluation so that edited evaluation code or templates block the evaluation.

@@ -1,6 +1,6 @@
 import AgentCore
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 
 /// Runs `inspect eval` for a task file or registry name against the target's model, always writing a JSON log
 /// into a fresh folder, and builds the report from that log in Swift.

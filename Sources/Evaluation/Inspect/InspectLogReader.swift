@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads inspect_ai JSON logs (`--log-format json`) and turns successful ones into `EvaluationReport`s.
 ///

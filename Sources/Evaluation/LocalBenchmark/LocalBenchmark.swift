@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 /// A benchmark given as a JSONL file of `BenchmarkItem`s.
 public struct LocalBenchmark: Sendable, Hashable, Codable {

@@ -1,6 +1,6 @@
 import AgentCore
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 
 /// Evaluates a model folder on a `LocalBenchmark` by generating with transformers in the managed Python
 /// environment (batched, greedy, a fixed number of new tokens, the tokenizer's chat template when it has one) and

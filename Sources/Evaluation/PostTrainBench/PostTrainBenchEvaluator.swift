@@ -1,6 +1,6 @@
 import AgentCore
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 
 /// Runs a PostTrainBench task's `evaluate.py --model-path … --json-output-file … [--limit N]` in the task folder
 /// with the managed Python environment, and reads the metrics from the JSON file it writes (never from stdout).

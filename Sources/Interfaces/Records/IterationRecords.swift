@@ -1,6 +1,6 @@
-import AgentCore
+public import AgentCore
 import Foundation
-import TrainingBackends
+public import TrainingBackends
 
 // The records the interface tools write, one type per kind. Paths in records are relative to the run folder
 // (``Workspace/resolve(_:)`` turns them back into files); fields added after 0.1.0 are optional, so run folders

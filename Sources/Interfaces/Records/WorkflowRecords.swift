@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 // The records the workflow runner writes, one type per kind. They live beside the tools' records because the one

@@ -1,5 +1,5 @@
 import AgentCore
-import DataEngine
+public import DataEngine
 import Foundation
 
 /// The approval of one dataset by the `data` tool: the only data the same iteration's training may use.

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// What was decided about an iteration's candidate.

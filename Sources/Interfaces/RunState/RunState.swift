@@ -1,6 +1,6 @@
-import AgentCore
-import Foundation
-import TrainingBackends
+public import AgentCore
+public import Foundation
+public import TrainingBackends
 
 /// A trained or registered candidate and its latest score.
 public struct CheckpointSummary: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// `read_skill`: opens a skill, or one of its stage files, by name.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One skill: a folder with a `SKILL.md` (frontmatter `name` and `description`) and optional stage files.
 public struct Skill: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The coding-agent harnesses skills can be exported to, each with the project folder it reads skills from.
 public enum SkillHarness: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// The skills of a folder: an index for the agent's instructions, and each skill or stage file on demand.
 public struct SkillLibrary: Sendable {

@@ -1,7 +1,7 @@
-import AgentCore
-import Evaluation
-import Foundation
-import TrainingBackends
+public import AgentCore
+public import Evaluation
+public import Foundation
+public import TrainingBackends
 
 /// Everything the interface tools act on: the run folder, its store, the task, and the configured services.
 public struct InterfaceEnvironment: Sendable {

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// What the interfaces need to know about the task: the model to start from, its chat template, the benchmark.
 public struct TaskProfile: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// One run's folder, laid out as:
 ///

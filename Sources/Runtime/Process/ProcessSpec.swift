@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// What to run: a program, its arguments and environment, where, and until when.
 public struct ProcessSpec: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The managed Python venv that runs LlamaFactory, inspect_ai and the helper scripts.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The machine's CPU cores as one lock file each, shared by every AutoTrainess process on the machine, so that

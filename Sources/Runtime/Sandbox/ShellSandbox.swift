@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
     import Glibc

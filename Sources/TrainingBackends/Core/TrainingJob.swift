@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// The training objective, as LlamaFactory's `stage`.
 public enum TrainingMethod: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,5 +1,5 @@
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 
 /// Where a job's processes run, separate from what the job is.
 ///

@@ -1,6 +1,6 @@
 import AgentCore
 import Foundation
-import Runtime
+public import Runtime
 import Synchronization
 
 /// Trains with LlamaFactory (`llamafactory-cli train`) in the managed Python environment.

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 
 /// A LlamaFactory config, compiled from a `TrainingJob` and validated before anything is launched.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Catches the silent failure LlamaFactory cannot: a training template whose turn markers differ from the model's
 /// own chat template (for example `llama3` on a Qwen model). The merged model keeps the tokenizer's template, so

@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 /// Reads LlamaFactory's `trainer_log.jsonl`: one JSON object per logging step, appended by rank 0.
 ///

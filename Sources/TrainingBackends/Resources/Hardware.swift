@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Runtime
 
 /// What a job can run on: CPU cores, memory, and GPUs with their memory.

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 import Runtime
 
 /// One setting decided for a job, with the reason, recorded with the job and shown to the agent.

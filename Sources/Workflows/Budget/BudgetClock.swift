@@ -1,7 +1,7 @@
-import AgentCore
-import Foundation
-import Interfaces
-import TrainingBackends
+public import AgentCore
+public import Foundation
+public import Interfaces
+public import TrainingBackends
 
 /// The run's budget: a wall-clock deadline, GPU-hours, model tokens and dollars.
 ///

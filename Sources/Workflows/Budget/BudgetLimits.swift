@@ -1,6 +1,6 @@
 import AgentCore
-import Foundation
-import Interfaces
+public import Foundation
+public import Interfaces
 
 /// The limits of one run: a wall-clock deadline and optional caps on GPU-hours, model tokens and dollars.
 public struct BudgetLimits: Sendable, Hashable, Codable {

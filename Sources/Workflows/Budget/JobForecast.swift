@@ -1,5 +1,5 @@
-import Foundation
-import TrainingBackends
+public import Foundation
+public import TrainingBackends
 
 /// The kind of job asking for time.
 public enum JobKind: String, Sendable, Hashable, Codable {

@@ -1,8 +1,8 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 import Interfaces
 import Synchronization
-import TrainingBackends
+public import TrainingBackends
 
 /// How fast this run trains, learnt from its finished jobs, to forecast a job's length before it starts.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The source of the current time for a ``BudgetClock``: the system clock in runs, a manual clock in tests.
 public protocol WallClock: Sendable {

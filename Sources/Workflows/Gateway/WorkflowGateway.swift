@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 import Interfaces
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Checks a training file against the benchmark before a training job may read it.
 ///

@@ -1,6 +1,6 @@
 import DataEngine
-import Foundation
-import Interfaces
+public import Foundation
+public import Interfaces
 
 extension EngineDatasetChecker: ContaminationChecking {
     /// Scans a training file against the benchmark index; clean when no hit reaches the blocking score.

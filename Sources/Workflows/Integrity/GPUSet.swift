@@ -1,5 +1,5 @@
 import AgentCore
-import Foundation
+public import Foundation
 
 /// The GPUs a task may use, and the environment the agent's shell and jobs get: secrets removed and
 /// `CUDA_VISIBLE_DEVICES` set to the task's GPUs.

@@ -1,6 +1,6 @@
 import AgentCore
-import Evaluation
-import Foundation
+public import Evaluation
+public import Foundation
 
 /// Fingerprints of the files evaluation depends on (evaluation scripts, templates, generation config), taken at the
 /// start of a run; any later change blocks evaluation.

@@ -1,6 +1,6 @@
 import AgentCore
 import Evaluation
-import Foundation
+public import Foundation
 
 /// The SHA-256 of every file of a model folder, to tell later whether anything in it changed.
 ///

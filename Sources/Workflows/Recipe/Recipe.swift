@@ -1,6 +1,6 @@
-import AgentCore
+public import AgentCore
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// A fixed post-training recipe: one dataset built from given sources, trained with given hyperparameters.
 ///

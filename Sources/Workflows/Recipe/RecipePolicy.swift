@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 import Interfaces
 
 /// A deterministic policy that drives the workflow's tools by following a ``Recipe``: the mode used when no

@@ -1,5 +1,5 @@
-import Evaluation
-import Foundation
+public import Evaluation
+public import Foundation
 
 /// Where a candidate came from.
 public struct CheckpointLineage: Sendable, Hashable, Codable {

@@ -1,6 +1,6 @@
 import AgentCore
-import Evaluation
-import Foundation
+public import Evaluation
+public import Foundation
 
 /// Every model the run may submit, with lineage and evaluations, and the promotion of the best one to
 /// `final_model/`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Checks that a folder holds a model an evaluator can load.
 public enum ModelFolder {

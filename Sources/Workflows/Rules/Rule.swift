@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// A check run before each tool call: it allows the call or denies it with a reason the model reads.

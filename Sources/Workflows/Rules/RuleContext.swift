@@ -1,6 +1,6 @@
-import AgentCore
+public import AgentCore
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// What a ``Rule`` sees about one pending tool call and the run around it.
 public struct RuleContext: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Evaluation
+public import Evaluation
 import Foundation
 
 /// An evaluator that keeps every evaluation inside the run's budget.

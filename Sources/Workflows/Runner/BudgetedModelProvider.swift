@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// A model provider that shows the agent the budget and the run's status on every turn, and stops the run when the

@@ -1,6 +1,6 @@
 import AgentCore
-import Foundation
-import TrainingBackends
+public import Foundation
+public import TrainingBackends
 
 /// A training backend that keeps every job inside the run's budget.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// How a workflow run ended.
 public struct WorkflowOutcome: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Interfaces
 
 /// What the default AutoTrainess workflow is built from: the tool names, the guards it enforces and when it moves on.

@@ -1,5 +1,5 @@
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// One stage of a ``Workflow``: what the agent is told, which tools it may call, the rules checked before each call
 /// and the exits that end the stage.

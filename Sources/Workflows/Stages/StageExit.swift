@@ -1,5 +1,5 @@
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// Where a stage goes when one of its exits is met.
 public enum StageTarget: Sendable, Hashable, Codable {

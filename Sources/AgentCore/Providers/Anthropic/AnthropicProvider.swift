@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Claude models behind Anthropic's Messages API, streamed.
 ///

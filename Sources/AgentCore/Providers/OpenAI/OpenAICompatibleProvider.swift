@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// A model behind an OpenAI-style Chat Completions API: OpenAI, DeepSeek, vLLM, SGLang, llama.cpp's server,
 /// LlamaFactory's `api`, and any other server that speaks it.

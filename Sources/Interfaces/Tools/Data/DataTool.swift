@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import DataEngine
 import Evaluation
 import Foundation

@@ -1,6 +1,6 @@
-import AgentCore
-import DataEngine
-import Foundation
+public import AgentCore
+public import DataEngine
+public import Foundation
 
 extension DatasetFormat {
     /// The `dataset_info.json` entry for a file of this format.

@@ -1,5 +1,5 @@
-import DataEngine
-import Foundation
+public import DataEngine
+public import Foundation
 
 /// A kind of problem a dataset check counts.
 public enum DatasetFindingKind: String, Sendable, Hashable, Codable, CaseIterable {

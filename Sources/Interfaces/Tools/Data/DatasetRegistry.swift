@@ -1,6 +1,6 @@
 import AgentCore
-import DataEngine
-import Foundation
+public import DataEngine
+public import Foundation
 
 /// The datasets registered for training in one iteration: `data/dataset_info.json`, the file LlamaFactory reads.
 ///

@@ -1,5 +1,5 @@
-import DataEngine
-import Foundation
+public import DataEngine
+public import Foundation
 
 /// The data engine behind the `data` tool: ``DatasetValidator`` for schema, empties, duplicates and length, and a
 /// ``ContaminationIndex`` of the benchmark for the contamination check.

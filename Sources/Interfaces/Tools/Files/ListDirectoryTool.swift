@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// `list_dir`: lists a folder inside the run folder (or a task data root) with sizes.

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// `read_file`: reads a text file inside the run folder (or a task data root), a window at a time.

@@ -1,6 +1,6 @@
-import AgentCore
-import Foundation
-import Runtime
+public import AgentCore
+public import Foundation
+public import Runtime
 import Synchronization
 
 /// The outcome of one shell command.

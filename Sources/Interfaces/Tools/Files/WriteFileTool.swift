@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// `write_file`: writes a text file inside the run folder. The store, `run.json`, `final_model/`, the checkpoint

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// Renders `experiment_log.md` from the store: the latest record of each iteration, in iteration order.

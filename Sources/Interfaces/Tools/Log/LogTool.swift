@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Foundation
 
 /// `log`: appends the typed record of an iteration to the store and re-renders `experiment_log.md`.

@@ -1,6 +1,6 @@
-import AgentCore
-import Foundation
-import Runtime
+public import AgentCore
+public import Foundation
+public import Runtime
 
 /// Runs a job's processes on a remote host over the system `ssh` client, and copies its files with `rsync`.
 ///

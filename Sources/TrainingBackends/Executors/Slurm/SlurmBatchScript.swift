@@ -1,5 +1,5 @@
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 
 /// The `sbatch` script for one spec, or for several as a job array (one array task per spec).
 public struct SlurmBatchScript: Sendable, Hashable {

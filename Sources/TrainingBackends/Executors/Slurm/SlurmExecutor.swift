@@ -1,6 +1,6 @@
-import AgentCore
-import Foundation
-import Runtime
+public import AgentCore
+public import Foundation
+public import Runtime
 
 /// Runs a job's processes as Slurm batch jobs: `sbatch` to submit, `scontrol`/`sacct` to follow, `scancel` to stop.
 ///
