@@ -38,7 +38,7 @@ struct LlamaFactoryIntegrationTests {
 
     static func environment() async throws -> PythonEnvironment {
         let environment = PythonEnvironment()
-        try await environment.ensure()
+        try await environment.ensure(progress: { print("[python environment] \($0)") })
         return environment
     }
 

@@ -131,7 +131,7 @@ struct TrainingResourcesTests {
     @Test func aJobGivenOneCoreRunsItsPythonWithOneThread() async throws {
         guard ProcessInfo.processInfo.environment["AUTOTRAINESS_SKIP_INSTALL_TESTS"] == nil else { return }
         let environment = PythonEnvironment()
-        try await environment.ensure()
+        try await environment.ensure(progress: { print("[python environment] \($0)") })
         let backend = LlamaFactoryBackend(environment: environment, provisionsEnvironment: false)
         for threads in [1, 2] {
             var job = Self.cpuJob("t", threads: threads)

@@ -10,7 +10,8 @@ import Runtime
 /// if better). `autotrainess demo` is this type plus printing.
 ///
 /// ```swift
-/// let demo = DemoRun(settings: .quick, runsDirectory: URL(fileURLWithPath: "runs"))
+/// let demo = DemoRun(
+///     settings: .quick, runsDirectory: URL(fileURLWithPath: "runs"), launcher: RunLauncher(progress: { print($0) }))
 /// let summary = try await demo.run()
 /// print(summary.table)
 /// ```
@@ -31,7 +32,7 @@ public struct DemoRun: Sendable {
     /// Creates a demo run.
     public init(
         model: DemoModel = .smolLM2, settings: DemoSettings = .standard, runsDirectory: URL,
-        driver: RunDriver = .recipe, launcher: RunLauncher = RunLauncher(),
+        driver: RunDriver = .recipe, launcher: RunLauncher,
         modelCache: URL = DemoModel.defaultCacheRoot()
     ) {
         self.model = model

@@ -48,14 +48,14 @@ public struct ShellOptions: Sendable, Hashable, Codable {
 public struct RunLauncher: Sendable {
     /// The managed Python environment training and evaluation run in.
     public var python: PythonEnvironment
-    /// Where progress lines go (training steps, evaluations, stage changes).
+    /// Where progress lines go (training steps, evaluations, stage changes); the library never prints them itself.
     public var progress: @Sendable (String) -> Void
     /// A provider to use instead of the one named in the run (for library users with their own ``ModelProvider``).
     public var providerOverride: (any ModelProvider)?
 
     /// Creates a launcher.
     public init(
-        python: PythonEnvironment = PythonEnvironment(), progress: @escaping @Sendable (String) -> Void = { print($0) },
+        python: PythonEnvironment = PythonEnvironment(), progress: @escaping @Sendable (String) -> Void,
         providerOverride: (any ModelProvider)? = nil, shell: ShellOptions = ShellOptions()
     ) {
         self.python = python

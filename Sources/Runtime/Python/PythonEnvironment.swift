@@ -162,9 +162,9 @@ public struct PythonEnvironment: Sendable {
     /// Idempotent and fast when already provisioned (a marker check and a few file checks). Holds a file lock
     /// while installing, so concurrent callers install once.
     ///
-    /// - Parameter progress: Receives human-readable progress lines.
+    /// - Parameter progress: receives human-readable progress lines; the library never prints (stdout may carry MCP).
     /// - Throws: `PythonEnvironmentError` when a step fails or the probe does not pass.
-    public func ensure(progress: @escaping @Sendable (String) -> Void = { print($0) }) async throws {
+    public func ensure(progress: @escaping @Sendable (String) -> Void) async throws {
         if isOverride {
             try await checkOverride()
             return
