@@ -56,25 +56,18 @@ public final class FakeTrainingBackend: TrainingBackend, Sendable {
         recorded.withLock { $0.append(job) }
         let script = script(job)
         let writesMarkerFiles = writesMarkerFiles
-        let (stream, continuation) = AsyncThrowingStream<TrainingEvent, any Error>.makeStream()
-        let task = Task {
+        return .producing { continuation in
             continuation.yield(.started(command: ["fake-train", job.id]))
             for line in script.logLines {
                 continuation.yield(.log(line))
             }
             for step in stride(from: 1, through: script.steps, by: 1) {
-                if Task.isCancelled {
-                    continuation.finish(throwing: CancellationError())
-                    return
-                }
+                try Task.checkCancellation()
                 let loss = 2.0 / Double(step)
                 continuation.yield(.progress(TrainingProgress(step: step, totalSteps: script.steps, loss: loss)))
                 await Task.yield()
             }
-            if let failure = script.failure {
-                continuation.finish(throwing: failure)
-                return
-            }
+            if let failure = script.failure { throw failure }
             let model = job.mergedModelDirectory ?? job.outputDirectory
             if writesMarkerFiles {
                 for folder in Set([job.outputDirectory, model]) {
@@ -89,9 +82,6 @@ public final class FakeTrainingBackend: TrainingBackend, Sendable {
                     TrainingResult(
                         jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model,
                         metrics: script.metrics, wallSeconds: 0)))
-            continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }

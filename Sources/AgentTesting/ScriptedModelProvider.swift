@@ -139,10 +139,10 @@ public final class ScriptedModelProvider: ModelProvider {
             $0.append(request)
             return $0.count - 1
         }
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self, throwing: (any Error).self)
         let turn = script(request, index)
-        let task = Task {
-            do {
+        let ends = self.ends
+        return .producing(
+            { continuation in
                 guard let turn else { throw ScriptExhausted(request: index + 1) }
                 for event in turn.events {
                     if turn.delay > .zero { try await Task.sleep(for: turn.delay) }
@@ -151,20 +151,13 @@ public final class ScriptedModelProvider: ModelProvider {
                 }
                 if let failure = turn.failure { throw failure }
                 while turn.hangs { try await Task.sleep(for: .seconds(3600)) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        let ends = self.ends
-        continuation.onTermination = { termination in
-            task.cancel()
-            switch termination {
-            case .cancelled: ends.yield(.cancelled)
-            case .finished(let error): ends.yield(error == nil ? .completed : .failed)
-            @unknown default: ends.yield(.failed)
-            }
-        }
-        return stream
+            },
+            onTermination: { termination in
+                switch termination {
+                case .cancelled: ends.yield(.cancelled)
+                case .finished(let error): ends.yield(error == nil ? .completed : .failed)
+                @unknown default: ends.yield(.failed)
+                }
+            })
     }
 }

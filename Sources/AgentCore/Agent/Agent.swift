@@ -101,17 +101,8 @@ public struct Agent: Sendable {
     public func run(_ input: String, in session: AgentSession = AgentSession()) -> AsyncThrowingStream<
         AgentEvent, any Error
     > {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: AgentEvent.self, throwing: (any Error).self)
-        let run = AgentRun(agent: self, session: session, continuation: continuation)
-        let task = Task {
-            do {
-                try await run.execute(input)
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        .producing { continuation in
+            try await AgentRun(agent: self, session: session, continuation: continuation).execute(input)
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }

@@ -81,12 +81,9 @@ struct ProviderStreamDriver: Sendable {
     func stream<Decoder: ProviderBodyDecoder>(
         model: String, request: HTTPRequest, decoder: @escaping @Sendable () -> Decoder
     ) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self, throwing: (any Error).self)
-        let task = Task {
+        .producing { continuation in
             await run(model: model, request: request, decoder: decoder, into: continuation)
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     private func run<Decoder: ProviderBodyDecoder>(

@@ -1,3 +1,4 @@
+import AgentCore
 public import Foundation
 
 /// An index of a benchmark's test items, built once, that scans training sets for contamination.
@@ -103,6 +104,13 @@ public final class ContaminationIndex: Sendable {
     /// - Throws: ``DataEngineError/fileNotReadable(path:reason:)`` when the file is missing or unreadable.
     public func scan(trainingFile: URL) throws -> ContaminationReport {
         try scan(trainingFile: trainingFile, blockSize: ContaminationScan.defaultBlockSize)
+    }
+
+    /// ``scan(trainingFile:)`` from async code: the scan's worker threads run outside Swift's cooperative pool
+    /// (``BlockingWork``), so a large scan does not starve the tasks around it.
+    /// - Throws: ``DataEngineError/fileNotReadable(path:reason:)`` when the file is missing or unreadable.
+    public func scan(trainingFile: URL) async throws -> ContaminationReport {
+        try await BlockingWork.run { try self.scan(trainingFile: trainingFile, blockSize: ContaminationScan.defaultBlockSize) }
     }
 
     /// ``scan(trainingFile:)`` with a chosen block size (tests use tiny blocks to cross block boundaries).

@@ -58,18 +58,10 @@ public struct LlamaFactoryBackend: TrainingBackend {
 
     /// Runs `job`; see the type's documentation for the events and failures.
     public func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<TrainingEvent, any Error>.makeStream()
-        let task = Task {
-            do {
-                let result = try await run(job) { continuation.yield($0) }
-                continuation.yield(.finished(result))
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        .producing { continuation in
+            let result = try await run(job) { continuation.yield($0) }
+            continuation.yield(.finished(result))
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     /// The files written beside the output folder.

@@ -131,8 +131,7 @@ public actor BudgetClock {
     public nonisolated func supervise(
         jobID: String, gpuCount: Int, events: AsyncThrowingStream<TrainingEvent, any Error>
     ) -> AsyncThrowingStream<TrainingEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
-        let task = Task {
+        .producing { [self] continuation in
             let started = clock.now()
             var trainerSeconds = 0.0
             var failure: (any Error)?
@@ -156,10 +155,8 @@ public actor BudgetClock {
             }
             let seconds = max(clock.now().timeIntervalSince(started), trainerSeconds)
             await recordGPUTime(seconds: seconds, gpuCount: gpuCount)
-            continuation.finish(throwing: failure)
+            if let failure { throw failure }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     private func jobDeadline(for kind: JobKind) -> Date {

@@ -7,7 +7,7 @@ extension EngineDatasetChecker: ContaminationChecking {
     /// - Throws: ``DataEngineError`` when the file cannot be read.
     public func check(trainingFile: URL) async throws -> (clean: Bool, summary: String) {
         guard let index else { return (true, "no benchmark file to scan against") }
-        let report = try index.scan(trainingFile: trainingFile)
+        let report = try await index.scan(trainingFile: trainingFile)
         guard report.blocksTraining else {
             return (true, "\(report.scannedSamples) samples scanned, no contamination above the threshold")
         }

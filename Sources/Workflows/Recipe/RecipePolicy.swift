@@ -30,27 +30,19 @@ public struct RecipePolicy: ModelProvider {
 
     /// Answers with the next step: a text (ending the stage's session) or one tool call.
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<ModelEvent, any Error>.makeStream()
-        let task = Task {
-            do {
-                let records = try await store.records()
-                let progress = RunState.rebuild(from: records, runDirectory: runDirectory).progress
-                switch nextStep(progress: progress, messages: request.messages) {
-                case .say(let text):
-                    continuation.yield(.textDelta(text))
-                    continuation.yield(.finished(.stop))
-                case .call(let name, let arguments):
-                    let id = "recipe-\(records.count)-\(request.messages.count)"
-                    continuation.yield(.toolCall(ToolCall(id: id, name: name, arguments: arguments.compactText)))
-                    continuation.yield(.finished(.toolCalls))
-                }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+        .producing { continuation in
+            let records = try await store.records()
+            let progress = RunState.rebuild(from: records, runDirectory: runDirectory).progress
+            switch nextStep(progress: progress, messages: request.messages) {
+            case .say(let text):
+                continuation.yield(.textDelta(text))
+                continuation.yield(.finished(.stop))
+            case .call(let name, let arguments):
+                let id = "recipe-\(records.count)-\(request.messages.count)"
+                continuation.yield(.toolCall(ToolCall(id: id, name: name, arguments: arguments.compactText)))
+                continuation.yield(.finished(.toolCalls))
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     /// One step of the recipe.

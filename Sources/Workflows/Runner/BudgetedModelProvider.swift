@@ -30,24 +30,16 @@ public struct BudgetedModelProvider: ModelProvider {
 
     /// Streams the answer of `base` to `request`, with the budget and status lines added to its system message.
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self, throwing: (any Error).self)
-        let task = Task {
-            do {
-                let snapshot = await budget.snapshot()
-                if let exhaustion = snapshot.exhaustion { throw BudgetExhaustedError(reason: exhaustion) }
-                if let reason = await stopReason?() { throw RunawayStopError(reason: reason) }
-                var lines = [snapshot.summary]
-                if let status { lines.append(await status()) }
-                var annotated = request
-                annotated.messages = Self.annotate(request.messages, with: lines.joined(separator: "\n"))
-                for try await event in base.stream(annotated) { continuation.yield(event) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        .producing { [budget, stopReason, status, base] continuation in
+            let snapshot = await budget.snapshot()
+            if let exhaustion = snapshot.exhaustion { throw BudgetExhaustedError(reason: exhaustion) }
+            if let reason = await stopReason?() { throw RunawayStopError(reason: reason) }
+            var lines = [snapshot.summary]
+            if let status { lines.append(await status()) }
+            var annotated = request
+            annotated.messages = Self.annotate(request.messages, with: lines.joined(separator: "\n"))
+            for try await event in base.stream(annotated) { continuation.yield(event) }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     static func annotate(_ messages: [Message], with text: String) -> [Message] {

@@ -35,32 +35,24 @@ public struct BudgetedTrainingBackend: TrainingBackend {
     /// Admits and runs `job`; the stream throws ``BudgetRefusalError`` when it is refused and ``BudgetStopError``
     /// when it is stopped.
     public func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
-        let task = Task {
-            do {
-                let measured = throughput?.estimate(job)
-                let forecast = JobForecast(
-                    kind: .training, seconds: measured?.seconds ?? estimate(job) ?? 0, gpuCount: job.gpus.count,
-                    basis: measured?.basis)
-                switch await budget.admit(forecast) {
-                case .refused(let reason):
-                    throw BudgetRefusalError(job: job.id, reason: reason)
-                case .admitted(let deadline):
-                    var job = job
-                    job.deadline = min(job.deadline ?? deadline, deadline)
-                    let events = budget.supervise(jobID: job.id, gpuCount: job.gpus.count, events: base.train(job))
-                    for try await event in events {
-                        if case .finished(let result) = event { throughput?.learn(job: job, result: result) }
-                        continuation.yield(event)
-                    }
+        .producing { [budget, throughput, estimate, base] continuation in
+            let measured = throughput?.estimate(job)
+            let forecast = JobForecast(
+                kind: .training, seconds: measured?.seconds ?? estimate(job) ?? 0, gpuCount: job.gpus.count,
+                basis: measured?.basis)
+            switch await budget.admit(forecast) {
+            case .refused(let reason):
+                throw BudgetRefusalError(job: job.id, reason: reason)
+            case .admitted(let deadline):
+                var job = job
+                job.deadline = min(job.deadline ?? deadline, deadline)
+                let events = budget.supervise(jobID: job.id, gpuCount: job.gpus.count, events: base.train(job))
+                for try await event in events {
+                    if case .finished(let result) = event { throughput?.learn(job: job, result: result) }
+                    continuation.yield(event)
                 }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }
 

@@ -36,7 +36,7 @@ public struct EngineDatasetChecker: DatasetChecker {
             if let line = finding.line, entry.rows.count < 20 { entry.rows.append(line) }
             findings[kind] = entry
         }
-        let scan = try index?.scan(trainingFile: file)
+        let scan = try await index?.scan(trainingFile: file)
         return DatasetCheck(
             sampleCount: report.sampleCount,
             findings: findings.sorted { $0.key.rawValue < $1.key.rawValue }.map {
