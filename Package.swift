@@ -61,7 +61,8 @@ let package = Package(
                 "AgentCore", "Runtime", "DataEngine", "Interfaces", "Workflows", "TrainingBackends", "Evaluation",
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .target(name: "AgentTesting", dependencies: ["AgentCore", "TrainingBackends", "Evaluation"]),
+        .target(
+            name: "AgentTesting", dependencies: ["AgentCore", "DataEngine", "TrainingBackends", "Evaluation", "Interfaces"]),
         .target(name: "AutoTrainessMCP", dependencies: ["Workflows", .product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
             name: "AutoTrainessCLI",

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentTesting
 import Foundation
 import Interfaces
 import Testing
@@ -9,7 +10,7 @@ import Testing
 struct IterationTranscriptTests {
     @Test("plan -> data -> train -> eval -> log, with fakes for the backend and the evaluator")
     func oneIteration() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         let source = try run.writeMathSource()
         let script: [(tool: String, arguments: String)] = [
             ("read_skill", #"{"name": "plan"}"#),

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentTesting
 import Evaluation
 import Foundation
 import Interfaces
@@ -33,13 +34,13 @@ struct ShellSandboxAttackTests {
 
     /// A run folder with every managed path, a benchmark file outside it that the sandbox hides, and a shell tool.
     final class Fixture: Sendable {
-        let run: TestRun
+        let run: InterfaceTestRun
         let benchmark: URL
         let tool: RunCommandTool
         let managed: [String]
 
         init(sandbox: ShellSandbox, limits: ShellSandbox.Limits = ShellSandbox.Limits()) throws {
-            run = try TestRun()
+            run = try InterfaceTestRun()
             let root = run.workspace.root
             benchmark = run.dataFolder.deletingLastPathComponent().appendingPathComponent("benchmark/test.jsonl")
             try FileManager.default.createDirectory(

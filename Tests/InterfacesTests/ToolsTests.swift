@@ -1,4 +1,5 @@
 import AgentCore
+import AgentTesting
 import DataEngine
 import Foundation
 import Interfaces
@@ -7,14 +8,14 @@ import Testing
 @Suite("Interface tools")
 struct ToolsTests {
     /// Evaluates the base model on the whole toy benchmark (label `baseline`).
-    private func baseline(_ run: TestRun) async throws {
+    private func baseline(_ run: InterfaceTestRun) async throws {
         let output = try await run.call("eval", #"{"iteration": 0, "model": "base", "label": "baseline"}"#)
         #expect(!output.isError, "\(output.content)")
     }
 
     @Test("plan refuses a plan before any evaluation, without checkable evidence, or without a number")
     func planRefusals() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         let plan = #"""
             {"iteration": 1, "weakness": "answers lack the final format", "evidence": ["EVIDENCE"],
              "hypothesis": "format examples teach it", "changes": ["add 40 formatted rows"],
@@ -52,7 +53,7 @@ struct ToolsTests {
 
     @Test("plan writes plan.md when the evidence names a saved report or a sample id")
     func planWrites() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await baseline(run)
         let output = try await run.call(
             "plan",
@@ -73,7 +74,7 @@ struct ToolsTests {
 
     @Test("data build maps JSONL sources with a template into alpaca rows")
     func dataBuild() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         let source = try run.writeMathSource()
         let output = try await run.call(
             "data",
@@ -90,7 +91,7 @@ struct ToolsTests {
 
     @Test("data build refuses bad mappings, missing fields and sources outside the jail")
     func dataBuildRefusals() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         let source = try run.writeMathSource()
         let noOutput = try await run.call(
             "data",
@@ -118,7 +119,7 @@ struct ToolsTests {
 
     @Test("data validate approves a clean set and registers it in dataset_info.json")
     func dataValidateApproves() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await buildSums(run)
         let output = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "sums"}"#)
         #expect(!output.isError)
@@ -132,22 +133,22 @@ struct ToolsTests {
         "data validate sends data back with reasons and counts",
         arguments: [
             (
-                FakeDatasetChecker(contamination: [ContaminationHit(
+                CountingDatasetChecker(contamination: [ContaminationHit(
                     trainingLine: 3, benchmarkItemID: "item-7", benchmarkLine: 7, kind: .ngram,
                     overlap: "what is the capital of france", score: 0.9)]),
                 "back_to_selection", "row 3 ~ item-7"
             ),
             (
-                FakeDatasetChecker(findings: [DatasetFinding(kind: .empty, count: 2, rows: [4, 9])]),
+                CountingDatasetChecker(findings: [DatasetFinding(kind: .empty, count: 2, rows: [4, 9])]),
                 "back_to_construction", "2 empty rows (rows 4, 9)"
             ),
             (
-                FakeDatasetChecker(findings: [DatasetFinding(kind: .duplicate, count: 12, rows: [1])]),
+                CountingDatasetChecker(findings: [DatasetFinding(kind: .duplicate, count: 12, rows: [1])]),
                 "back_to_construction", "deduplicate"
             ),
         ])
-    func dataValidateRejects(checker: FakeDatasetChecker, verdict: String, reason: String) async throws {
-        let run = try TestRun(checker: checker)
+    func dataValidateRejects(checker: CountingDatasetChecker, verdict: String, reason: String) async throws {
+        let run = try InterfaceTestRun(checker: checker)
         try await buildSums(run)
         let output = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "sums"}"#)
         #expect(output.content.hasPrefix("sums: \(verdict)"), "\(output.content)")
@@ -157,7 +158,7 @@ struct ToolsTests {
 
     @Test("data inspect renders evaluation prompts and training rows through the chat template")
     func dataInspect() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await baseline(run)
         try await buildSums(run)
         let output = try await run.call(
@@ -169,7 +170,7 @@ struct ToolsTests {
 
     @Test("train refuses unapproved or changed datasets and unknown checkpoints")
     func trainRefusals() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await buildSums(run)
         let unapproved = try await run.call("train", #"{"iteration": 1, "datasets": ["sums"]}"#)
         #expect(unapproved.isError)
@@ -189,7 +190,7 @@ struct ToolsTests {
 
     @Test("train runs an approved dataset and records progress and the result")
     func trainRuns() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await buildSums(run)
         _ = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "sums"}"#)
         let output = try await run.call(
@@ -204,7 +205,7 @@ struct ToolsTests {
 
     @Test("train reports a backend failure with the output tail")
     func trainFailure() async throws {
-        let run = try TestRun(backend: FakeTrainingBackend(steps: 2, failure: "CUDA out of memory"))
+        let run = try InterfaceTestRun(backend: FakeTrainingBackend(script: .init(steps: 2, logsSteps: true, crash: "CUDA out of memory")))
         try await buildSums(run)
         _ = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "sums"}"#)
         let output = try await run.call("train", #"{"iteration": 1, "datasets": ["sums"]}"#)
@@ -216,7 +217,7 @@ struct ToolsTests {
 
     @Test("eval saves the report and summary, and enforces the sample floor before comparing")
     func evalFloor() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await baseline(run)
         let eval = run.workspace.iteration(0).eval
         #expect(FileManager.default.fileExists(atPath: eval.appendingPathComponent("baseline.json").path))
@@ -246,7 +247,7 @@ struct ToolsTests {
 
     @Test("log takes scores from saved evaluations and renders experiment_log.md")
     func logRecords() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         try await baseline(run)
         _ = try await run.call("eval", #"{"iteration": 0, "model": "base", "label": "smoke", "limit": 10}"#)
         let log = #"""
@@ -280,7 +281,7 @@ struct ToolsTests {
 
     @Test("read_file, write_file and list_dir stay inside the run folder")
     func fileTools() async throws {
-        let run = try TestRun()
+        let run = try InterfaceTestRun()
         let wrote = try await run.call("write_file", #"{"path": "notes/idea.md", "content": "try format data"}"#)
         #expect(!wrote.isError)
         let read = try await run.call("read_file", #"{"path": "notes/idea.md"}"#)
@@ -314,7 +315,7 @@ struct ToolsTests {
 
     @Test("run_command runs in the run folder without secrets, cuts long output, and times out")
     func runCommand() async throws {
-        let run = try TestRun(
+        let run = try InterfaceTestRun(
             commandEnvironment: ["PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test-secret-value", "MODE": "x"])
         let where_ = try await run.call(
             "run_command", #"{"command": "pwd; echo MODE=$MODE; echo KEY=$OPENAI_API_KEY"}"#)
@@ -336,7 +337,7 @@ struct ToolsTests {
         #expect(try await run.call("run_command", #"{"command": "true", "timeoutSeconds": 99999}"#).isError)
     }
 
-    private func buildSums(_ run: TestRun) async throws {
+    private func buildSums(_ run: InterfaceTestRun) async throws {
         let source = try run.writeMathSource()
         let output = try await run.call(
             "data",

@@ -117,7 +117,7 @@ struct BudgetClockTests {
         let clock = ManualClock()
         let budget = BudgetClock(
             limits: BudgetLimits(deadline: clock.now().addingTimeInterval(900), finalReserve: 900), clock: clock)
-        let backend = BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget)
+        let backend = BudgetedTrainingBackend(base: loadableModelBackend(), budget: budget)
         let directory = try TemporaryDirectory()
         let job = makeTrainingJob(in: directory)
         await #expect(throws: BudgetRefusalError.self) {

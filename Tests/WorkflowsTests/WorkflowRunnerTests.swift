@@ -37,7 +37,7 @@ struct WorkflowRunnerTests {
             let budget: BudgetClock
         }
 
-        func parts(evaluator: any Evaluator = MarkerEvaluator(), maxIterations: Int? = nil) throws -> Parts {
+        func parts(evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil) throws -> Parts {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -49,7 +49,7 @@ struct WorkflowRunnerTests {
                 limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
-                backend: BudgetedTrainingBackend(base: LoadableModelBackend(), budget: budget),
+                backend: BudgetedTrainingBackend(base: loadableModelBackend(), budget: budget),
                 evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
@@ -64,7 +64,7 @@ struct WorkflowRunnerTests {
 
         /// A runner over the run's parts, driven by `turns`.
         func runner(
-            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = MarkerEvaluator(), maxIterations: Int? = nil
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil
         ) throws -> (WorkflowRunner, JSONLExperimentStore) {
             let parts = try parts(evaluator: evaluator, maxIterations: maxIterations)
             let runner = WorkflowRunner(
@@ -458,7 +458,7 @@ struct CountingChecker: DatasetChecker {
     }
 }
 
-/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``MarkerEvaluator``.
+/// An evaluator whose first evaluation crashes (an engineering failure), then scores like ``ScoringEvaluator/markers(_:size:)``.
 actor CrashingOnceEvaluator: Evaluator {
     struct Crash: Error, CustomStringConvertible {
         var description: String { "evaluate.py exited with status 1: CUDA error: out of memory" }
@@ -471,6 +471,6 @@ actor CrashingOnceEvaluator: Evaluator {
             crashed = true
             throw Crash()
         }
-        return try await MarkerEvaluator().evaluate(target)
+        return try await ScoringEvaluator.markers().evaluate(target)
     }
 }

@@ -9,7 +9,7 @@ import TrainingBackends
 @testable import Workflows
 
 /// The recipe policy driving the real ``WorkflowRunner`` (rules, registry, budget, store) over fake training and
-/// evaluation: `quality` in the recipe's hyperparameters decides how ``MarkerEvaluator`` scores the candidate.
+/// evaluation: `quality` in the recipe's hyperparameters decides how ``ScoringEvaluator/markers(_:size:)`` scores the candidate.
 @Suite("RecipePolicy through the WorkflowRunner")
 struct RecipePolicyRunTests {
     final class Fixture: Sendable {
@@ -26,7 +26,7 @@ struct RecipePolicyRunTests {
         }
 
         /// Runs the whole workflow with the recipe policy and returns the outcome and the run's records.
-        func run(quality: String, backend: any TrainingBackend = LoadableModelBackend()) async throws
+        func run(quality: String, backend: any TrainingBackend = loadableModelBackend()) async throws
             -> (WorkflowOutcome, [ExperimentRecord])
         {
             let (runner, store) = try runner(quality: quality, backend: backend)
@@ -49,7 +49,7 @@ struct RecipePolicyRunTests {
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
                 backend: BudgetedTrainingBackend(base: backend, budget: budget),
-                evaluator: BudgetedEvaluator(base: MarkerEvaluator(), budget: budget), checker: CountingChecker())
+                evaluator: BudgetedEvaluator(base: ScoringEvaluator.markers(), budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
                     commonTools: ["read_file", "list_dir"], maxIterations: 1, registry: registry,

@@ -2,6 +2,7 @@ import Evaluation
 import AgentTesting
 import Foundation
 import Synchronization
+import TrainingBackends
 import Workflows
 
 /// A clock the test moves by hand.
@@ -28,3 +29,21 @@ func makeReport(_ label: String, _ scores: [Double], benchmark: String = "toy") 
 
 /// Scores: `correct` of `total` samples right, the first ones.
 func scores(correct: Int, of total: Int) -> [Double] { (0..<total).map { $0 < correct ? 1 : 0 } }
+
+/// Thrown by the scripted model to simulate the process being killed.
+struct SimulatedKill: Error {}
+
+/// A small training job whose folders lie in `directory`.
+func makeTrainingJob(in directory: TemporaryDirectory) -> TrainingJob {
+    TrainingJob(
+        id: "job1", baseModel: directory.path("base").path, datasets: ["d1"],
+        datasetDirectory: directory.path("data").path, template: "qwen",
+        outputDirectory: directory.path("train/job1").path,
+        mergedModelDirectory: directory.path("checkpoints/job1").path)
+}
+
+/// The training backend of the workflow tests: stand-in models whose weights hold the job's `quality`.
+func loadableModelBackend() -> FakeTrainingBackend {
+    FakeTrainingBackend(
+        script: .init(steps: 2, metrics: ["train_loss": 0.5], wallSeconds: 2), output: .loadableModel)
+}
