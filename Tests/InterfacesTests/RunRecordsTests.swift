@@ -10,6 +10,13 @@ import Testing
         #expect(kinds.count == 32)
     }
 
+    @Test func theRunRecordsArticleDocumentsEveryKind() throws {
+        let article = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Interfaces/Interfaces.docc/RunRecords.md")
+        let text = try String(contentsOf: article, encoding: .utf8)
+        for kind in RunRecords.kinds { #expect(text.contains("| `\(kind)` |"), "\(kind) is not in RunRecords.md") }
+    }
+
     @Test func aTypedRecordRoundTripsThroughTheStoreFile() throws {
         let finished = TrainFinished(
             iteration: 2, jobID: "iter2-job1", modelDirectory: "checkpoints/iter2-job1", wallSeconds: 81.5,

@@ -78,7 +78,7 @@ public struct InspectEvaluator: Evaluator {
     /// - Throws: `EvaluationError.modelNotFound`, `.evaluatorFailed` (inspect exited non-zero or wrote no log),
     ///   `.timedOut`, `.evaluationNotSuccessful` (the log's status is not success), `.logUnreadable`/`.logMalformed`.
     public func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
-        if model.loadsModelFolder { try ModelFolder.requireExists(target.modelPath) }
+        if model.loadsModelFolder { try EvaluatedModel.requireExists(target.modelPath) }
         let logFolder = try OutputFolder.create(in: logDirectory, label: target.label)
         var spec = ProcessSpec(
             executable: environment.binDirectory.appendingPathComponent("inspect").path,

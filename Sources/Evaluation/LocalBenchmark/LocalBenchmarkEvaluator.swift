@@ -57,7 +57,7 @@ public struct LocalBenchmarkEvaluator: Evaluator {
     ///   tokenizer), `.evaluatorFailed` (any other crash), `.timedOut`, `.logMalformed` (outputs missing or bad),
     ///   `.invalidInput` (no Python environment).
     public func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
-        try ModelFolder.requireExists(target.modelPath)
+        try EvaluatedModel.requireExists(target.modelPath)
         guard FileManager.default.isExecutableFile(atPath: environment.pythonExecutable.path) else {
             throw EvaluationError.invalidInput(
                 "no Python at \(environment.pythonExecutable.path): provision the environment first "

@@ -75,7 +75,7 @@ public struct PostTrainBenchEvaluator: Evaluator {
     ///   `.evaluatorFailed` or `.timedOut` when every attempt failed, `.logUnreadable`/`.logMalformed` for a bad
     ///   metrics file.
     public func evaluate(_ target: EvaluationTarget) async throws -> EvaluationReport {
-        try ModelFolder.requireExists(target.modelPath)
+        try EvaluatedModel.requireExists(target.modelPath)
         let scriptURL = taskDirectory.appendingPathComponent(script)
         guard FileManager.default.fileExists(atPath: scriptURL.path) else {
             throw EvaluationError.invalidInput("no \(script) in the task folder \(taskDirectory.path)")

@@ -1,6 +1,7 @@
 import AgentCore
 public import Evaluation
 public import Foundation
+import Interfaces
 
 /// Every model the run may submit, with lineage and evaluations, and the promotion of the best one to
 /// `final_model/`.
@@ -179,9 +180,7 @@ public actor CheckpointRegistry {
     /// absolute or relative to `root`.
     public func resolve(_ reference: String, relativeTo root: URL? = nil) -> Candidate? {
         if let byID = candidate(reference) { return byID }
-        let url =
-            reference.hasPrefix("/") || root == nil
-            ? URL(fileURLWithPath: reference) : root!.appendingPathComponent(reference)
+        let url = root.map { Workspace(root: $0).resolve(reference) } ?? URL(fileURLWithPath: reference)
         return candidate(atPath: url.path)
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Checks on the model folder an evaluation is asked to load.
-enum ModelFolder {
+/// The model folder an evaluation is asked to load (the registry's `ModelFolder` checks it is loadable).
+enum EvaluatedModel {
     /// Throws `EvaluationError.modelNotFound` unless `path` is an existing folder.
     static func requireExists(_ path: String) throws {
         var isDirectory: ObjCBool = false
