@@ -44,13 +44,14 @@ public struct InterfaceTestRun: Sendable {
     public let dataFolder: URL
 
     /// Creates the run folder and its tools; the training backend logs `step N of M` and writes stand-in models.
+    /// `hiddenSources` are files of the data root that no tool may read (as the benchmark file is in a real run).
     /// - Throws: when the folder cannot be created.
     public init(
         backend: any TrainingBackend = FakeTrainingBackend(
             script: .init(steps: 4, logsSteps: true, metrics: ["train_loss": 0.5], wallSeconds: 3),
             output: .loadableModel),
         checker: CountingDatasetChecker = CountingDatasetChecker(),
-        commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"]
+        commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = []
     ) throws {
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-tests-\(UUID().uuidString)", isDirectory: true)
@@ -68,7 +69,8 @@ public struct InterfaceTestRun: Sendable {
         environment = InterfaceEnvironment(
             workspace: workspace, task: task, store: store, backend: backend,
             evaluator: ScoringEvaluator.arithmetic(baseModel: baseModel), checker: checker,
-            commandEnvironment: commandEnvironment)
+            commandEnvironment: commandEnvironment,
+            hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) })
         let skills = try SkillLibrary()
         tools = Dictionary(
             uniqueKeysWithValues: InterfaceTools.all(in: environment, skills: skills).map { ($0.name, $0) })

@@ -157,3 +157,68 @@ struct DatasetValidatorTests {
         #expect(decoded.counts[.unreadableLine] == 1)
     }
 }
+
+/// Near duplicates are judged on what varies between rows: templated data of distinct items passes (a fixed
+/// instruction plus a short varying item once sent back 45% of 2,000 generated rows), the same item repeated does not.
+@Suite("DatasetValidator: templated data")
+struct TemplatedDataTests {
+    static func roman(_ number: Int) -> String {
+        let table = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                     (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        var rest = number
+        var text = ""
+        for (value, letters) in table { while rest >= value { text += letters; rest -= value } }
+        return text
+    }
+
+    static func row(_ number: Int, wording: String = "Convert this Roman numeral to digits, answering with the number only:") -> String {
+        jsonLine(["instruction": "\(wording) \(roman(number))", "input": "", "output": "\(number)"])
+    }
+
+    @Test func twoThousandTemplatedRowsOfDistinctItemsHaveNoNearDuplicates() throws {
+        let scratch = try ScratchDirectory()
+        let file = try scratch.file("roman.jsonl", lines: (1...2000).map { Self.row($0) })
+        let report = try DatasetValidator().validate(file: file, format: .alpaca)
+        #expect(report.counts[.nearDuplicate, default: 0] == 0, "\(report.findings.prefix(3))")
+        #expect(report.counts[.exactDuplicate, default: 0] == 0)
+        // Judged on the whole row, as before, the template makes hundreds of rows look alike.
+        var whole = ValidationOptions()
+        whole.templateShare = 1.0
+        let before = try DatasetValidator(options: whole).validate(file: file, format: .alpaca)
+        #expect(before.counts[.nearDuplicate, default: 0] > 100)
+    }
+
+    static func words(_ number: Int) -> String {
+        let ones = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        var parts: [String] = []
+        if number >= 100 { parts.append("\(ones[number / 100]) hundred") }
+        let rest = number % 100
+        if rest > 0 {
+            if number >= 100 { parts.append("and") }
+            parts.append(rest < 20 ? ones[rest] : tens[rest / 10] + (rest % 10 > 0 ? "-" + ones[rest % 10] : ""))
+        }
+        return parts.joined(separator: " ")
+    }
+
+    @Test func theSameItemRepeatedIsStillADuplicate() throws {
+        let scratch = try ScratchDirectory()
+        func row(_ number: Int, _ wording: String = "Write this number in digits:") -> String {
+            jsonLine(["instruction": "\(wording) \(Self.words(number))", "input": "", "output": "\(number)"])
+        }
+        var lines = (101...400).map { row($0) }
+        lines.append(row(117))  // an exact copy of line 17
+        lines.append(row(342, "In digits, write this number:"))  // line 242's item, the template reworded
+        let report = try DatasetValidator().validate(file: try scratch.file("words.jsonl", lines: lines), format: .alpaca)
+        #expect(report.counts[.exactDuplicate, default: 0] == 1)
+        #expect(report.counts[.nearDuplicate, default: 0] == 1, "\(report.findings)")
+        let near = try #require(report.findings.first { $0.kind == .nearDuplicate })
+        #expect(near.line == 302 && near.relatedLine == 242)
+        #expect(near.message.contains("words that vary between samples"))
+        // Distinct items in the same template pass.
+        let distinct = try DatasetValidator().validate(
+            file: try scratch.file("distinct.jsonl", lines: (101...400).map { row($0) }), format: .alpaca)
+        #expect(distinct.counts[.nearDuplicate, default: 0] == 0, "\(distinct.findings.prefix(3))")
+    }
+}

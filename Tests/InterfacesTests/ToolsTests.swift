@@ -110,7 +110,7 @@ struct ToolsTests {
             #"{"action": "build", "iteration": 1, "dataset": "sums", "format": "alpaca", "sources": ["/etc/passwd"], "#
                 + #""mapping": {"instruction": "a", "output": "b"}}"#)
         #expect(outside.isError)
-        #expect(outside.content.contains("outside the run folder"))
+        #expect(outside.content.contains("not under the run folder or a data root"))
         let badName = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "../x"}"#)
         #expect(badName.isError)
         let badAction = try await run.call("data", #"{"action": "delete"}"#)
@@ -144,7 +144,7 @@ struct ToolsTests {
             ),
             (
                 CountingDatasetChecker(findings: [DatasetFinding(kind: .duplicate, count: 12, rows: [1])]),
-                "back_to_construction", "deduplicate"
+                "back_to_construction", "drop the repeats"
             ),
         ])
     func dataValidateRejects(checker: CountingDatasetChecker, verdict: String, reason: String) async throws {
@@ -344,5 +344,38 @@ struct ToolsTests {
             #"{"action": "build", "iteration": 1, "dataset": "sums", "format": "alpaca", "sources": ["\#(source)"], "#
                 + #""mapping": {"instruction": "question", "output": "The sum is {answer}.\n#### {answer}"}}"#)
         #expect(!output.isError, "\(output.content)")
+    }
+}
+
+/// The data roots are readable (read-only), relative names are looked up in the run folder then each data root, and
+/// the benchmark file is never readable even inside a data root.
+@Suite struct DataRootAccessTests {
+    @Test func relativeNamesResolveInTheDataRootsAndTheBenchmarkStaysHidden() async throws {
+        let run = try InterfaceTestRun(hiddenSources: ["test.jsonl"])
+        _ = try run.writeMathSource()
+        try Data(#"{"prompt": "What is 2+2?", "target": "4"}"#.utf8).write(
+            to: run.dataFolder.appendingPathComponent("test.jsonl"))
+        let read = try await run.call("read_file", #"{"path": "math.jsonl"}"#)
+        #expect(!read.isError && read.content.contains("Add 1 and 2."), "\(read.content)")
+        let listed = try await run.call("list_dir", #"{"path": "\#(run.dataFolder.path)"}"#)
+        #expect(listed.content.contains("math.jsonl") && listed.content.contains("test.jsonl"))
+        #expect(listed.content.contains("the benchmark: not readable"))
+        for path in ["test.jsonl", run.dataFolder.appendingPathComponent("test.jsonl").path] {
+            let secret = try await run.call("read_file", #"{"path": "\#(path)"}"#)
+            #expect(secret.isError && !secret.content.contains("2+2") && secret.content.contains("not readable"))
+        }
+        let missing = try await run.call("read_file", #"{"path": "nowhere.jsonl"}"#)
+        #expect(missing.isError && missing.content.contains(run.dataFolder.path) && missing.content.contains(run.root.path))
+        let write = try await run.call("write_file", #"{"path": "\#(run.dataFolder.path)/new.txt", "content": "x"}"#)
+        #expect(write.isError)
+        // data build takes a bare file name of a data root; the benchmark cannot be a source.
+        let built = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "sums", "format": "alpaca", "sources": ["math.jsonl"], "mapping": {"instruction": "{question}", "output": "{answer}"}}"#)
+        #expect(!built.isError, "\(built.content)")
+        let leaked = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "leak", "format": "alpaca", "sources": ["test.jsonl"], "mapping": {"instruction": "{prompt}", "output": "{target}"}}"#)
+        #expect(leaked.isError && leaked.content.contains("not readable"), "\(leaked.content)")
     }
 }

@@ -61,7 +61,12 @@ struct WorkspaceTests {
         for path in ["..", "a/../../b", "/etc/passwd", "out/file"] {
             #expect(throws: WorkspaceError.self, "\(path)") { try jail.resolve(path) }
         }
+        try Data("x".utf8).write(to: outside.appendingPathComponent("file"))
         #expect(try jail.resolveForReading("out/file").path.hasPrefix(jail.readOnlyRoots[0].path))
+        #expect(try jail.resolveForReading("file").path == jail.readOnlyRoots[0].appendingPathComponent("file").path)
+        #expect(throws: WorkspaceError.notFound(path: "none", searched: [jail.root, jail.readOnlyRoots[0]])) {
+            try jail.resolveForReading("none")
+        }
     }
 
     @Test("RunState.rebuild folds stage, usage, time, checkpoints, evaluations and iterations")

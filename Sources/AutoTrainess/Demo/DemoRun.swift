@@ -64,14 +64,22 @@ public struct DemoRun: Sendable {
         let say = launcher.progress
         try await launcher.python.ensure(progress: say)
         let base = try await provisionModel()
+        let (spec, splits) = try writeTask(baseModel: base)
+        say(
+            "Benchmark: \(DemoBenchmark.name), \(splits.test.count) held-out test items, \(splits.training.count) "
+                + "training samples generated separately (seed \(settings.seed)).")
+        return try launcher.create(spec: spec, runsDirectory: runsDirectory, driver: driver)
+    }
+
+    /// Writes the demo's task folder (`demo-task-<steps>-steps/` under the runs folder: the held-out test split and
+    /// the clean training split) and returns the task for `baseModel`.
+    /// - Throws: ``DemoBenchmarkError``, ``DataEngineError``, ``DemoProvisioningError`` and I/O errors.
+    public func writeTask(baseModel base: URL) throws -> (TaskSpec, DemoSplits) {
         let task = runsDirectory.appendingPathComponent("demo-task-\(settings.maxSteps)-steps", isDirectory: true)
         try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
         let testFile = task.appendingPathComponent("test.jsonl")
         let trainingFile = task.appendingPathComponent("training.json")
         let splits = try cleanSplits(testFile: testFile, trainingFile: trainingFile)
-        say(
-            "Benchmark: \(DemoBenchmark.name), \(splits.test.count) held-out test items, \(splits.training.count) "
-                + "training samples generated separately (seed \(settings.seed)).")
         let spec = TaskSpec(
             name: "demo",
             description: """
@@ -92,7 +100,7 @@ public struct DemoRun: Sendable {
                 weakness: "the baseline answers in words or sentences instead of bare digits",
                 hypothesis: "supervised examples of number words with digit answers teach the conversion and the "
                     + "answer format"))
-        return try launcher.create(spec: spec, runsDirectory: runsDirectory, driver: driver)
+        return (spec, splits)
     }
 
     /// Generates the splits and keeps only training samples the contamination guard finds clean: candidates are

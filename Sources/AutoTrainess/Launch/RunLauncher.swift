@@ -141,7 +141,7 @@ public struct RunLauncher: Sendable {
             workflow: run.workflow, provider: provider, model: model, tools: run.tools, store: run.store,
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
-        return try await runner.run(task: run.spec.taskDescription)
+        return try await runner.run(task: run.brief)
     }
 
     private static func drivenElsewhere(_ workspace: Workspace, _ driver: RunDriver) -> TaskSpecError {
@@ -223,15 +223,30 @@ public struct RunLauncher: Sendable {
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,
             commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
-            shell: shell)
+            shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec))
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
-                commonTools: ["read_file", "list_dir", "read_skill", "write_file", "run_command"],
+                commonTools: Self.commonTools,
                 maxIterations: spec.maxIterations, registry: registry, integrity: integrity, contamination: checks,
                 budget: budget, gpus: gpus))
+        let skills = try? SkillLibrary()
+        let brief = spec.brief(
+            hardware: Hardware.detect(), measured: throughput.machineHistory + throughput.history, skills: skills,
+            hidden: Self.hiddenPaths(workspace, spec: spec))
         return OpenedRun(
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
-            workflow: workflow, tools: InterfaceTools.all(in: environment, skills: try? SkillLibrary()), lock: lock)
+            workflow: workflow, tools: InterfaceTools.all(in: environment, skills: skills), brief: brief.rendered,
+            lock: lock)
+    }
+
+    /// The tools every stage of a launched run allows besides its own.
+    static let commonTools: Set<String> = ["read_file", "list_dir", "read_skill", "write_file", "run_command"]
+
+    /// What the agent may not read, through the file tools or the shell: the evaluator's folder and the benchmark
+    /// file (its targets are the answers).
+    static func hiddenPaths(_ workspace: Workspace, spec: TaskSpec) -> [URL] {
+        [workspace.root.appendingPathComponent("evaluator", isDirectory: true)]
+            + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
     }
 
     /// The spend ceilings of a run's driving model when the task sets none.
@@ -269,9 +284,9 @@ public struct RunLauncher: Sendable {
             return .unsandboxed
         }
         if let sandbox {
-            let hidden = [workspace.root.appendingPathComponent("evaluator", isDirectory: true)]
-                + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
-            return .sandboxed(sandbox, hidden: hidden, network: options.network, limits: ShellSandbox.Limits())
+            return .sandboxed(
+                sandbox, hidden: Self.hiddenPaths(workspace, spec: spec), network: options.network,
+                limits: ShellSandbox.Limits())
         }
         if case .recipe = driver { return .unsandboxed }
         throw TaskSpecError.invalid(
@@ -323,6 +338,8 @@ public struct OpenedRun: Sendable {
     public let workflow: Workflow
     /// The interface tools over the run.
     public let tools: [AnyTool]
+    /// The task brief the agent reads first (``TaskBrief``): every session's first message and `workflow_status`.
+    public let brief: String
     let lock: FileLock
 
     /// Releases the run's lock, so that another process may drive it.

@@ -65,7 +65,7 @@ struct MCPCommand: AsyncParsableCommand {
             defer { opened.close() }
             let gateway = WorkflowGateway(
                 workflow: opened.workflow, tools: opened.tools, store: opened.store, registry: opened.registry,
-                budget: opened.budget, task: opened.spec.taskDescription)
+                budget: opened.budget, task: opened.brief)
             try await gateway.start()
             Console.error("Serving run \(path) over MCP (stdio): \(await gateway.toolDefinitions.count) tools.")
             let server = MCPToolServer(

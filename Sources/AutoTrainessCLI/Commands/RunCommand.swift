@@ -23,6 +23,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The training backend (only llamafactory for now).")
     var backend: String = "llamafactory"
 
+    @Flag(
+        help: "Print the first messages of stage 0 exactly as the model would receive them (system message, then the task brief) and exit without creating a run."
+    )
+    var dryRun = false
+
     @OptionGroup var driver: DriverOptions
     @OptionGroup var shell: ShellFlags
 
@@ -32,6 +37,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
         if let budget { spec.budget = budget }
+        if dryRun {
+            let messages = try spec.firstMessages(python: PythonEnvironment())
+            print("=== system message ===\n\(messages.system)\n\n=== first user message ===\n\(messages.user)")
+            return
+        }
         let launcher = RunLauncher(progress: Console.line, shell: shell.options)
         let workspace = try launcher.create(
             spec: spec, runsDirectory: URL(fileURLWithPath: runsDir, isDirectory: true), driver: try driver.driver())

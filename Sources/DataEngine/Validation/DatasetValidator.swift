@@ -3,8 +3,10 @@ public import Foundation
 /// Checks a training set in one of LlamaFactory's shapes before it is trained on.
 ///
 /// Each record is checked for readable UTF-8 and JSON, its schema and roles, empty or whitespace-only text,
-/// its length against the cutoff, and for exact and near duplicates of earlier records. Problems are findings
-/// in the report, with their line; only an unreadable file throws.
+/// its length against the cutoff, and for exact and near duplicates of earlier records. Near duplicates are judged on
+/// what varies between records: words that most records share (a fixed instruction, a template around a short item)
+/// are left out of the comparison, so templated data of distinct items passes while the same item worded twice does
+/// not. Problems are findings in the report, with their line; only an unreadable file throws.
 ///
 /// ```swift
 /// let report = try DatasetValidator(options: .init(cutoffLength: 1024))
@@ -29,6 +31,7 @@ public struct DatasetValidator: Sendable {
     ///   what the token counter throws.
     public func validate(file: URL, format: DatasetFormat) throws -> ValidationReport {
         var run = ValidationRun(options: options, format: format)
+        run.templateTokens = try Self.templateTokens(in: file, share: options.templateShare)
         try DatasetRecords.forEach(in: file) { record in
             switch record {
             case .brokenArray(let line):
@@ -44,6 +47,24 @@ public struct DatasetValidator: Sendable {
     }
 }
 
+extension DatasetValidator {
+    /// The normalized words that more than `share` of the records contain (at least 10 records): the shared template.
+    static func templateTokens(in file: URL, share: Double) throws -> Set<UInt64> {
+        var frequency: [UInt64: Int] = [:]
+        var records = 0
+        try DatasetRecords.forEach(in: file) { record in
+            guard case .record(_, let bytes) = record else { return }
+            var collector = TokenCollector()
+            guard JSONByteScanner.scanDocument(bytes, into: &collector) else { return }
+            collector.flush()
+            records += 1
+            for token in Set(collector.tokens.map(TextNormalization.tokenHash)) { frequency[token, default: 0] += 1 }
+        }
+        guard records >= 10 else { return [] }
+        return Set(frequency.filter { Double($0.value) > share * Double(records) }.keys)
+    }
+}
+
 /// The state of one validation.
 private struct ValidationRun {
     static let userRoles: Set<String> = ["human", "user", "observation", "tool"]
@@ -55,6 +76,8 @@ private struct ValidationRun {
     var findings: [ValidationFinding] = []
     var counts: [ValidationFinding.Kind: Int] = [:]
     var deduplicator: MinHashDeduplicator
+    /// Words most records share; near duplicates are judged without them.
+    var templateTokens: Set<UInt64> = []
 
     init(options: ValidationOptions, format: DatasetFormat) {
         self.options = options
@@ -260,7 +283,9 @@ private struct ValidationRun {
         var collector = TokenCollector()
         guard JSONByteScanner.scanDocument(bytes, into: &collector) else { return }
         collector.flush()
-        switch deduplicator.check(collector.tokens.map(TextNormalization.tokenHash), line: line) {
+        let hashes = collector.tokens.map(TextNormalization.tokenHash)
+        let varying = templateTokens.isEmpty ? nil : hashes.filter { !templateTokens.contains($0) }
+        switch deduplicator.check(hashes, varying: varying, line: line) {
         case .unique:
             break
         case .exact(let earlier):
@@ -270,7 +295,8 @@ private struct ValidationRun {
         case .near(let earlier, let similarity):
             add(
                 .nearDuplicate, line: line,
-                "the sample nearly repeats line \(earlier) (estimated similarity \(Int(similarity * 100))%)",
+                "the sample nearly repeats line \(earlier) (estimated similarity \(Int(similarity * 100))% of the words "
+                    + "that vary between samples)",
                 relatedLine: earlier)
         }
     }

@@ -26,12 +26,21 @@ struct MinHashDeduplicator {
     }
 
     /// Checks a sample (its normalized token hashes) against the earlier ones, then remembers it.
-    mutating func check(_ tokenHashes: [UInt64], line: Int) -> Verdict {
+    /// - Parameters:
+    ///   - tokenHashes: the whole sample, for exact duplicates.
+    ///   - varying: the tokens that near-duplicates are judged on (the sample less a template every sample shares;
+    ///     the whole sample when `nil`). Empty: the sample is all template, and only an exact copy counts.
+    mutating func check(_ tokenHashes: [UInt64], varying: [UInt64]? = nil, line: Int) -> Verdict {
         guard !tokenHashes.isEmpty else { return .unique }
         let whole = TextNormalization.sequenceHash(tokenHashes)
         if let earlier = exactLines[whole] { return .exact(earlierLine: earlier) }
         exactLines[whole] = line
-        let signature = Self.signature(of: tokenHashes, shingleSize: shingleSize)
+        let compared = varying ?? tokenHashes
+        guard !compared.isEmpty else { return .unique }
+        // A short varying part (an item inside a template) is compared word by word: with word n-grams, one added
+        // word would make the same item look new.
+        let shingle = varying != nil && compared.count < 4 * shingleSize ? 1 : shingleSize
+        let signature = Self.signature(of: compared, shingleSize: shingle)
         var best: (line: Int, similarity: Double)?
         var seen = Set<Int32>()
         let bandKeys = (0..<Self.bands).map { band in

@@ -8,6 +8,9 @@ public struct ValidationOptions: Sendable {
     public var nearDuplicateThreshold: Double
     /// Words per shingle for near-duplicate detection.
     public var shingleSize: Int
+    /// Words found in more than this share of the records are the shared template, left out of near-duplicate
+    /// comparisons (exact duplicates are always judged on the whole record).
+    public var templateShare: Double
     /// At most this many findings are kept in a report; all are counted.
     public var maximumFindings: Int
 
@@ -17,12 +20,14 @@ public struct ValidationOptions: Sendable {
         tokenCounter: any TokenCounter = EstimatingTokenCounter(),
         nearDuplicateThreshold: Double = 0.8,
         shingleSize: Int = 3,
+        templateShare: Double = 0.5,
         maximumFindings: Int = 1000
     ) {
         self.cutoffLength = cutoffLength
         self.tokenCounter = tokenCounter
         self.nearDuplicateThreshold = nearDuplicateThreshold
         self.shingleSize = shingleSize
+        self.templateShare = templateShare
         self.maximumFindings = maximumFindings
     }
 }

@@ -21,14 +21,18 @@ public struct InterfaceEnvironment: Sendable {
     public var deadline: Date?
     /// The environment `run_command` starts from; secrets are always scrubbed from it.
     public var commandEnvironment: [String: String]
-    /// Whether `run_command` runs in a sandbox (``RunLauncher`` sandboxes every run that has bubblewrap).
+    /// Whether `run_command` runs in a sandbox (the run launcher sandboxes every run that has bubblewrap).
     public var shell: ShellAccess
+    /// Files and folders no tool may read: the benchmark file (its targets are the answers) and the evaluator's
+    /// folder, even when they lie in a data root.
+    public var hiddenPaths: [URL]
 
     /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
-        commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed
+        commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed,
+        hiddenPaths: [URL] = []
     ) {
         self.workspace = workspace
         self.task = task
@@ -39,11 +43,14 @@ public struct InterfaceEnvironment: Sendable {
         self.deadline = deadline
         self.commandEnvironment = commandEnvironment
         self.shell = shell
+        self.hiddenPaths = hiddenPaths
     }
 
-    /// The jail for paths the agent names: the run folder, plus the task's data roots for reading.
+    /// The jail for paths the agent names: the run folder, plus the task's data roots for reading, less the hidden
+    /// paths.
     public var jail: PathJail {
-        PathJail(root: workspace.root, readOnlyRoots: task.dataRoots.map { URL(fileURLWithPath: $0) })
+        PathJail(
+            root: workspace.root, readOnlyRoots: task.dataRoots.map { URL(fileURLWithPath: $0) }, hidden: hiddenPaths)
     }
 
 }

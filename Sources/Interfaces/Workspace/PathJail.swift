@@ -7,17 +7,21 @@ public import Foundation
 #endif
 
 /// Resolves paths the agent names so that they stay inside one folder: no `..`, no absolute path elsewhere,
-/// and no symbolic link that leads out.
+/// and no symbolic link that leads out. The task's data roots may be read (never written); hidden paths (the
+/// benchmark file, the evaluator's folder) may not be read at all, even inside a data root.
 public struct PathJail: Sendable, Hashable {
     /// The folder paths must stay in, with its own symbolic links resolved.
     public let root: URL
     /// Further folders that may be read (never written), e.g. a task's data roots.
     public let readOnlyRoots: [URL]
+    /// Files and folders that may not be read through the tools (the benchmark, whose targets are the answers).
+    public let hidden: [URL]
 
     /// Creates a jail; symbolic links in the roots themselves are resolved.
-    public init(root: URL, readOnlyRoots: [URL] = []) {
+    public init(root: URL, readOnlyRoots: [URL] = [], hidden: [URL] = []) {
         self.root = Self.realURL(root)
         self.readOnlyRoots = readOnlyRoots.map { Self.realURL($0) }
+        self.hidden = hidden.map { Self.realURL($0) }
     }
 
     /// The URL of `path` (relative to the root, or absolute inside it) for writing.
@@ -26,10 +30,31 @@ public struct PathJail: Sendable, Hashable {
         try resolve(path, allowed: [root])
     }
 
-    /// The URL of `path` for reading: inside the root or one of the read-only roots.
-    /// - Throws: ``WorkspaceError/pathEscapes(path:reason:)`` when it lies elsewhere.
+    /// The URL of `path` for reading: inside the root or one of the read-only roots. A relative path is looked up in
+    /// the run folder, then in each data root, in order.
+    /// - Throws: ``WorkspaceError/pathEscapes(path:reason:)`` when it lies elsewhere or is hidden;
+    ///   ``WorkspaceError/notFound(path:searched:)`` when a relative path is in none of the folders.
     public func resolveForReading(_ path: String) throws -> URL {
-        try resolve(path, allowed: [root] + readOnlyRoots)
+        let trimmed = path.trimmingCharacters(in: .whitespaces)
+        let url: URL
+        if trimmed.hasPrefix("/") || readOnlyRoots.isEmpty {
+            url = try resolve(path, allowed: [root] + readOnlyRoots)
+        } else {
+            let inRun = try resolve(path, allowed: [root] + readOnlyRoots)
+            let found = ([inRun] + readOnlyRoots.map { $0.appendingPathComponent(trimmed).standardizedFileURL })
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            guard let found else {
+                throw WorkspaceError.notFound(path: path, searched: [root] + readOnlyRoots)
+            }
+            url = try resolve(found.path, allowed: [root] + readOnlyRoots)
+        }
+        if let secret = hidden.first(where: { Self.contains($0, url) }) {
+            throw WorkspaceError.pathEscapes(
+                path: path,
+                reason: "\(secret.lastPathComponent) is the benchmark or the evaluator and is not readable; "
+                    + "`data inspect` shows the evaluation prompts without their answers")
+        }
+        return url
     }
 
     private func resolve(_ path: String, allowed: [URL]) throws -> URL {
@@ -48,7 +73,9 @@ public struct PathJail: Sendable, Hashable {
         }
         let real = Self.realURL(candidate)
         guard allowed.contains(where: { Self.contains($0, real) }) else {
-            let reason = real == candidate ? "not under the run folder" : "a symbolic link leads to \(real.path)"
+            let reason =
+                real == candidate
+                ? "not under the run folder" + (readOnlyRoots.isEmpty ? "" : " or a data root") : "a symbolic link leads to \(real.path)"
             throw WorkspaceError.pathEscapes(path: path, reason: reason)
         }
         return real

@@ -31,6 +31,9 @@ public struct TaskProfile: Sendable, Hashable, Codable {
         self.cutoffLength = cutoffLength
         self.dataRoots = dataRoots
     }
+
+    /// The fewest samples an evaluation needs before it may be compared: max(32, 5% of the benchmark).
+    public var sampleFloor: Int { max(32, Int((Double(benchmarkSize ?? 0) * 0.05).rounded(.up))) }
 }
 
 /// The budget of a run, as stored in `run.json`.

@@ -170,6 +170,8 @@ public enum WorkspaceError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidFile(path: String, reason: String)
     /// A path points outside the run folder.
     case pathEscapes(path: String, reason: String)
+    /// A relative path named no file in any of the folders it was looked up in.
+    case notFound(path: String, searched: [URL])
     /// A file or folder could not be created, read or written.
     case io(path: String, reason: String)
 
@@ -180,7 +182,9 @@ public enum WorkspaceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidFile(let path, let reason):
             "\(path) cannot be read: \(reason). Restore it or start a new run."
         case .pathEscapes(let path, let reason):
-            "'\(path)' is outside the run folder (\(reason)). Use a path relative to the run folder."
+            "'\(path)' cannot be used (\(reason)). Use a path relative to the run folder, or a file in a data root."
+        case .notFound(let path, let searched):
+            "No file '\(path)': looked in \(searched.map(\.path).joined(separator: ", ")). List them with list_dir."
         case .io(let path, let reason):
             "I/O error on \(path): \(reason)."
         }

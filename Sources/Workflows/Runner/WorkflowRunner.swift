@@ -1,6 +1,6 @@
 public import AgentCore
 import Foundation
-import Interfaces
+public import Interfaces
 
 /// Drives an agent through a ``Workflow``: one agent session per attempt at a stage, with the stage's tools and
 /// rules, until an exit leads to `.finish`, a stage fails, or the budget ends.
@@ -114,6 +114,9 @@ public struct WorkflowRunner: Sendable {
     ) async throws -> AgentOutcome? {
         let budget = budget
         let tracker = controller.tracker
+        try await tracker.refresh()
+        let messages = Self.sessionMessages(
+            task: task, state: await tracker.state, stage: stage, instructions: instructions)
         let agent = Agent(
             provider: BudgetedModelProvider(
                 base: provider, budget: budget,
@@ -122,7 +125,7 @@ public struct WorkflowRunner: Sendable {
                     return await tracker.statusLine()
                 }, stopReason: { await controller.runawayViolation() }),
             model: model,
-            instructions: instructions + "\n\n" + stage.instructions,
+            instructions: messages.system,
             tools: tools.filter { stage.allowedTools.contains($0.name) },
             limits: sessionLimits,
             prices: prices,
@@ -130,18 +133,8 @@ public struct WorkflowRunner: Sendable {
             store: store,
             secrets: secrets)
 
-        try await tracker.refresh()
-        let state = await tracker.state
-        let input = """
-            Task:
-            \(task)
-
-            \(state.summary)
-
-            You are in stage '\(stage.name)'. \(stage.instructions)
-            """
         var outcome: AgentOutcome?
-        for try await event in agent.run(input) {
+        for try await event in agent.run(messages.user) {
             switch event {
             case .usage(let usage):
                 await budget.recordModelUsage(usage.turnUsage, costUSD: usage.turnCostUSD)
@@ -159,4 +152,20 @@ public struct WorkflowRunner: Sendable {
         return outcome
     }
 
+    /// The first two messages of a session in `stage`: the system message (general instructions, then the stage's)
+    /// and the first user message (the task brief, the run's state, the stage). What `autotrainess run --dry-run`
+    /// prints and the golden files in the tests pin.
+    public static func sessionMessages(
+        task: String, state: RunState, stage: Stage, instructions: String = WorkflowRunner.defaultInstructions
+    ) -> (system: String, user: String) {
+        let user = """
+            Task:
+            \(task)
+
+            \(state.summary)
+
+            You are in stage '\(stage.name)'. \(stage.instructions)
+            """
+        return (instructions + "\n\n" + stage.instructions, user)
+    }
 }

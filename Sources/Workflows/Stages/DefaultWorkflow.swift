@@ -109,9 +109,10 @@ extension Workflow {
             Stage(
                 name: stage.define,
                 instructions: """
-                    Stage 0 — define the task. Read the task description and the files it names, then answer (no \
-                    tool call) with a short definition: the target capability, the evaluator and its metric, the base \
-                    model, and the constraints (budget, data rules, GPUs). Do not train or evaluate yet.
+                    Stage 0 — define the task. Read the task brief (the data roots it lists can be opened with \
+                    read_file and list_dir; read_skill opens a skill), then answer (no tool call) with a short \
+                    definition: the target capability, the evaluator and its metric, the base model, the data \
+                    available, and the constraints (budget, hardware, rules). Do not train or evaluate yet.
                     """,
                 allowedTools: options.commonTools,
                 exits: [StageExit("task defined", to: .stage(stage.baseline)) { $0.completedSessionsInStage >= 1 }]),

@@ -92,10 +92,12 @@ public struct DataTool: Tool {
         let count = arguments.count ?? 3
         var sections: [String] = []
         if let report = try await EvaluationArchive(environment: environment).latestReport() {
-            sections.append("Evaluation prompts (\(report.label), template \(environment.task.template)):")
+            sections.append(
+                "Evaluation prompts exactly as the model receives them (\(report.label), template "
+                    + "\(environment.task.template); the benchmark's answers are not shown):")
             for sample in report.samples.prefix(count) {
                 let prompt = template.render([ChatTurn(role: "user", content: sample.input)], addGenerationPrompt: true)
-                sections.append("[\(sample.id)] target: \(sample.target)\n\(prompt)")
+                sections.append("[\(sample.id)]\n\(prompt)")
             }
         } else {
             sections.append("No evaluation saved yet: evaluate the base model to see its prompts.")

@@ -35,8 +35,8 @@ public struct DatasetVerdict: Sendable, Hashable, Codable {
     public static func judge(
         _ check: DatasetCheck, minimumSamples: Int = 16, maxDuplicateShare: Double = 0.1, maxTooLongShare: Double = 0.05
     ) -> DatasetVerdict {
-        func rows(_ kind: DatasetFindingKind) -> String {
-            let sample = check.findings.filter { $0.kind == kind }.flatMap(\.rows).prefix(5).map(String.init)
+        func rows(_ kinds: DatasetFindingKind...) -> String {
+            let sample = check.findings.filter { kinds.contains($0.kind) }.flatMap(\.rows).prefix(6).map(String.init)
             return sample.isEmpty ? "" : " (rows \(sample.joined(separator: ", ")))"
         }
         let total = max(check.sampleCount, 1)
@@ -66,7 +66,10 @@ public struct DatasetVerdict: Sendable, Hashable, Codable {
         if duplicates > 0 {
             let text = "\(duplicates) duplicate or near-duplicate rows (\(percent(duplicateShare)))"
             if duplicateShare > maxDuplicateShare {
-                construction.append(text + "\(rows(.duplicate)): deduplicate")
+                construction.append(
+                    text + "\(rows(.duplicate, .nearDuplicate)): drop the repeats; near duplicates are judged on the words "
+                        + "that vary between rows (a shared instruction or template does not count), so these rows "
+                        + "repeat the same item")
             } else {
                 notes.append(text)
             }

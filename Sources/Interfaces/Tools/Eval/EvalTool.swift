@@ -43,9 +43,7 @@ public struct EvalTool: Tool {
     }
 
     /// The fewest samples an evaluation needs before it may be compared: max(32, 5% of the benchmark).
-    public var sampleFloor: Int {
-        max(32, Int((Double(environment.task.benchmarkSize ?? 0) * 0.05).rounded(.up)))
-    }
+    public var sampleFloor: Int { environment.task.sampleFloor }
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
         guard arguments.iteration >= 0 else { return .error("iteration must be 0 (baseline) or more.") }

@@ -20,10 +20,16 @@ public struct ListDirectoryTool: Tool {
     }
 
     public var name: String { "list_dir" }
-    public var description: String { "List a folder of the run (default: the run folder); folders end with '/'." }
+    public var description: String {
+        "List a folder of the run (default: the run folder) or, read-only, of a task data root (give its absolute "
+            + "path; the task brief lists them); folders end with '/'."
+    }
 
     public var parameters: JSONSchema {
-        .object(properties: ["path": .string(description: "Folder relative to the run folder (default '.')")])
+        .object(
+            properties: [
+                "path": .string(description: "Folder relative to the run folder (default '.'), or a data root's path")
+            ])
     }
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
@@ -39,7 +45,8 @@ public struct ListDirectoryTool: Tool {
             _ = manager.fileExists(atPath: path, isDirectory: &isDirectory)
             if isDirectory.boolValue { return name + "/" }
             let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return "\(name) (\(size) bytes)"
+            let hidden = jail.hidden.contains { $0.path == url.appendingPathComponent(name).standardizedFileURL.path }
+            return "\(name) (\(size) bytes\(hidden ? "; the benchmark: not readable" : ""))"
         }
         if lines.isEmpty { return ToolOutput("(empty)") }
         let more = names.count > maxEntries ? "\n[\(names.count - maxEntries) more entries not shown]" : ""

@@ -5,7 +5,7 @@ import Foundation
 public struct ReadFileTool: Tool {
     /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
-        /// A path relative to the run folder.
+        /// A path relative to the run folder, a file name in a data root, or an absolute path in either.
         public var path: String
         /// The first character to return.
         public var offset: Int?
@@ -25,14 +25,15 @@ public struct ReadFileTool: Tool {
 
     public var name: String { "read_file" }
     public var description: String {
-        "Read a text file in the run folder (paths relative to it). Long files come back a window at a time: "
-            + "pass offset to read on."
+        "Read a text file in the run folder, or read-only in one of the task's data roots (a relative name is looked "
+            + "up in the run folder, then in each data root). The benchmark file is not readable: data inspect shows "
+            + "its prompts. Long files come back a window at a time: pass offset to read on."
     }
 
     public var parameters: JSONSchema {
         .object(
             properties: [
-                "path": .string(description: "File path relative to the run folder"),
+                "path": .string(description: "Relative to the run folder or a data root, or absolute in either"),
                 "offset": .integer(description: "First character to return (default 0)", minimum: 0),
                 "length": .integer(description: "How many characters (default and maximum 8000)", minimum: 1),
             ],
