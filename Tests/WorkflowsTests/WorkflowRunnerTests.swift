@@ -228,6 +228,11 @@ struct WorkflowRunnerTests {
         #expect(finished.payload["checkpoints"]?.arrayValue?.first?["step"]?.intValue == 1)
         let started = try #require(records.first { $0.kind == TrainStarted.kind })
         #expect(started.payload["job"]?["hyperparameters"]?["save_steps"] == 1)
+        // With one iteration allowed, the model is told before its log call that the log ends the run.
+        let provider = try #require(runner.provider as? ScriptedModelProvider)
+        let beforeLog = try #require(provider.requests.dropLast().last?.messages.first?.text)
+        #expect(beforeLog.contains("Note: logging iteration 1 ends the run"), "\(beforeLog.suffix(600))")
+        #expect(provider.requests.first?.messages.first?.text.contains("ends the run") == false)
     }
 
     @Test func anAgentThatRepeatsRefusedCallsIsStoppedWithTheReason() async throws {

@@ -46,6 +46,24 @@ struct WorkflowTests {
         #expect(await review("train", progress)?.rule == "approved data before train")
     }
 
+    @Test func readingAndLoggingTheBaselineAreNeverRefusedForWantOfAPlan() async {
+        let rule = Rule.iterationPlanned()
+        let progress = IterationProgress(replaying: [.stageEntered(Names.local), .baselineEvaluated(score: 0.1)])
+        func call(_ tool: String, _ arguments: String) -> RuleContext {
+            RuleContext(toolName: tool, rawArguments: arguments, progress: progress)
+        }
+        #expect(await rule.review(call("data", #"{"action": "inspect"}"#)) == .allow)
+        #expect(await rule.review(call("log", #"{"iteration": 0, "stage": "baseline"}"#)) == .allow)
+        guard case .deny = await rule.review(call("data", #"{"action": "build", "iteration": 1}"#)) else {
+            Issue.record("building data needs a plan")
+            return
+        }
+        guard case .deny = await rule.review(call("log", #"{"iteration": 1}"#)) else {
+            Issue.record("logging an unplanned iteration is refused")
+            return
+        }
+    }
+
     @Test func toolsOutsideTheStageAreDenied() async {
         let progress = IterationProgress(replaying: [.stageEntered(Names.baseline)])
         let denial = await review("train", progress)

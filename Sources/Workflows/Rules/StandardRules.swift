@@ -43,14 +43,16 @@ extension Rule {
         }
     }
 
-    /// Data work and logging belong to a planned iteration.
+    /// Data work and logging belong to a planned iteration; reading (`data action=inspect`) and logging the
+    /// baseline (iteration 0) are allowed at any time.
     public static func iterationPlanned(_ tools: ToolNames = ToolNames()) -> Rule {
         Rule("iteration planned", tools: [tools.data, tools.log]) { context in
-            context.progress.planned
-                ? .allow
-                : .deny(
-                    reason: "No iteration is open. Call \(tools.plan) first: name the weakness this iteration "
-                        + "targets and how you will measure it.")
+            if context.progress.planned { return .allow }
+            if context.toolName == tools.data, context.string("action") == "inspect" { return .allow }
+            if context.toolName == tools.log, context.integer("iteration") == 0 { return .allow }
+            return .deny(
+                reason: "No iteration is open. Call \(tools.plan) first: name the weakness this iteration "
+                    + "targets and how you will measure it.")
         }
     }
 

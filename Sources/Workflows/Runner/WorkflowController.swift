@@ -150,10 +150,27 @@ struct WorkflowController: Sendable {
         return .deny(reason: "\(denial.reason) (rule: \(denial.rule))")
     }
 
-    /// The status line and the budget, as the agent sees them on every turn.
+    /// The budget and the status line, as the agent sees them on every turn.
     func statusLines() async -> String {
+        await budget.snapshot().summary + "\n" + (await statusLine())
+    }
+
+    /// The run's status line; when logging the open iteration would end the run, it says so before the call.
+    func statusLine() async -> String {
         try? await tracker.refresh()
-        return await budget.snapshot().summary + "\n" + (await tracker.statusLine())
+        let snapshot = await budget.snapshot()
+        var lines = await tracker.statusLine()
+        let progress = await tracker.progress
+        if progress.planned, let stage = workflow.stage(named: progress.stage) {
+            var logged = progress
+            logged.apply(.logged)
+            if let exit = stage.exit(for: logged), case .finish = exit.target {
+                lines += "\nNote: logging iteration \(progress.iteration) ends the run (exit '\(exit.name)'); "
+                    + "\(DurationText.format(snapshot.jobSeconds)) of job time would be left unused. Use what you need "
+                    + "first (a fuller evaluation, a saved step), then log."
+            }
+        }
+        return lines
     }
 
     /// Records that the run stopped and why, and describes the submission.

@@ -120,10 +120,7 @@ public struct WorkflowRunner: Sendable {
         let agent = Agent(
             provider: BudgetedModelProvider(
                 base: provider, budget: budget,
-                status: {
-                    try? await tracker.refresh()
-                    return await tracker.statusLine()
-                }, stopReason: { await controller.runawayViolation() }),
+                status: { await controller.statusLine() }, stopReason: { await controller.runawayViolation() }),
             model: model,
             instructions: messages.system,
             tools: tools.filter { stage.allowedTools.contains($0.name) },

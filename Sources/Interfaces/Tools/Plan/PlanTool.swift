@@ -81,9 +81,15 @@ public struct PlanTool: Tool {
         let relative = environment.workspace.relativePath(of: paths.plan)
         try await environment.store.append(
             PlanWritten(iteration: arguments.iteration, path: relative, hypothesis: arguments.hypothesis))
-        return ToolOutput(
+        var text =
             "\(replaced ? "Replaced" : "Wrote") \(relative) (\(verified.count)/\(arguments.evidence.count) "
-                + "evidence items checked). Next: build data for it.")
+            + "evidence items checked)."
+        let unchecked = arguments.evidence.filter { !verified.contains($0) }
+        if !unchecked.isEmpty {
+            text += " Not checked (they name no saved report file, sample id or evaluated label; they are kept, marked "
+                + "'not checked'): " + unchecked.map { "'\($0)'" }.joined(separator: ", ") + "."
+        }
+        return ToolOutput(text + " Next: build data for it.")
     }
 
     /// The evidence items that can be checked against the run.
