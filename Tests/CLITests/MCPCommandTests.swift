@@ -45,6 +45,12 @@ extension DemoCommandTests {
         let status = try await call("workflow_status")
         #expect(status.text.contains("number words"), "\(status.text)")
         #expect(status.text.contains("Stage 'define'"))
+        // What a model reads first over MCP is the task brief: the evaluation prompts as the model receives them, the
+        // data roots with their files, the rules and the skills; never the benchmark's answers.
+        for part in ["# Task brief", "<|im_start|>user\nWrite this number in digits", "training.json", "fields:",
+                     "the benchmark: not readable", "## Rules", "read_skill"] {
+            #expect(status.text.contains(part), "workflow_status lacks '\(part)'")
+        }
         let early = try await call("train", ["iteration": 1, "datasets": ["number_words"], "startFrom": "base"])
         #expect(early.isError && early.text.contains("not available in stage 'define'"), "\(early.text)")
         let defined = try await call("complete_stage", ["summary": "Number words to digits, exact match, CPU LoRA."])

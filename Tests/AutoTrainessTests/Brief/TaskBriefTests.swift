@@ -77,6 +77,7 @@ import Workflows
         let prompts = brief.evaluation.prompts.joined(separator: "\n")
         for target in targets.prefix(3) { #expect(!prompts.contains("\n\(target)")) }
         #expect(text.count < 20_000)
+        print("TaskBriefTests: demo brief: \(text.count) characters, about \(EstimatingTokenCounter().tokenCount(of: text)) tokens")
     }
 
     @Test func theBriefStaysBoundedWhateverTheDataRootsHold() throws {
@@ -95,6 +96,7 @@ import Workflows
         #expect(text.count < 20_000, "\(text.count) characters")
         let tokens = EstimatingTokenCounter().tokenCount(of: text)
         #expect(tokens < 6_000, "\(tokens) tokens")
+        print("TaskBriefTests: brief with 50 data files: \(text.count) characters, about \(tokens) tokens")
     }
 
     static func firstDifference(_ a: String, _ b: String) -> String {
