@@ -32,8 +32,12 @@ public struct TaskProfile: Sendable, Hashable, Codable {
         self.dataRoots = dataRoots
     }
 
-    /// The fewest samples an evaluation needs before it may be compared: max(32, 5% of the benchmark).
-    public var sampleFloor: Int { max(32, Int((Double(benchmarkSize ?? 0) * 0.05).rounded(.up))) }
+    /// The fewest samples an evaluation needs before it may be compared: max(32, 5% of the benchmark), or the whole
+    /// benchmark when it has fewer than 32 items.
+    public var sampleFloor: Int {
+        let floor = max(32, Int((Double(benchmarkSize ?? 0) * 0.05).rounded(.up)))
+        return benchmarkSize.map { min($0, floor) } ?? floor
+    }
 }
 
 /// The budget of a run, as stored in `run.json`.
