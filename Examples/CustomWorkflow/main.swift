@@ -10,12 +10,12 @@ import Foundation
 struct InstantBackend: TrainingBackend {
     func train(_ job: TrainingJob) -> AsyncThrowingStream<TrainingEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TrainingEvent.self, throwing: (any Error).self)
-        let model = URL(fileURLWithPath: job.mergedModelDirectory ?? job.outputDirectory)
+        let model = job.mergedModelDirectory ?? job.outputDirectory
         do {
             try writeModel(at: model, weights: "trained")
             continuation.yield(.progress(TrainingProgress(step: 1, totalSteps: 1, loss: 0.4, elapsedSeconds: 1)))
             let result = TrainingResult(
-                jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model.path,
+                jobID: job.id, outputDirectory: job.outputDirectory, modelDirectory: model,
                 metrics: ["train_loss": 0.4], wallSeconds: 1)
             continuation.yield(.finished(result))
             continuation.finish()

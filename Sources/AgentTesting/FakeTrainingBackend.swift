@@ -107,13 +107,12 @@ public final class FakeTrainingBackend: TrainingBackend, Sendable {
         }
     }
 
-    private static func write(_ output: Output, job: TrainingJob, model: String) throws -> [TrainingCheckpoint] {
+    private static func write(_ output: Output, job: TrainingJob, model: URL) throws -> [TrainingCheckpoint] {
         switch output {
         case .nothing:
             return []
         case .markerFiles:
-            for folder in Set([job.outputDirectory, model]) {
-                let url = URL(fileURLWithPath: folder, isDirectory: true)
+            for url in Set([job.outputDirectory, model]) {
                 try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
                 let note = #"{"fake": true, "note": "written by FakeTrainingBackend; no model was trained"}"#
                 try Data(note.utf8).write(to: url.appendingPathComponent("FAKE_TRAINING.json"))
@@ -121,12 +120,12 @@ public final class FakeTrainingBackend: TrainingBackend, Sendable {
             return []
         case .loadableModel:
             let quality = job.hyperparameters["quality"]?.stringValue ?? "plain"
-            try writeModel(at: URL(fileURLWithPath: model), marker: quality)
+            try writeModel(at: model, marker: quality)
             guard job.hyperparameters["save_steps"] == 1, let folder = job.checkpointModelDirectory(step: 1) else {
                 return []
             }
             let marker = job.hyperparameters["checkpointQuality"]?.stringValue ?? "plain"
-            try writeModel(at: URL(fileURLWithPath: folder), marker: marker)
+            try writeModel(at: folder, marker: marker)
             return [TrainingCheckpoint(step: 1, modelDirectory: folder)]
         }
     }

@@ -136,18 +136,23 @@ struct TrainingBenchmark {
         }
         let output = root.appendingPathComponent("\(method.rawValue)-\(round)", isDirectory: true)
         return TrainingJob(
-            id: "\(method.rawValue)-\(round)", baseModel: model.path, finetuning: method, datasets: ["bench"],
-            datasetDirectory: data.path, template: DemoModel.smolLM2.llamaFactoryTemplate,
-            hyperparameters: hyperparameters, outputDirectory: output.path,
-            mergedModelDirectory: evaluate ? output.path + "-model" : nil)
+            id: "\(method.rawValue)-\(round)", baseModel: model, finetuning: method, datasets: ["bench"],
+            datasetDirectory: data, template: DemoModel.smolLM2.llamaFactoryTemplate,
+            hyperparameters: hyperparameters, outputDirectory: output,
+            mergedModelDirectory: evaluate ? Self.sibling(output, suffix: "-model") : nil)
+    }
+
+    /// `folder`'s name with `suffix`, beside it.
+    static func sibling(_ folder: URL, suffix: String) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + suffix)
     }
 
     /// What 0.1.0 ran: half the cores, gradient checkpointing on.
     func oldDefaults(_ job: TrainingJob, cores: Int) -> TrainingJob {
         var job = job
         job.id += "-old"
-        job.outputDirectory += "-old"
-        job.mergedModelDirectory = job.mergedModelDirectory.map { $0 + "-old" }
+        job.outputDirectory = Self.sibling(job.outputDirectory, suffix: "-old")
+        job.mergedModelDirectory = job.mergedModelDirectory.map { Self.sibling($0, suffix: "-old") }
         job.cpuThreads = max(1, cores / 2)
         job.hyperparameters["disable_gradient_checkpointing"] = false
         return job
@@ -165,13 +170,13 @@ struct TrainingBenchmark {
         }
         guard let result else { throw BenchmarkUsageError("\(label): the backend ended without a result") }
         return (prepared, measure(label, job.finetuning, metrics: result.metrics, wall: result.wallSeconds,
-                                  output: URL(fileURLWithPath: result.outputDirectory)))
+                                  output: result.outputDirectory))
     }
 
     /// The backend's config file, run by `llamafactory-cli train` directly into a fresh output folder.
     func direct(_ job: TrainingJob, _ python: PythonEnvironment) async throws -> Measurement {
-        let written = URL(fileURLWithPath: job.outputDirectory + "_train_config.yaml")
-        let output = URL(fileURLWithPath: job.outputDirectory + "-direct", isDirectory: true)
+        let written = Self.sibling(job.outputDirectory, suffix: "_train_config.yaml")
+        let output = Self.sibling(job.outputDirectory, suffix: "-direct")
         var values = try JSONDecoder().decode(
             [String: JSONValue].self,
             from: Data(try String(contentsOf: written, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -240,7 +245,7 @@ struct TrainingBenchmark {
             workDirectory: root.appendingPathComponent("eval-\(job.id)", isDirectory: true), maxNewTokens: 8,
             batchSize: 25, environment: python)
         let report = try await evaluator.evaluate(
-            EvaluationTarget(modelPath: job.mergedModelDirectory ?? job.outputDirectory, label: job.id))
+            EvaluationTarget(modelPath: (job.mergedModelDirectory ?? job.outputDirectory).path, label: job.id))
         return report.score
     }
 

@@ -6,8 +6,8 @@ import TrainingBackends
 @Suite("FakeTrainingBackend")
 struct FakeTrainingBackendTests {
     static let job = TrainingJob(
-        id: "fake-1", baseModel: "/m", datasets: ["d"], datasetDirectory: "/d", template: "qwen",
-        outputDirectory: "/tmp/fake-out", mergedModelDirectory: "/tmp/fake-merged")
+        id: "fake-1", baseModel: URL(fileURLWithPath: "/m"), datasets: ["d"], datasetDirectory: URL(fileURLWithPath: "/d"), template: "qwen",
+        outputDirectory: URL(fileURLWithPath: "/tmp/fake-out"), mergedModelDirectory: URL(fileURLWithPath: "/tmp/fake-merged"))
 
     @Test func playsTheScriptAndRecordsTheJob() async throws {
         let backend = FakeTrainingBackend(script: .init(steps: 2, logLines: ["hello"], metrics: ["train_loss": 0.5]))
@@ -21,7 +21,7 @@ struct FakeTrainingBackendTests {
             return
         }
         #expect(result.metrics == ["train_loss": 0.5])
-        #expect(result.modelDirectory == "/tmp/fake-merged")
+        #expect(result.modelDirectory.path == "/tmp/fake-merged")
         #expect(backend.jobs == [Self.job])
     }
 

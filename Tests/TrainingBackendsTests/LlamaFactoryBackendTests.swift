@@ -14,8 +14,8 @@ struct LlamaFactoryBackendTests {
 
     static func job(gpus: [Int] = [], hyperparameters: [String: JSONValue] = [:]) -> TrainingJob {
         TrainingJob(
-            id: "j", baseModel: "/models/base", datasets: ["d"], datasetDirectory: "/data", template: "qwen",
-            hyperparameters: hyperparameters, outputDirectory: "/tmp/out", gpus: gpus)
+            id: "j", baseModel: URL(fileURLWithPath: "/models/base"), datasets: ["d"], datasetDirectory: URL(fileURLWithPath: "/data"), template: "qwen",
+            hyperparameters: hyperparameters, outputDirectory: URL(fileURLWithPath: "/tmp/out"), gpus: gpus)
     }
 
     @Test func severalGPUsLaunchThroughTorchrunWithTheVenvFirstOnPath() {
@@ -57,7 +57,7 @@ struct LlamaFactoryBackendTests {
         let folder = try Fixtures.temporaryDirectory("backend")
         defer { try? FileManager.default.removeItem(at: folder) }
         var job = Self.job()
-        job.outputDirectory = folder.appendingPathComponent("out").path
+        job.outputDirectory = folder.appendingPathComponent("out")
         await #expect(throws: PythonEnvironmentError.self) {
             for try await _ in backend.train(job) {}
         }

@@ -11,10 +11,10 @@ struct LlamaFactoryConfigTests {
         hyperparameters: [String: JSONValue] = [:], merged: String? = nil, gpus: [Int] = []
     ) -> TrainingJob {
         TrainingJob(
-            id: "job-1", baseModel: "/models/base", method: method, finetuning: finetuning,
-            datasets: ["toy_sft", "extra"], datasetDirectory: "/data/registry", template: template,
-            hyperparameters: hyperparameters, outputDirectory: "/runs/r1/iterations/1/train/output",
-            mergedModelDirectory: merged, gpus: gpus
+            id: "job-1", baseModel: URL(fileURLWithPath: "/models/base"), method: method, finetuning: finetuning,
+            datasets: ["toy_sft", "extra"], datasetDirectory: URL(fileURLWithPath: "/data/registry"), template: template,
+            hyperparameters: hyperparameters, outputDirectory: URL(fileURLWithPath: "/runs/r1/iterations/1/train/output"),
+            mergedModelDirectory: merged.map { URL(fileURLWithPath: $0) }, gpus: gpus
         )
     }
 

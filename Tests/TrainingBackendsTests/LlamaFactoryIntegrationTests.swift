@@ -44,13 +44,13 @@ struct LlamaFactoryIntegrationTests {
 
     static func job(model: URL, output: URL, steps: Int, merged: URL?) -> TrainingJob {
         TrainingJob(
-            id: "tiny-sft", baseModel: model.appendingPathComponent("model").path, method: .sft, finetuning: .lora,
-            datasets: ["toy_sft"], datasetDirectory: model.appendingPathComponent("data").path, template: "qwen",
+            id: "tiny-sft", baseModel: model.appendingPathComponent("model"), method: .sft, finetuning: .lora,
+            datasets: ["toy_sft"], datasetDirectory: model.appendingPathComponent("data"), template: "qwen",
             hyperparameters: [
                 "max_steps": .number(Double(steps)), "per_device_train_batch_size": 4, "learning_rate": 1e-3,
                 "cutoff_len": 64, "lora_rank": 8, "save_strategy": "no",
             ],
-            outputDirectory: output.path, mergedModelDirectory: merged?.path,
+            outputDirectory: output, mergedModelDirectory: merged,
             deadline: Date().addingTimeInterval(900)
         )
     }
@@ -85,16 +85,16 @@ struct LlamaFactoryIntegrationTests {
         #expect(started.last?.suffix(2).first == "export")
         // The adapter saved at step 15 was merged into a loadable model beside the final one; the trainer's raw
         // checkpoint folders are gone.
-        #expect(finished.checkpoints == [TrainingCheckpoint(step: 15, modelDirectory: merged.path + "-step15")])
+        #expect(finished.checkpoints.map(\.modelDirectory.path) == [merged.path + "-step15"])
         #expect(FileManager.default.fileExists(atPath: merged.path + "-step15/model.safetensors"))
-        let outputNames = try FileManager.default.contentsOfDirectory(atPath: finished.outputDirectory)
+        let outputNames = try FileManager.default.contentsOfDirectory(atPath: finished.outputDirectory.path)
         #expect(!outputNames.contains { $0.hasPrefix("checkpoint-") }, "\(outputNames)")
         #expect(logLines > 0)
         #expect(progress.last?.step == 30)
         #expect(progress.last?.totalSteps == 30)
         #expect(progress.contains { $0.loss != nil })
         #expect(finished.metrics["train_loss"] != nil)
-        #expect(finished.modelDirectory == merged.path)
+        #expect(finished.modelDirectory.path == merged.path)
         for file in ["config.json", "generation_config.json", "tokenizer_config.json", "model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent(file).path), "\(file)")
         }
@@ -150,17 +150,17 @@ struct LlamaFactoryIntegrationTests {
         }
         let first = try #require(result)
         #expect(commands.count == 1, "no export pass: \(commands)")
-        #expect(first.modelDirectory == work.appendingPathComponent("checkpoint").path)
-        let names = try FileManager.default.contentsOfDirectory(atPath: first.modelDirectory)
+        #expect(first.modelDirectory.path == work.appendingPathComponent("checkpoint").path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: first.modelDirectory.path)
         for file in ["config.json", "tokenizer_config.json", "model.safetensors"] {
             #expect(names.contains(file), "\(file) in \(names)")
         }
         #expect(!names.contains("trainer_log.jsonl") && !names.contains("all_results.json"))
         let saved = try #require(first.checkpoints.first)
         #expect(first.checkpoints.count == 1 && saved.step == 3)
-        let savedNames = try FileManager.default.contentsOfDirectory(atPath: saved.modelDirectory)
+        let savedNames = try FileManager.default.contentsOfDirectory(atPath: saved.modelDirectory.path)
         #expect(savedNames.contains("model.safetensors") && savedNames.contains("tokenizer_config.json"))
-        let config = try String(contentsOf: URL(fileURLWithPath: job.outputDirectory + "_train_config.yaml"),
+        let config = try String(contentsOf: URL(fileURLWithPath: job.outputDirectory.path + "_train_config.yaml"),
                                 encoding: .utf8)
         #expect(config.replacingOccurrences(of: " ", with: "").contains("\"disable_gradient_checkpointing\":true"))
 
@@ -204,7 +204,7 @@ struct LlamaFactoryIntegrationTests {
         #expect(a.1.overlaps(b.1), "the two jobs ran side by side")
         for result in [a.0, b.0] {
             let config = try String(
-                contentsOf: URL(fileURLWithPath: result.outputDirectory + "_train_config.yaml"), encoding: .utf8)
+                contentsOf: URL(fileURLWithPath: result.outputDirectory.path + "_train_config.yaml"), encoding: .utf8)
             #expect(config.contains("dataloader_num_workers"))
         }
     }

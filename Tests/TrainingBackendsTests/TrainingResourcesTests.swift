@@ -20,9 +20,9 @@ struct TrainingResourcesTests {
 
     static func job(model: URL, hyperparameters: [String: JSONValue] = [:], gpus: [Int] = []) -> TrainingJob {
         TrainingJob(
-            id: "j", baseModel: model.path, datasets: ["d"], datasetDirectory: "/data", template: "smollm2",
+            id: "j", baseModel: model, datasets: ["d"], datasetDirectory: URL(fileURLWithPath: "/data"), template: "smollm2",
             hyperparameters: ["per_device_train_batch_size": 8, "cutoff_len": 96].merging(hyperparameters) { $1 },
-            outputDirectory: "/tmp/out", gpus: gpus)
+            outputDirectory: URL(fileURLWithPath: "/tmp/out"), gpus: gpus)
     }
 
     static let roomy = Hardware(cpuCores: 2, availableMemoryBytes: 20 << 30)
@@ -124,7 +124,7 @@ struct TrainingResourcesTests {
 
     static func cpuJob(_ id: String, threads: Int?) -> TrainingJob {
         TrainingJob(
-            id: id, baseModel: "/m", datasets: ["d"], datasetDirectory: "/d", template: "qwen", outputDirectory: "/o",
+            id: id, baseModel: URL(fileURLWithPath: "/m"), datasets: ["d"], datasetDirectory: URL(fileURLWithPath: "/d"), template: "qwen", outputDirectory: URL(fileURLWithPath: "/o"),
             cpuThreads: threads)
     }
 

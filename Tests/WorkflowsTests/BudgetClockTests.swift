@@ -123,7 +123,7 @@ struct BudgetClockTests {
         await #expect(throws: BudgetRefusalError.self) {
             for try await _ in backend.train(job) {}
         }
-        #expect(!FileManager.default.fileExists(atPath: job.mergedModelDirectory!))
+        #expect(!FileManager.default.fileExists(atPath: job.mergedModelDirectory!.path))
     }
 
     @Test func limitsFromAManifestKeepTheRunsDeadline() {

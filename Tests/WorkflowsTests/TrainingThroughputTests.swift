@@ -14,9 +14,9 @@ struct TrainingThroughputTests {
         finetuning: FinetuningType = .lora, gpus: [Int] = []
     ) -> TrainingJob {
         TrainingJob(
-            id: id, baseModel: "/models/base", finetuning: finetuning, datasets: datasets,
-            datasetDirectory: directory?.path ?? "/nowhere", template: "qwen", hyperparameters: hyperparameters,
-            outputDirectory: "/tmp/\(id)", gpus: gpus)
+            id: id, baseModel: URL(fileURLWithPath: "/models/base"), finetuning: finetuning, datasets: datasets,
+            datasetDirectory: directory ?? URL(fileURLWithPath: "/nowhere"), template: "qwen", hyperparameters: hyperparameters,
+            outputDirectory: URL(fileURLWithPath: "/tmp/\(id)"), gpus: gpus)
     }
 
     @Test func aJobsSizeComesFromItsStepsOrItsDatasetsAndEpochs() throws {
@@ -50,17 +50,17 @@ struct TrainingThroughputTests {
                 + #""intermediate_size": 3072, "tie_word_embeddings": true}"#, to: "large/config.json")
         func job(_ id: String, _ model: String, cutoff: Double, threads: Int) -> TrainingJob {
             TrainingJob(
-                id: id, baseModel: directory.url.appendingPathComponent(model).path, datasets: ["d"],
-                datasetDirectory: "/nowhere", template: "qwen",
+                id: id, baseModel: directory.url.appendingPathComponent(model), datasets: ["d"],
+                datasetDirectory: URL(fileURLWithPath: "/nowhere"), template: "qwen",
                 hyperparameters: ["max_steps": 10, "per_device_train_batch_size": 8, "cutoff_len": .number(cutoff)],
-                outputDirectory: "/tmp/\(id)", cpuThreads: threads)
+                outputDirectory: URL(fileURLWithPath: "/tmp/\(id)"), cpuThreads: threads)
         }
         let log = TrainingThroughput.machineLog(in: directory.url)
         let earlierRun = TrainingThroughput(machineLog: log)
         earlierRun.learn(
             job: job("old", "small", cutoff: 96, threads: 2),
             result: TrainingResult(
-                jobID: "old", outputDirectory: "", modelDirectory: "",
+                jobID: "old", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"),
                 metrics: ["train_runtime": 40, "train_samples_per_second": 2], wallSeconds: 60))
 
         let newRun = TrainingThroughput(machineLog: log)
@@ -79,7 +79,7 @@ struct TrainingThroughputTests {
         newRun.learn(
             job: job("d", "small", cutoff: 96, threads: 2),
             result: TrainingResult(
-                jobID: "d", outputDirectory: "", modelDirectory: "",
+                jobID: "d", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"),
                 metrics: ["train_runtime": 80, "train_samples_per_second": 1], wallSeconds: 90))
         #expect(newRun.estimate(job("e", "small", cutoff: 96, threads: 2))?.basis.contains("this run's last") == true)
         #expect(TrainingThroughput.read(log).count == 2)
@@ -88,7 +88,7 @@ struct TrainingThroughputTests {
         newRun.learn(
             job: job("f", "small", cutoff: 96, threads: 2),
             result: TrainingResult(
-                jobID: "f", outputDirectory: "", modelDirectory: "",
+                jobID: "f", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"),
                 metrics: ["train_runtime": 80, "train_samples_per_second": 1], wallSeconds: 90, cpuThreads: 1))
         #expect(TrainingThroughput.read(log).last?.threads == 1)
     }
@@ -100,7 +100,7 @@ struct TrainingThroughputTests {
         throughput.learn(
             job: first,
             result: TrainingResult(
-                jobID: "j1", outputDirectory: "", modelDirectory: "",
+                jobID: "j1", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"),
                 metrics: ["train_runtime": 20, "train_samples_per_second": 2], wallSeconds: 50))
         // 40 samples in 20 s of training, 30 s around it (load, save, merge).
         let bigger = job("j2", ["max_steps": 100, "per_device_train_batch_size": 4])
@@ -114,13 +114,13 @@ struct TrainingThroughputTests {
         throughput.learn(
             job: job("j4", ["max_steps": 10, "per_device_train_batch_size": 4]),
             result: TrainingResult(
-                jobID: "j4", outputDirectory: "", modelDirectory: "", metrics: ["train_runtime": 40],
+                jobID: "j4", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"), metrics: ["train_runtime": 40],
                 wallSeconds: 70))
         #expect(throughput.estimate(bigger)?.seconds == 30 + 400 * 1.0)
         throughput.learn(
             job: job("j5", ["max_steps": 10, "per_device_train_batch_size": 4]),
             result: TrainingResult(
-                jobID: "j5", outputDirectory: "", modelDirectory: "",
+                jobID: "j5", outputDirectory: URL(fileURLWithPath: "/"), modelDirectory: URL(fileURLWithPath: "/"),
                 metrics: ["train_runtime": 10, "train_samples_per_second": 4], wallSeconds: 30))
         #expect(throughput.estimate(bigger)?.seconds == 20 + 400 * 0.25)
     }

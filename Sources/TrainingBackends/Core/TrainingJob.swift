@@ -16,13 +16,13 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     /// A stable identifier, used in the output path and in events.
     public var id: String
     /// Folder of the model to start from (the task's base model or a registered descendant).
-    public var baseModel: String
+    public var baseModel: URL
     public var method: TrainingMethod
     public var finetuning: FinetuningType
     /// Dataset names registered in `datasetDirectory/dataset_info.json`.
     public var datasets: [String]
     /// Folder holding `dataset_info.json` and the data files.
-    public var datasetDirectory: String
+    public var datasetDirectory: URL
     /// Rows of each dataset, as validated (forecasts size a job by them); empty when unknown.
     public var datasetSamples: [String: Int]
     /// The chat template name (LlamaFactory's `template`).
@@ -30,9 +30,9 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     /// Further LlamaFactory arguments, e.g. `learning_rate`, `num_train_epochs`, `lora_rank`, `cutoff_len`.
     public var hyperparameters: [String: JSONValue]
     /// Where checkpoints, logs and the adapter are written.
-    public var outputDirectory: String
+    public var outputDirectory: URL
     /// When set, a LoRA adapter is merged into a full model folder here after training (ready for evaluation).
-    public var mergedModelDirectory: String?
+    public var mergedModelDirectory: URL?
     /// GPU indices to use; empty means CPU or whatever the machine exposes.
     public var gpus: [Int]
     /// Training must stop by this time; the backend tears the job down if it is reached.
@@ -44,9 +44,9 @@ public struct TrainingJob: Sendable, Hashable, Codable {
     public var choices: [TrainingChoice]
 
     public init(
-        id: String, baseModel: String, method: TrainingMethod = .sft, finetuning: FinetuningType = .lora,
-        datasets: [String], datasetDirectory: String, datasetSamples: [String: Int] = [:], template: String,
-        hyperparameters: [String: JSONValue] = [:], outputDirectory: String, mergedModelDirectory: String? = nil,
+        id: String, baseModel: URL, method: TrainingMethod = .sft, finetuning: FinetuningType = .lora,
+        datasets: [String], datasetDirectory: URL, datasetSamples: [String: Int] = [:], template: String,
+        hyperparameters: [String: JSONValue] = [:], outputDirectory: URL, mergedModelDirectory: URL? = nil,
         gpus: [Int] = [], deadline: Date? = nil, cpuThreads: Int? = nil, choices: [TrainingChoice] = []
     ) {
         self.id = id
@@ -73,28 +73,49 @@ public struct TrainingJob: Sendable, Hashable, Codable {
 
     /// Where the loadable model of the checkpoint saved at `step` goes: beside the merged model, named
     /// `<merged>-step<step>`; `nil` when the job asks for no merged model.
-    public func checkpointModelDirectory(step: Int) -> String? {
-        mergedModelDirectory.map { "\($0)-step\(step)" }
+    public func checkpointModelDirectory(step: Int) -> URL? {
+        mergedModelDirectory.map { $0.deletingLastPathComponent().appendingPathComponent("\($0.lastPathComponent)-step\(step)") }
     }
 
-    /// Decodes a job; `datasetSamples`, `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0).
+    /// Decodes a job; `datasetSamples`, `cpuThreads` and `choices` may be absent (jobs recorded by 0.1.0). Paths
+    /// are stored as path strings.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
-        baseModel = try container.decode(String.self, forKey: .baseModel)
+        baseModel = URL(fileURLWithPath: try container.decode(String.self, forKey: .baseModel))
         method = try container.decode(TrainingMethod.self, forKey: .method)
         finetuning = try container.decode(FinetuningType.self, forKey: .finetuning)
         datasets = try container.decode([String].self, forKey: .datasets)
-        datasetDirectory = try container.decode(String.self, forKey: .datasetDirectory)
+        datasetDirectory = URL(fileURLWithPath: try container.decode(String.self, forKey: .datasetDirectory))
         datasetSamples = try container.decodeIfPresent([String: Int].self, forKey: .datasetSamples) ?? [:]
         template = try container.decode(String.self, forKey: .template)
         hyperparameters = try container.decode([String: JSONValue].self, forKey: .hyperparameters)
-        outputDirectory = try container.decode(String.self, forKey: .outputDirectory)
+        outputDirectory = URL(fileURLWithPath: try container.decode(String.self, forKey: .outputDirectory))
         mergedModelDirectory = try container.decodeIfPresent(String.self, forKey: .mergedModelDirectory)
+            .map { URL(fileURLWithPath: $0) }
         gpus = try container.decode([Int].self, forKey: .gpus)
         deadline = try container.decodeIfPresent(Date.self, forKey: .deadline)
         cpuThreads = try container.decodeIfPresent(Int.self, forKey: .cpuThreads)
         choices = try container.decodeIfPresent([TrainingChoice].self, forKey: .choices) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(baseModel.path, forKey: .baseModel)
+        try container.encode(method, forKey: .method)
+        try container.encode(finetuning, forKey: .finetuning)
+        try container.encode(datasets, forKey: .datasets)
+        try container.encode(datasetDirectory.path, forKey: .datasetDirectory)
+        try container.encode(datasetSamples, forKey: .datasetSamples)
+        try container.encode(template, forKey: .template)
+        try container.encode(hyperparameters, forKey: .hyperparameters)
+        try container.encode(outputDirectory.path, forKey: .outputDirectory)
+        try container.encodeIfPresent(mergedModelDirectory?.path, forKey: .mergedModelDirectory)
+        try container.encode(gpus, forKey: .gpus)
+        try container.encodeIfPresent(deadline, forKey: .deadline)
+        try container.encodeIfPresent(cpuThreads, forKey: .cpuThreads)
+        try container.encode(choices, forKey: .choices)
     }
 }
 
@@ -126,21 +147,35 @@ public struct TrainingCheckpoint: Sendable, Hashable, Codable {
     /// The optimizer step it was saved at.
     public var step: Int
     /// Its loadable model folder.
-    public var modelDirectory: String
+    public var modelDirectory: URL
 
     /// Creates a checkpoint.
-    public init(step: Int, modelDirectory: String) {
+    public init(step: Int, modelDirectory: URL) {
         self.step = step
         self.modelDirectory = modelDirectory
+    }
+
+    private enum CodingKeys: String, CodingKey { case step, modelDirectory }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        step = try container.decode(Int.self, forKey: .step)
+        modelDirectory = URL(fileURLWithPath: try container.decode(String.self, forKey: .modelDirectory))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(step, forKey: .step)
+        try container.encode(modelDirectory.path, forKey: .modelDirectory)
     }
 }
 
 /// The outcome of a successful job.
 public struct TrainingResult: Sendable, Hashable, Codable {
     public var jobID: String
-    public var outputDirectory: String
-    /// A folder a evaluator can load: the merged model when one was asked for, else the output folder.
-    public var modelDirectory: String
+    public var outputDirectory: URL
+    /// A folder an evaluator can load: the merged model when one was asked for, else the output folder.
+    public var modelDirectory: URL
     /// Final metrics, e.g. `train_loss`, `train_runtime` (from `all_results.json`).
     public var metrics: [String: Double]
     public var wallSeconds: Double
@@ -150,7 +185,7 @@ public struct TrainingResult: Sendable, Hashable, Codable {
     public var cpuThreads: Int?
 
     public init(
-        jobID: String, outputDirectory: String, modelDirectory: String, metrics: [String: Double], wallSeconds: Double,
+        jobID: String, outputDirectory: URL, modelDirectory: URL, metrics: [String: Double], wallSeconds: Double,
         checkpoints: [TrainingCheckpoint] = [], cpuThreads: Int? = nil
     ) {
         self.jobID = jobID
@@ -170,12 +205,23 @@ public struct TrainingResult: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         jobID = try container.decode(String.self, forKey: .jobID)
-        outputDirectory = try container.decode(String.self, forKey: .outputDirectory)
-        modelDirectory = try container.decode(String.self, forKey: .modelDirectory)
+        outputDirectory = URL(fileURLWithPath: try container.decode(String.self, forKey: .outputDirectory))
+        modelDirectory = URL(fileURLWithPath: try container.decode(String.self, forKey: .modelDirectory))
         metrics = try container.decode([String: Double].self, forKey: .metrics)
         wallSeconds = try container.decode(Double.self, forKey: .wallSeconds)
         checkpoints = try container.decodeIfPresent([TrainingCheckpoint].self, forKey: .checkpoints) ?? []
         cpuThreads = try container.decodeIfPresent(Int.self, forKey: .cpuThreads)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jobID, forKey: .jobID)
+        try container.encode(outputDirectory.path, forKey: .outputDirectory)
+        try container.encode(modelDirectory.path, forKey: .modelDirectory)
+        try container.encode(metrics, forKey: .metrics)
+        try container.encode(wallSeconds, forKey: .wallSeconds)
+        try container.encode(checkpoints, forKey: .checkpoints)
+        try container.encodeIfPresent(cpuThreads, forKey: .cpuThreads)
     }
 }
 

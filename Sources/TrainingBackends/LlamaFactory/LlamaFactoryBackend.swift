@@ -113,18 +113,15 @@ public struct LlamaFactoryBackend: TrainingBackend {
         let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
         _ = try LlamaFactoryConfig.export(for: placed(job))  // its checks, before anything is launched
         try TemplateCompatibility.check(
-            template: job.template, modelDirectory: URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.baseModel))
-        )
+            template: job.template, modelDirectory: job.baseModel.standardizedFileURL)
         if provisionsEnvironment {
             try await environment.ensure { emit(.log("[environment] " + $0)) }
         }
-        let output = URL(fileURLWithPath: LlamaFactoryConfig.absolutePath(job.outputDirectory), isDirectory: true)
+        let output = job.outputDirectory.standardizedFileURL
         let files = SideFiles(outputDirectory: output)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try trainConfig.write(to: files.trainConfig)
-        let inputs = [job.baseModel, job.datasetDirectory].map {
-            URL(fileURLWithPath: LlamaFactoryConfig.absolutePath($0))
-        }
+        let inputs = [job.baseModel, job.datasetDirectory].map(\.standardizedFileURL)
         try await executor.stageIn(
             inputs.filter { FileManager.default.fileExists(atPath: $0.path) } + [files.trainConfig])
 
@@ -146,7 +143,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
         }
         let wall = ContinuousClock.now - start
         return TrainingResult(
-            jobID: job.id, outputDirectory: output.path, modelDirectory: modelDirectory.path, metrics: metrics,
+            jobID: job.id, outputDirectory: output, modelDirectory: modelDirectory, metrics: metrics,
             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18,
             checkpoints: checkpoints, cpuThreads: job.cpuThreads
         )
@@ -171,14 +168,14 @@ public struct LlamaFactoryBackend: TrainingBackend {
             defer { try? fileManager.removeItem(at: raw) }
             guard step < finalStep, let target = job.checkpointModelDirectory(step: step) else { continue }
             var saved = job
-            saved.outputDirectory = raw.path
+            saved.outputDirectory = raw
             saved.mergedModelDirectory = target
             let model = try await makeLoadable(saved, trainingLogTail: [], emit: emit)
             // The export's side files lie beside the raw checkpoint, inside the output folder.
             let files = SideFiles(outputDirectory: raw)
             try? fileManager.removeItem(at: files.exportConfig)
             try? fileManager.removeItem(at: files.exportLog)
-            checkpoints.append(TrainingCheckpoint(step: step, modelDirectory: model.path))
+            checkpoints.append(TrainingCheckpoint(step: step, modelDirectory: model))
         }
         return checkpoints
     }
@@ -190,7 +187,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
     private func makeLoadable(
         _ job: TrainingJob, trainingLogTail: [String], emit: @escaping @Sendable (TrainingEvent) -> Void
     ) async throws -> URL {
-        let absolute = { URL(fileURLWithPath: LlamaFactoryConfig.absolutePath($0), isDirectory: true) }
+        let absolute = { (url: URL) in URL(fileURLWithPath: url.standardizedFileURL.path, isDirectory: true) }
         let model = absolute(job.mergedModelDirectory ?? job.outputDirectory)
         let baseModel = absolute(job.baseModel)
         var logTail = trainingLogTail
@@ -213,7 +210,7 @@ public struct LlamaFactoryBackend: TrainingBackend {
     /// `job` with its paths (absolute) as the executor's processes see them, for the configs.
     private func placed(_ job: TrainingJob) -> TrainingJob {
         var placed = job
-        let place = { executor.location(of: LlamaFactoryConfig.absolutePath($0)) }
+        let place = { (url: URL) in URL(fileURLWithPath: executor.location(of: url.standardizedFileURL.path)) }
         placed.baseModel = place(job.baseModel)
         placed.datasetDirectory = place(job.datasetDirectory)
         placed.outputDirectory = place(job.outputDirectory)

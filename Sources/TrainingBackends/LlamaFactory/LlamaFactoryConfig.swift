@@ -244,6 +244,8 @@ public struct LlamaFactoryConfig: Sendable, Hashable {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    static func absolutePath(_ url: URL) -> String { url.standardizedFileURL.path }
+
     /// The closest known name to `key` (renames first, then edit distance within a third of the length).
     static func suggestion(for key: String, among known: Set<String>) -> String? {
         let renamed = [

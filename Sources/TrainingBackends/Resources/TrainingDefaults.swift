@@ -121,7 +121,7 @@ public enum TrainingDefaults {
             available = sizes.count == job.gpus.count ? sizes.min() : nil
             device = "GPU memory"
         }
-        guard let model = ModelShape(folder: URL(fileURLWithPath: job.baseModel)) else {
+        guard let model = ModelShape(folder: job.baseModel) else {
             return TrainingChoice(
                 key: key, value: false,
                 reason: "kept on: the base model's config.json could not be read for a memory estimate")

@@ -168,7 +168,7 @@ public final class TrainingThroughput: Sendable {
     /// default 2048 when unset) and GPUs.
     static func features(of job: TrainingJob) -> (parameters: Double?, cutoff: Double, gpus: Int) {
         (
-            ModelShape(folder: URL(fileURLWithPath: job.baseModel)).map { Double($0.parameters) },
+            ModelShape(folder: job.baseModel).map { Double($0.parameters) },
             job.hyperparameters["cutoff_len"]?.doubleValue ?? 2048, job.gpus.count
         )
     }
@@ -186,7 +186,7 @@ public final class TrainingThroughput: Sendable {
         let cap = parameters["max_samples"]?.doubleValue
         var total = 0.0
         for name in job.datasets {
-            guard let count = job.datasetSamples[name] ?? datasetSize(name, in: URL(fileURLWithPath: job.datasetDirectory))
+            guard let count = job.datasetSamples[name] ?? datasetSize(name, in: job.datasetDirectory)
             else { return nil }
             total += min(Double(count), cap ?? .infinity)
         }

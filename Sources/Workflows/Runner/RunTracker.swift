@@ -103,7 +103,7 @@ actor RunTracker {
     {
         guard await registry.candidate(id) == nil else { return }
         var parent: Candidate?
-        if let job = state.jobs[jobID] { parent = await registry.candidate(atPath: job.baseModel) }
+        if let job = state.jobs[jobID] { parent = await registry.candidate(atPath: job.baseModel.path) }
         guard let job = state.jobs[jobID], let parent else {
             try await store.append(
                 RegistrationRefused(

@@ -53,9 +53,9 @@ struct LlamaFactoryOverSSHTests {
             let backend = LlamaFactoryBackend(
                 environment: PythonEnvironment(existingVenv: venv), provisionsEnvironment: false, executor: executor)
             let job = TrainingJob(
-                id: "ssh", baseModel: local.appendingPathComponent("model").path, datasets: ["d"],
-                datasetDirectory: local.appendingPathComponent("data").path, template: "qwen",
-                outputDirectory: local.appendingPathComponent("out").path)
+                id: "ssh", baseModel: local.appendingPathComponent("model"), datasets: ["d"],
+                datasetDirectory: local.appendingPathComponent("data"), template: "qwen",
+                outputDirectory: local.appendingPathComponent("out"))
 
             var logs: [String] = []
             var steps: [Int] = []
@@ -72,7 +72,7 @@ struct LlamaFactoryOverSSHTests {
             #expect(logs.contains("dataset_info: {\"d\": {\"file_name\": \"d.json\"}}"))
             #expect(steps == [1, 2])
             #expect(result?.metrics["train_loss"] == 1.25)
-            #expect(result?.outputDirectory == local.appendingPathComponent("out").path)
+            #expect(result?.outputDirectory.path == local.appendingPathComponent("out").path)
             #expect(fileManager.fileExists(atPath: local.appendingPathComponent("out/adapter_model.safetensors").path))
             #expect(fileManager.fileExists(atPath: remote.appendingPathComponent("out/all_results.json").path))
         }

@@ -36,10 +36,10 @@ struct SimulatedKill: Error {}
 /// A small training job whose folders lie in `directory`.
 func makeTrainingJob(in directory: TemporaryDirectory) -> TrainingJob {
     TrainingJob(
-        id: "job1", baseModel: directory.path("base").path, datasets: ["d1"],
-        datasetDirectory: directory.path("data").path, template: "qwen",
-        outputDirectory: directory.path("train/job1").path,
-        mergedModelDirectory: directory.path("checkpoints/job1").path)
+        id: "job1", baseModel: directory.path("base"), datasets: ["d1"],
+        datasetDirectory: directory.path("data"), template: "qwen",
+        outputDirectory: directory.path("train/job1"),
+        mergedModelDirectory: directory.path("checkpoints/job1"))
 }
 
 /// The training backend of the workflow tests: stand-in models whose weights hold the job's `quality`.

@@ -67,7 +67,7 @@ public struct TrainTool: Tool {
             return .error(refusal.description)
         }
         try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: job.outputDirectory), withIntermediateDirectories: true)
+            at: job.outputDirectory, withIntermediateDirectories: true)
         let iteration = arguments.iteration
         try await environment.store.append(TrainStarted(iteration: iteration, job: job))
         var first: TrainingProgress?
@@ -93,12 +93,12 @@ public struct TrainTool: Tool {
                     try await environment.store.append(
                         TrainFinished(
                             iteration: iteration, jobID: job.id,
-                            modelDirectory: workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory)),
+                            modelDirectory: workspace.relativePath(of: result.modelDirectory),
                             wallSeconds: result.wallSeconds, metrics: result.metrics,
                             checkpoints: result.checkpoints.map {
                                 TrainFinished.SavedStep(
                                     step: $0.step,
-                                    modelDirectory: workspace.relativePath(of: URL(fileURLWithPath: $0.modelDirectory)))
+                                    modelDirectory: workspace.relativePath(of: $0.modelDirectory))
                             }, cpuThreads: result.cpuThreads))
                     return ToolOutput(report(job: job, result: result, first: first, last: last))
                 }
@@ -152,16 +152,16 @@ public struct TrainTool: Tool {
         }
         guard refusals.isEmpty else { throw ToolRefusal("Refused: " + refusals.joined(separator: "; ") + ".") }
 
-        let baseModel: String
+        let baseModel: URL
         switch arguments.startFrom ?? "base" {
         case "base":
-            baseModel = environment.task.baseModel
+            baseModel = URL(fileURLWithPath: environment.task.baseModel)
         case let id:
             let folder = workspace.checkpointDirectory(id)
             guard !id.contains("/"), id != "..", FileManager.default.fileExists(atPath: folder.path) else {
                 throw ToolRefusal("No checkpoint '\(id)' in checkpoints/: start from 'base' or a trained checkpoint.")
             }
-            baseModel = folder.path
+            baseModel = folder
         }
         try workspace.prepareIteration(arguments.iteration)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: paths.train.path)) ?? []
@@ -174,12 +174,12 @@ public struct TrainTool: Tool {
         }
         return TrainingJob(
             id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: arguments.datasets,
-            datasetDirectory: paths.data.path,
+            datasetDirectory: paths.data,
             datasetSamples: approved.compactMapValues(\.samples).filter { arguments.datasets.contains($0.key) },
             template: environment.task.template,
             hyperparameters: hyperparameters,
-            outputDirectory: paths.train.appendingPathComponent(id).path,
-            mergedModelDirectory: workspace.checkpointDirectory(id).path, deadline: environment.deadline)
+            outputDirectory: paths.train.appendingPathComponent(id),
+            mergedModelDirectory: workspace.checkpointDirectory(id), deadline: environment.deadline)
     }
 
     private func report(job: TrainingJob, result: TrainingResult, first: TrainingProgress?, last: TrainingProgress?)
@@ -190,7 +190,7 @@ public struct TrainTool: Tool {
         if let start = first?.loss, let end = last?.loss {
             text += String(format: ", loss %.3f -> %.3f", start, end)
         }
-        let model = environment.workspace.relativePath(of: URL(fileURLWithPath: result.modelDirectory))
+        let model = environment.workspace.relativePath(of: result.modelDirectory)
         text += ". Model: \(model)."
         if !result.metrics.isEmpty {
             let metrics = result.metrics.keys.sorted().prefix(6).map {
@@ -200,7 +200,7 @@ public struct TrainTool: Tool {
         }
         if !result.checkpoints.isEmpty {
             let saved = result.checkpoints.map {
-                "\(URL(fileURLWithPath: $0.modelDirectory).lastPathComponent) (step \($0.step))"
+                "\($0.modelDirectory.lastPathComponent) (step \($0.step))"
             }
             text += " Saved along the way, each a candidate to evaluate: \(saved.joined(separator: ", "))."
         }
