@@ -34,7 +34,7 @@ extension TaskSpec {
             goal: taskDescription,
             model: TaskBrief.Model(
                 path: baseModel, architecture: architecture, parameters: ModelShape(folder: modelFolder)?.parameters,
-                template: template, hasChatTemplate: hasChatTemplate),
+                template: template, hasChatTemplate: hasChatTemplate, cutoffLength: profile.cutoffLength),
             evaluation: TaskBrief.Evaluation(
                 benchmark: benchmark.name, method: evaluationMethod, size: benchmark.size,
                 sampleFloor: profile.sampleFloor, prompts: evaluationPrompts(count: 3)),

@@ -20,8 +20,14 @@ public struct TaskBrief: Sendable, Hashable {
         public var template: String
         /// Whether the tokenizer ships a chat template (an instruction-tuned model usually does).
         public var hasChatTemplate: Bool?
+        /// The task's training `cutoff_len` in tokens.
+        public var cutoffLength: Int
 
-        public init(path: String, architecture: String?, parameters: Int64?, template: String, hasChatTemplate: Bool?) {
+        public init(
+            path: String, architecture: String?, parameters: Int64?, template: String, hasChatTemplate: Bool?,
+            cutoffLength: Int
+        ) {
+            self.cutoffLength = cutoffLength
             self.path = path
             self.architecture = architecture
             self.parameters = parameters
@@ -148,6 +154,9 @@ public struct TaskBrief: Sendable, Hashable {
             template += chat ? " (the tokenizer ships one: probably instruction-tuned)" : " (the tokenizer has none: a base model)"
         }
         sections.append(template)
+        sections.append(
+            "- training cutoff_len: \(model.cutoffLength) tokens (the task's; longer rows are truncated, validation "
+                + "counts them)")
 
         sections += ["", "## Evaluation", "- benchmark: \(evaluation.benchmark) (\(evaluation.method))"]
         if let size = evaluation.size { sections.append("- size: \(size) items") }
