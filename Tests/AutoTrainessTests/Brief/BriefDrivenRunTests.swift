@@ -1,0 +1,145 @@
+import AgentCore
+import AgentTesting
+import Foundation
+import Interfaces
+import Testing
+import TrainingBackends
+import Workflows
+
+@testable import AutoTrainess
+
+/// A scripted model that knows nothing but what its messages show: no recipe, no path, no field name given to it in
+/// code. It finds the training file, its fields and the cutoff by reading the task brief, the model to evaluate by
+/// reading the `train` result, and the promotion decision by reading the status the run shows it.
+enum BriefReader {
+    /// Facts read from the brief.
+    struct Facts {
+        var dataFile: String?
+        var fields: [String] = []
+        var cutoff: Int?
+        var benchmark: String?
+    }
+
+    static func facts(from brief: String) -> Facts {
+        var facts = Facts()
+        let lines = brief.split(separator: "\n").map(String.init)
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if facts.dataFile == nil, trimmed.hasPrefix("- "), trimmed.contains(" fields: "),
+                !trimmed.contains("not readable"), let name = trimmed.dropFirst(2).split(separator: " ").first
+            {
+                facts.dataFile = String(name)
+                let fields = trimmed.components(separatedBy: " fields: ")[1]
+                facts.fields = fields.components(separatedBy: ", ")
+            }
+            if trimmed.hasPrefix("- training cutoff_len: ") {
+                facts.cutoff = Int(trimmed.dropFirst("- training cutoff_len: ".count).split(separator: " ")[0])
+            }
+            if trimmed.hasPrefix("- benchmark: ") { facts.benchmark = String(trimmed.dropFirst("- benchmark: ".count)) }
+        }
+        return facts
+    }
+
+    /// The model's next turn for `request`.
+    static func respond(_ request: ModelRequest, _ index: Int) -> ScriptedModelProvider.Turn? {
+        let system = request.messages.first { $0.role == .system }?.text ?? ""
+        let brief = request.messages.first { $0.role == .user }?.text ?? ""
+        let calls = request.messages.flatMap(\.toolCalls)
+        let lastResult = request.messages.last { $0.role == .tool }?.text ?? ""
+        let facts = facts(from: brief)
+        func call(_ name: String, _ arguments: JSONValue) -> ScriptedModelProvider.Turn {
+            .toolCalls([ToolCall(id: "call-\(index)", name: name, arguments: arguments.compactText)])
+        }
+        if system.contains("Stage 0") {
+            return .text("The task: \(facts.benchmark ?? "the benchmark"); training data: \(facts.dataFile ?? "none").")
+        }
+        if system.contains("Stage 1") {
+            return calls.isEmpty
+                ? call("eval", ["iteration": 0, "model": "base", "label": "baseline"]) : .text("Baseline recorded.")
+        }
+        guard let file = facts.dataFile else { return .text("The brief lists no training data.") }
+        var mapping: [String: JSONValue] = [:]
+        for (target, candidates) in [("instruction", ["instruction", "question", "prompt"]), ("output", ["output", "answer"])] {
+            if let field = candidates.first(where: facts.fields.contains) { mapping[target] = .string("{\(field)}") }
+        }
+        switch calls.count {
+        case 0:
+            return call(
+                "plan",
+                [
+                    "iteration": 1, "weakness": "the base model does not answer in the evaluation's format",
+                    "evidence": ["baseline"],
+                    "hypothesis": .string("training on \(file) in the evaluation's format teaches the answer form"),
+                    "changes": [.string("LoRA on \(file)")],
+                    "successCriterion": "accuracy above the baseline on 40 samples",
+                ])
+        case 1:
+            return call(
+                "data",
+                [
+                    "action": "build", "iteration": 1, "dataset": "brief_rows", "format": "alpaca",
+                    "sources": [.string(file)], "mapping": .object(mapping),
+                ])
+        case 2:
+            return call("data", ["action": "validate", "iteration": 1, "dataset": "brief_rows"])
+        case 3:
+            var hyperparameters: [String: JSONValue] = [
+                "max_steps": 16, "learning_rate": 0.002, "lora_rank": 16, "per_device_train_batch_size": 8,
+            ]
+            if let cutoff = facts.cutoff { hyperparameters["cutoff_len"] = .number(Double(cutoff)) }
+            return call(
+                "train",
+                ["iteration": 1, "datasets": ["brief_rows"], "hyperparameters": .object(hyperparameters)])
+        case 4:
+            guard let range = lastResult.range(of: "eval model=") else { return .text("Training failed: \(lastResult)") }
+            let model = lastResult[range.upperBound...].prefix { $0 != ")" }
+            return call("eval", ["iteration": 1, "model": .string(String(model)), "label": "iter1"])
+        case 5:
+            let promoted = system.contains("Last promotion decision: Promoted")
+            return call(
+                "log",
+                [
+                    "iteration": 1, "stage": "local", "hypothesis": "training in the evaluation's format",
+                    "data": ["brief_rows"], "scores": ["baseline", "iter1"],
+                    "decision": .string(promoted ? "keep" : "discard"), "nextStep": "stop: one iteration allowed",
+                ])
+        default:
+            return .text("Done.")
+        }
+    }
+}
+
+@Suite struct BriefDrivenRunTests {
+    /// The quick demo driven by ``BriefReader`` through the real workflow, tools, LlamaFactory and evaluator.
+    @Test(.timeLimit(.minutes(20)))
+    func aModelThatKnowsOnlyThePromptsDrivesTheDemoTaskToTheEnd() async throws {
+        let directory = try TemporaryDirectory()
+        let lines = LineCollector()
+        let provider = ScriptedModelProvider(respond: BriefReader.respond)
+        let launcher = RunLauncher(
+            progress: { lines.append($0) }, providerOverride: provider, shell: ShellOptions(unsafe: true))
+        let demo = DemoRun(
+            settings: .quick, runsDirectory: directory.path("runs"),
+            driver: .model(provider: "scripted", model: "brief-reader", baseURL: nil), launcher: launcher)
+        let workspace = try await demo.prepare()
+        let outcome = try await launcher.run(workspace)
+        let transcript = lines.lines.joined(separator: "\n")
+        #expect(outcome.ending == .finished, "\(transcript.suffix(3000))")
+
+        let records = try await workspace.openStore().records()
+        #expect(records.all(CallDenied.self).isEmpty, "\(records.all(CallDenied.self).map(\.reason))")
+        let built = try #require(records.last(DataBuilt.self), "\(transcript.suffix(3000))")
+        #expect(built.rows == 64 && built.skipped == 0)
+        #expect(records.last(DataValidated.self)?.approved == true)
+        let started = try #require(records.last(TrainStarted.self))
+        #expect(started.job.hyperparameters["cutoff_len"] == 96, "the cutoff comes from the brief")
+        let report = try #require(records.all(EvalReported.self).last { $0.label == "iter1" })
+        #expect(report.sampleCount == 40 && report.comparable)
+        let decision = try #require(records.last(CandidateEvaluated.self))
+        let logged = try #require(records.last(IterationRecord.self))
+        #expect(logged.decision == (decision.promoted ? .keep : .discard))
+        print(
+            "BriefDrivenRunTests: \(provider.requests.count) model requests, \(records.all(AgentRecord.ToolCalled.self).count) "
+                + "tool calls; iter1 \(report.score) (promoted: \(decision.promoted))")
+    }
+}
