@@ -46,7 +46,7 @@ enum BriefReader {
         let brief = request.messages.first { $0.role == .user }?.text ?? ""
         let calls = request.messages.flatMap(\.toolCalls)
         let lastResult = request.messages.last { $0.role == .tool }?.text ?? ""
-        let facts = facts(from: brief)
+        var facts = facts(from: brief)
         func call(_ name: String, _ arguments: JSONValue) -> ScriptedModelProvider.Turn {
             .toolCalls([ToolCall(id: "call-\(index)", name: name, arguments: arguments.compactText)])
         }
@@ -57,12 +57,23 @@ enum BriefReader {
             return calls.isEmpty
                 ? call("eval", ["iteration": 0, "model": "base", "label": "baseline"]) : .text("Baseline recorded.")
         }
-        guard let file = facts.dataFile else { return .text("The brief lists no training data.") }
+        // Without training data, the model writes a generator first (one call more before everything else).
+        let generates = facts.dataFile == nil
+        var step = calls.count
+        if generates {
+            if step == 1 {
+                guard let prompt = firstEvaluationPrompt(brief) else { return .text("No evaluation prompt to copy.") }
+                return call("run_command", ["command": .string(generator(copying: prompt))])
+            }
+            if step > 1 { step -= 1 }
+        }
+        let file = facts.dataFile ?? "scratch/generated.jsonl"
+        if generates { facts.fields = ["instruction", "output"] }
         var mapping: [String: JSONValue] = [:]
         for (target, candidates) in [("instruction", ["instruction", "question", "prompt"]), ("output", ["output", "answer"])] {
             if let field = candidates.first(where: facts.fields.contains) { mapping[target] = .string("{\(field)}") }
         }
-        switch calls.count {
+        switch step {
         case 0:
             return call(
                 "plan",
@@ -106,6 +117,31 @@ enum BriefReader {
         default:
             return .text("Done.")
         }
+    }
+
+    /// The text of the first evaluation prompt the brief shows, between the chat template's user markers.
+    static func firstEvaluationPrompt(_ brief: String) -> String? {
+        guard let start = brief.range(of: "<|im_start|>user\n"),
+            let end = brief.range(of: "<|im_end|>", range: start.upperBound..<brief.endIndex)
+        else { return nil }
+        return String(brief[start.upperBound..<end.lowerBound])
+    }
+
+    /// A shell command that writes 100 rows in the evaluation prompt's form (its number replaced by 0...99, the
+    /// answer that number in words) to `scratch/generated.jsonl`.
+    static func generator(copying prompt: String) -> String {
+        let template = prompt.replacingOccurrences(of: #"\d+"#, with: "{n}", options: .regularExpression)
+        let script = """
+            import json
+            ones = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+            tens = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+            def words(n):
+                return ones[n] if n < 20 else tens[n // 10] + ("-" + ones[n % 10] if n % 10 else "")
+            with open("scratch/generated.jsonl", "w") as out:
+                for n in range(100):
+                    out.write(json.dumps({"instruction": \(JSONValue.string(template).compactText).replace("{n}", str(n)), "output": words(n)}) + "\\n")
+            """
+        return "python3 - <<'PY'\n\(script)\nPY\nwc -l scratch/generated.jsonl"
     }
 }
 
@@ -170,5 +206,61 @@ enum BriefReader {
         }
         return parts.joined(separator: "\n").replacingOccurrences(of: temporary, with: "<tmp>")
             .replacingOccurrences(of: FileManager.default.homeDirectoryForCurrentUser.path + "/", with: "~/") + "\n"
+    }
+
+    /// A task the test writes (numbers 100–139 in words), with no training data: the model reads the evaluation
+    /// prompt's form in the brief, writes a generator with the shell tool, builds, validates, trains and evaluates.
+    @Test(.timeLimit(.minutes(20)))
+    func withoutTrainingDataTheModelGeneratesItWithTheShell() async throws {
+        let directory = try TemporaryDirectory()
+        let lines = LineCollector()
+        let launcher = RunLauncher(
+            progress: { lines.append($0) }, providerOverride: ScriptedModelProvider(respond: BriefReader.respond),
+            shell: ShellOptions(unsafe: true))
+        let demo = DemoRun(settings: .quick, runsDirectory: directory.path("runs"), launcher: launcher)
+        try await launcher.python.ensure(progress: { lines.append($0) })
+        let base = try await demo.provisionModel()
+        let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["", "", "twenty", "thirty"]
+        func words(_ n: Int) -> String {
+            let rest = n % 100
+            let tail = rest < 20 ? ones[rest] : tens[rest / 10] + (rest % 10 > 0 ? "-" + ones[rest % 10] : "")
+            return "one hundred" + (rest > 0 ? " and " + tail : "")
+        }
+        let items = (100..<140).map { n in
+            JSONValue.object([
+                "id": .string("n\(n)"), "prompt": .string("Write the number \(n) in words, nothing else: \(n)"),
+                "target": .string(words(n)), "scorer": "exact",
+            ]).compactText
+        }
+        try directory.write(items.joined(separator: "\n") + "\n", to: "task/test.jsonl")
+        let spec = TaskSpec(
+            name: "number-names", description: "Teach the base model to write a number in English words, nothing else.",
+            baseModel: base.path, template: DemoModel.smolLM2.llamaFactoryTemplate,
+            benchmark: BenchmarkSpec(
+                name: "number-names", evaluator: .local, file: directory.path("task/test.jsonl").path, size: 40,
+                maxNewTokens: 12, batchSize: 20, contaminationFields: ["prompt", "target"]),
+            budget: "20m", reserve: "2m", cutoffLength: 64, dataRoots: [], maxIterations: 1)
+        let workspace = try launcher.create(
+            spec: spec, runsDirectory: directory.path("runs"),
+            driver: .model(provider: "scripted", model: "brief-reader", baseURL: nil))
+        let outcome = try await launcher.run(workspace)
+        let transcript = lines.lines.joined(separator: "\n")
+        #expect(outcome.ending == .finished, "\(transcript.suffix(3000))")
+
+        let records = try await workspace.openStore().records()
+        #expect(records.all(CallDenied.self).isEmpty, "\(records.all(CallDenied.self).map(\.reason))")
+        let generated = try #require(records.all(AgentRecord.ToolReturned.self).first { $0.value.call.name == "run_command" })
+        #expect(!generated.value.output.isError && generated.value.output.content.contains("100"), "\(generated.value.output.content)")
+        let built = try #require(records.last(DataBuilt.self), "\(transcript.suffix(3000))")
+        #expect(built.rows == 100)
+        #expect(records.last(DataValidated.self)?.approved == true, "\(records.last(DataValidated.self)?.reasons ?? [])")
+        #expect(try #require(records.last(TrainStarted.self)).job.hyperparameters["cutoff_len"] == 64)
+        let report = try #require(records.all(EvalReported.self).last { $0.label == "iter1" })
+        #expect(report.comparable)
+        #expect(records.last(IterationRecord.self) != nil)
+        print("BriefDrivenRunTests (generated data): iter1 \(report.score), baseline "
+            + "\(records.all(EvalReported.self).first?.score ?? -1)")
     }
 }
