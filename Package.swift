@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "AutoTrainess", .product(name: "MCP", package: "swift-sdk"),
+                "AutoTrainess", "AgentTesting", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -85,7 +85,8 @@ struct LocalSlurmCluster {
                             "--pid-file=\(path)/munged.pid", "--log-file=\(path)/log/munged.log",
                             "--seed-file=\(path)/munged.seed",
                         ])))
-            try await TestServices.wait("munged's socket", seconds: 15) {
+            // On a loaded machine munged takes tens of seconds to seed its key and open the socket.
+            try await TestServices.wait("munged's socket", seconds: 60) {
                 FileManager.default.fileExists(atPath: "\(path)/munge.socket")
             }
             for daemon in ["slurmctld", "slurmd"] {
@@ -96,7 +97,7 @@ struct LocalSlurmCluster {
                             executable: "/usr/sbin/\(daemon)", arguments: ["-D", "-f", "\(path)/slurm.conf"],
                             environment: cluster.environment)))
             }
-            try await TestServices.wait("the Slurm node to become idle", seconds: 30) {
+            try await TestServices.wait("the Slurm node to become idle", seconds: 90) {
                 let state = try? await TestServices.run(
                     "/usr/bin/sinfo", ["-h", "-o", "%T"], environment: cluster.environment)
                 return state?.contains("idle") == true

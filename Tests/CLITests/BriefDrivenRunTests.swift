@@ -6,7 +6,7 @@ import Testing
 import TrainingBackends
 import Workflows
 
-@testable import AutoTrainess
+import AutoTrainess
 
 /// A scripted model that knows nothing but what its messages show: no recipe, no path, no field name given to it in
 /// code. It finds the training file, its fields and the cutoff by reading the task brief, the model to evaluate by
@@ -57,24 +57,23 @@ enum BriefReader {
             return calls.isEmpty
                 ? call("eval", ["iteration": 0, "model": "base", "label": "baseline"]) : .text("Baseline recorded.")
         }
-        // Without training data, the model writes a generator first (one call more before everything else).
+        // Where the iteration stands, read from the status line the run shows on every turn.
+        let status = system.split(separator: "\n").last { $0.hasPrefix("Stage: ") }.map(String.init) ?? ""
+        let planned = status.contains("(planned")
+        let approved = status.contains("' approved")
+        let trained = status.range(of: #"trained [A-Za-z0-9_-]+"#, options: .regularExpression)
+            .map { String(status[$0].dropFirst("trained ".count)) }
+        let evaluated = status.contains(", evaluated")
+        let lastCall = calls.last
         let generates = facts.dataFile == nil
-        var step = calls.count
-        if generates {
-            if step == 1 {
-                guard let prompt = firstEvaluationPrompt(brief) else { return .text("No evaluation prompt to copy.") }
-                return call("run_command", ["command": .string(generator(copying: prompt))])
-            }
-            if step > 1 { step -= 1 }
-        }
         let file = facts.dataFile ?? "scratch/generated.jsonl"
         if generates { facts.fields = ["instruction", "output"] }
         var mapping: [String: JSONValue] = [:]
         for (target, candidates) in [("instruction", ["instruction", "question", "prompt"]), ("output", ["output", "answer"])] {
             if let field = candidates.first(where: facts.fields.contains) { mapping[target] = .string("{\(field)}") }
         }
-        switch step {
-        case 0:
+        if !planned {
+            if status.contains("iteration 1 logged") { return .text("Done: iteration 1 is logged.") }
             return call(
                 "plan",
                 [
@@ -84,16 +83,25 @@ enum BriefReader {
                     "changes": [.string("LoRA on \(file)")],
                     "successCriterion": "accuracy above the baseline on 40 samples",
                 ])
-        case 1:
+        }
+        if !approved {
+            // Without training data, the model writes a generator first.
+            let generated = request.messages.contains { $0.role == .tool && $0.text.contains("scratch/generated.jsonl") }
+            if generates && !generated {
+                guard let prompt = firstEvaluationPrompt(brief) else { return .text("No evaluation prompt to copy.") }
+                return call("run_command", ["command": .string(generator(copying: prompt))])
+            }
+            if lastCall?.name == "data", lastCall?.arguments.contains("\"build\"") == true, !lastResult.contains("Build failed") {
+                return call("data", ["action": "validate", "iteration": 1, "dataset": "brief_rows"])
+            }
             return call(
                 "data",
                 [
                     "action": "build", "iteration": 1, "dataset": "brief_rows", "format": "alpaca",
                     "sources": [.string(file)], "mapping": .object(mapping),
                 ])
-        case 2:
-            return call("data", ["action": "validate", "iteration": 1, "dataset": "brief_rows"])
-        case 3:
+        }
+        guard let trained else {
             var hyperparameters: [String: JSONValue] = [
                 "max_steps": 16, "learning_rate": 0.002, "lora_rank": 16, "per_device_train_batch_size": 8,
             ]
@@ -101,22 +109,18 @@ enum BriefReader {
             return call(
                 "train",
                 ["iteration": 1, "datasets": ["brief_rows"], "hyperparameters": .object(hyperparameters)])
-        case 4:
-            guard let range = lastResult.range(of: "eval model=") else { return .text("Training failed: \(lastResult)") }
-            let model = lastResult[range.upperBound...].prefix { $0 != ")" }
-            return call("eval", ["iteration": 1, "model": .string(String(model)), "label": "iter1"])
-        case 5:
-            let promoted = system.contains("Last promotion decision: Promoted")
-            return call(
-                "log",
-                [
-                    "iteration": 1, "stage": "local", "hypothesis": "training in the evaluation's format",
-                    "data": ["brief_rows"], "scores": ["baseline", "iter1"],
-                    "decision": .string(promoted ? "keep" : "discard"), "nextStep": "stop: one iteration allowed",
-                ])
-        default:
-            return .text("Done.")
         }
+        if !evaluated {
+            return call("eval", ["iteration": 1, "model": .string(trained), "label": "iter1"])
+        }
+        let promoted = system.contains("Last promotion decision: Promoted")
+        return call(
+            "log",
+            [
+                "iteration": 1, "stage": "local", "hypothesis": "training in the evaluation's format",
+                "data": ["brief_rows"], "scores": ["baseline", "iter1"],
+                "decision": .string(promoted ? "keep" : "discard"), "nextStep": "stop: one iteration allowed",
+            ])
     }
 
     /// The text of the first evaluation prompt the brief shows, between the chat template's user markers.
@@ -145,7 +149,9 @@ enum BriefReader {
     }
 }
 
-@Suite struct BriefDrivenRunTests {
+/// Part of the serialized demo suite: these runs train for real and must not share the two cores (or the wall-clock
+/// budget) with the demo tests.
+extension DemoCommandTests {
     /// The quick demo driven by ``BriefReader`` through the real workflow, tools, LlamaFactory and evaluator.
     @Test(.timeLimit(.minutes(20)))
     func aModelThatKnowsOnlyThePromptsDrivesTheDemoTaskToTheEnd() async throws {
@@ -179,7 +185,7 @@ enum BriefReader {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         }
         print(
-            "BriefDrivenRunTests: \(provider.requests.count) model requests, \(records.all(AgentRecord.ToolCalled.self).count) "
+            "DemoCommandTests (brief reader): \(provider.requests.count) model requests, \(records.all(AgentRecord.ToolCalled.self).count) "
                 + "tool calls; iter1 \(report.score) (promoted: \(decision.promoted))")
     }
 
@@ -188,7 +194,7 @@ enum BriefReader {
         var parts = [
             "# Transcript: the quick demo driven by a model that knows only its prompts",
             "",
-            "Regenerated by `scripts/regenerate-transcript.sh` (the test `BriefDrivenRunTests`); paths of the test's "
+            "Regenerated by `scripts/regenerate-transcript.sh` (the test `aModelThatKnowsOnlyThePromptsDrivesTheDemoTaskToTheEnd`); paths of the test's "
                 + "temporary folder read `<tmp>`, the home folder `~`. The budget and status lines the run adds to the system message on "
                 + "every turn are not repeated here.",
         ]
@@ -260,7 +266,7 @@ enum BriefReader {
         let report = try #require(records.all(EvalReported.self).last { $0.label == "iter1" })
         #expect(report.comparable)
         #expect(records.last(IterationRecord.self) != nil)
-        print("BriefDrivenRunTests (generated data): iter1 \(report.score), baseline "
+        print("DemoCommandTests (brief reader, generated data): iter1 \(report.score), baseline "
             + "\(records.all(EvalReported.self).first?.score ?? -1)")
     }
 }
