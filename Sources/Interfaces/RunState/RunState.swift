@@ -84,21 +84,30 @@ public struct RunState: Sendable, Hashable {
         return state
     }
 
-    /// Folds one record. Records of kinds this version does not know are counted and otherwise skipped.
+    /// Folds one record, decoding it once: the workflow's progress event it stands for (given the progress so far)
+    /// first, then the rest of the state. Records of kinds this version does not know are counted and otherwise
+    /// skipped.
     public mutating func apply(_ record: ExperimentRecord) {
         recordCount += 1
         trackTime(record)
-        if let event = progressEvent(for: record) { progress.apply(event) }
         switch record.kind {
         case StageEntered.kind:
-            stage = record.decode(StageEntered.self)?.stage ?? stage
+            guard let entered = record.decode(StageEntered.self) else { return }
+            progress.apply(.stageEntered(entered.stage))
+            stage = entered.stage
+        case SessionStarted.kind:
+            progress.apply(.sessionStarted)
+        case SessionEnded.kind:
+            if record.decode(SessionEnded.self)?.completed == true { progress.apply(.sessionCompleted) }
         case RunStopped.kind:
             stopReason = record.decode(RunStopped.self)?.reason ?? "no reason recorded"
             tampered = nil
         case TamperingFound.kind:
             tampered = record.decode(TamperingFound.self)?.findings.joined(separator: "; ")
         case PlanWritten.kind:
-            if let plan = record.decode(PlanWritten.self) { iteration = max(iteration, plan.iteration) }
+            guard let plan = record.decode(PlanWritten.self) else { return }
+            if plan.iteration > progress.iteration { progress.apply(.planned) }
+            iteration = max(iteration, plan.iteration)
         case ModelUsed.kind:
             guard let used = record.decode(ModelUsed.self) else { return }
             budget.tokens += used.inputTokens + used.outputTokens
@@ -109,15 +118,25 @@ public struct RunState: Sendable, Hashable {
             if let built = record.decode(DataBuilt.self) { approvals[built.iteration]?[built.dataset] = nil }
         case DataValidated.kind:
             guard let validated = record.decode(DataValidated.self) else { return }
-            approvals[validated.iteration, default: [:]][validated.dataset] = approval(validated)
+            let granted = approval(validated)
+            if let granted, validated.iteration == progress.iteration, progress.planned {
+                progress.apply(.dataApproved(granted))
+            }
+            approvals[validated.iteration, default: [:]][validated.dataset] = granted
         case TrainStarted.kind:
             if let started = record.decode(TrainStarted.self) { jobs[started.job.id] = started.job }
         case TrainFinished.kind:
             guard let finished = record.decode(TrainFinished.self) else { return }
+            progress.apply(
+                .trained(candidateID: finished.jobID, modelPath: workspace.resolve(finished.modelDirectory).path))
             budget.trainingSeconds += finished.wallSeconds
             upsertCheckpoint(
                 id: finished.jobID, modelPath: finished.modelDirectory, iteration: finished.iteration,
                 registered: false)
+        case TrainFailed.kind:
+            progress.apply(.engineeringFailure(reason: record.decode(TrainFailed.self)?.error ?? record.kind))
+        case EvalFailed.kind:
+            progress.apply(.engineeringFailure(reason: record.decode(EvalFailed.self)?.error ?? record.kind))
         case CheckpointRegistered.kind:
             guard let registered = record.decode(CheckpointRegistered.self) else { return }
             upsertCheckpoint(
@@ -133,9 +152,16 @@ public struct RunState: Sendable, Hashable {
                 checkpoints[index].evaluation = report.label
                 checkpoints[index].score = report.score
             }
+        case BaselineEvaluated.kind:
+            if let baseline = record.decode(BaselineEvaluated.self) {
+                progress.apply(.baselineEvaluated(score: baseline.score))
+            }
         case CandidateEvaluated.kind:
-            lastPromotionReason = record.decode(CandidateEvaluated.self)?.reason ?? lastPromotionReason
+            guard let evaluated = record.decode(CandidateEvaluated.self) else { return }
+            progress.apply(.evaluated(candidateID: evaluated.candidateID, promoted: evaluated.promoted))
+            lastPromotionReason = evaluated.reason
         case IterationRecord.kind:
+            progress.apply(.logged)
             guard let logged = record.decode(IterationRecord.self) else { return }
             iteration = max(iteration, logged.iteration)
             lastLoggedIteration = max(lastLoggedIteration ?? logged.iteration, logged.iteration)
@@ -143,43 +169,6 @@ public struct RunState: Sendable, Hashable {
             history.append(Self.historyLine(logged))
         default:
             return
-        }
-    }
-
-    /// The progress event `record` stands for, given the progress so far; `nil` for records that change nothing.
-    private func progressEvent(for record: ExperimentRecord) -> ProgressEvent? {
-        switch record.kind {
-        case StageEntered.kind:
-            return record.decode(StageEntered.self).map { .stageEntered($0.stage) }
-        case SessionStarted.kind:
-            return .sessionStarted
-        case SessionEnded.kind:
-            return record.decode(SessionEnded.self)?.completed == true ? .sessionCompleted : nil
-        case PlanWritten.kind:
-            guard let plan = record.decode(PlanWritten.self), plan.iteration > progress.iteration else { return nil }
-            return .planned
-        case DataValidated.kind:
-            guard let validated = record.decode(DataValidated.self), validated.approved,
-                validated.iteration == progress.iteration, progress.planned
-            else { return nil }
-            return approval(validated).map(ProgressEvent.dataApproved)
-        case TrainFinished.kind:
-            guard let finished = record.decode(TrainFinished.self) else { return nil }
-            return .trained(candidateID: finished.jobID, modelPath: workspace.resolve(finished.modelDirectory).path)
-        case TrainFailed.kind:
-            return .engineeringFailure(reason: record.decode(TrainFailed.self)?.error ?? record.kind)
-        case EvalFailed.kind:
-            return .engineeringFailure(reason: record.decode(EvalFailed.self)?.error ?? record.kind)
-        case BaselineEvaluated.kind:
-            return record.decode(BaselineEvaluated.self).map { .baselineEvaluated(score: $0.score) }
-        case CandidateEvaluated.kind:
-            return record.decode(CandidateEvaluated.self).map {
-                .evaluated(candidateID: $0.candidateID, promoted: $0.promoted)
-            }
-        case IterationRecord.kind:
-            return .logged
-        default:
-            return nil
         }
     }
 
