@@ -152,17 +152,21 @@ enum BriefReader {
 /// Part of the serialized demo suite: these runs train for real and must not share the two cores (or the wall-clock
 /// budget) with the demo tests.
 extension DemoCommandTests {
-    /// The quick demo driven by ``BriefReader`` through the real workflow, tools, LlamaFactory and evaluator.
+    /// The quick demo driven by ``BriefReader`` through the real workflow, tools, LlamaFactory and evaluator, and
+    /// through the real provider: the model sits behind an OpenAI-compatible server on a loopback socket, and the run
+    /// talks to it with `OpenAICompatibleProvider` (streamed text and tool calls, as from a hosted model).
     @Test(.timeLimit(.minutes(20)))
     func aModelThatKnowsOnlyThePromptsDrivesTheDemoTaskToTheEnd() async throws {
         let directory = try TemporaryDirectory()
         let lines = LineCollector()
-        let provider = ScriptedModelProvider(respond: BriefReader.respond)
-        let launcher = RunLauncher(
-            progress: { lines.append($0) }, providerOverride: provider, shell: ShellOptions(unsafe: true))
+        let model = ScriptedModelProvider(respond: BriefReader.respond)
+        let server = try ChatCompletionsServer(serving: model)
+        defer { server.stop() }
+        let launcher = RunLauncher(progress: { lines.append($0) }, shell: ShellOptions(unsafe: true))
         let demo = DemoRun(
             settings: .quick, runsDirectory: directory.path("runs"),
-            driver: .model(provider: "scripted", model: "brief-reader", baseURL: nil), launcher: launcher)
+            driver: .model(provider: "openai-compatible", model: "brief-reader", baseURL: server.baseURL.absoluteString),
+            launcher: launcher)
         let workspace = try await demo.prepare()
         let outcome = try await launcher.run(workspace)
         let transcript = lines.lines.joined(separator: "\n")
@@ -184,8 +188,12 @@ extension DemoCommandTests {
             let text = Self.transcript(records, replacing: directory.url.path)
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         }
+        // Every model turn went over HTTP: the server decoded what the provider sent (the tool results included).
+        #expect(server.requests.count == model.requests.count && !server.requests.isEmpty)
+        #expect(server.httpRequests.allSatisfy { $0.json["stream"]?.boolValue == true })
+        #expect(server.requests.last?.messages.contains { $0.role == .tool && !$0.text.isEmpty } == true)
         print(
-            "DemoCommandTests (brief reader): \(provider.requests.count) model requests, \(records.all(AgentRecord.ToolCalled.self).count) "
+            "DemoCommandTests (brief reader over HTTP): \(model.requests.count) model requests, \(records.all(AgentRecord.ToolCalled.self).count) "
                 + "tool calls; iter1 \(report.score) (promoted: \(decision.promoted))")
     }
 

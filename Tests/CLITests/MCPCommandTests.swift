@@ -1,3 +1,5 @@
+import AgentCore
+import AgentTesting
 import AutoTrainess
 import Foundation
 import MCP
@@ -53,59 +55,23 @@ extension DemoCommandTests {
         }
         let early = try await call("train", ["iteration": 1, "datasets": ["number_words"], "startFrom": "base"])
         #expect(early.isError && early.text.contains("not available in stage 'define'"), "\(early.text)")
-        let defined = try await call("complete_stage", ["summary": "Number words to digits, exact match, CPU LoRA."])
-        #expect(defined.text.contains("Stage 'baseline'"), "\(defined.text)")
 
-        let baseline = try await call(
-            "eval", ["iteration": 0, "model": "base", "label": "baseline"], progressToken: "baseline")
-        #expect(!baseline.isError, "baseline evaluation failed: \(baseline.text)\n\(output())")
-        #expect(baseline.text.contains("Stage 'local'"), "\(baseline.text)")
-
-        // The iteration, with the demo's own recipe (sources, mapping, hyperparameters) from the run's task.
-        let run = try #require(try runs.runDirectory(), "no run folder:\n\(output())")
-        let manifest = try Workspace.open(run).readManifest()
-        let spec = try #require(manifest.config["spec"]).decode(as: TaskSpec.self)
-        let recipe = try #require(spec.recipe)
-        let mapping = try Value(recipe.mapping)
-        let hyperparameters = try Value(JSONValue.object(recipe.hyperparameters))
-        let planned = try await call(
-            "plan",
-            [
-                "iteration": 1, "weakness": .string(recipe.weakness), "evidence": ["baseline"],
-                "hypothesis": .string(recipe.hypothesis), "changes": ["train on number_words"],
-                "successCriterion": .string(recipe.successCriterion),
-            ])
-        #expect(!planned.isError, "\(planned.text)")
-        let built = try await call(
-            "data",
-            [
-                "action": "build", "iteration": 1, "dataset": "number_words",
-                "sources": .array(recipe.sources.map { .string($0) }), "format": "alpaca", "mapping": mapping,
-            ])
-        #expect(!built.isError, "\(built.text)")
-        let validated = try await call("data", ["action": "validate", "iteration": 1, "dataset": "number_words"])
-        #expect(!validated.isError && validated.text.contains("approve"), "\(validated.text)")
-
+        // From here the client is a model that knows only what it reads: ``BriefReader`` (the same scripted model
+        // that drives the demo through the provider) reads workflow_status and each tool's result, and its answers
+        // become MCP calls (a text answer ends its work on the stage with `complete_stage`). No recipe, no path.
         let before = progress.all.count
-        let trained = try await call(
-            "train",
-            ["iteration": 1, "datasets": ["number_words"], "startFrom": "base", "hyperparameters": hyperparameters],
-            progressToken: "train")
-        #expect(!trained.isError, "training failed: \(trained.text)\n\(output())")
+        let driven = try await BriefReader.drive { name, arguments, token in
+            try await call(name, arguments, progressToken: token)
+        }
+        #expect(driven.ended, "the run did not end: \(driven.calls.suffix(4))\n\(output())")
+        let calls = driven.calls.map(\.name)
+        #expect(calls.first == "complete_stage" && calls.contains("train") && calls.last == "log", "\(calls)")
+        #expect(driven.calls.allSatisfy { !$0.isError }, "\(driven.calls.filter(\.isError))")
         #expect(progress.all.count > before, "no progress notifications during training")
         #expect(progress.all.contains { $0.contains("step") }, "progress: \(progress.all.suffix(5))")
-
-        let evaluated = try await call(
-            "eval", ["iteration": 1, "model": "iter1-job1", "label": "iter1", "compareWith": "baseline"])
-        #expect(!evaluated.isError, "\(evaluated.text)")
-        let logged = try await call(
-            "log",
-            [
-                "iteration": 1, "stage": "local", "hypothesis": .string(recipe.hypothesis), "data": ["number_words"],
-                "scores": ["baseline", "iter1"], "decision": "keep", "nextStep": "stop",
-            ])
-        #expect(!logged.isError, "\(logged.text)")
+        let logged = try #require(driven.calls.last)
         #expect(logged.text.contains("The run has ended"), "the one-iteration task must finish: \(logged.text)")
+        print("DemoCommandTests (brief reader over MCP): \(driven.calls.count) tool calls: \(calls)")
         let after = try await call("list_dir", ["path": "."])
         #expect(after.isError && after.text.contains("has ended"))
 
@@ -114,6 +80,8 @@ extension DemoCommandTests {
         #expect(exited, "the server did not exit when its client went away:\n\(output())")
         if exited { #expect(server.process.terminationStatus == 0, "exit \(server.process.terminationStatus)") }
 
+        let run = try #require(try runs.runDirectory(), "no run folder:\n\(output())")
+        let manifest = try Workspace.open(run).readManifest()
         let (events, damaged) = try readEvents(run)
         #expect(damaged.isEmpty)
         #expect(events.contains { $0.kind == "workflow.denied" && $0.payload["tool"] as? String == "train" })
@@ -122,5 +90,59 @@ extension DemoCommandTests {
         #expect(stopped.payload["reason"] as? String == "finished")
         #expect(stopped.payload["finalModelValid"] as? Bool == true)
         #expect(manifest.config["driver"].map { "\($0)" }?.contains("MCP") == true)
+    }
+}
+
+extension BriefReader {
+    /// One MCP call the reader made and what it read back.
+    struct MCPCall: CustomStringConvertible {
+        var name: String
+        var arguments: String
+        var text: String
+        var isError: Bool
+        var description: String { "\(name) \(arguments) -> \(isError ? "error: " : "")\(text.prefix(300))" }
+    }
+
+    /// Drives a run over MCP as a model would: before each turn it reads `workflow_status` (the brief, the stage's
+    /// instructions, the status line), which stands in for the system and first user messages our runner sends;
+    /// the calls and results of the current stage are its conversation. A tool call is made as an MCP call (training
+    /// and evaluation with a progress token); a text answer ends the reader's work on the stage (`complete_stage`).
+    static func drive(
+        maxTurns: Int = 30,
+        call: (String, [String: Value], String?) async throws -> (text: String, isError: Bool)
+    ) async throws -> (calls: [MCPCall], ended: Bool) {
+        var calls: [MCPCall] = []
+        var conversation: [AgentCore.Message] = []
+        var stage = ""
+        for turn in 0..<maxTurns {
+            let status = try await call("workflow_status", [:], nil).text
+            if status.contains("The run has ended") { return (calls, true) }
+            let current = status.range(of: #"Stage '[a-z_-]+'"#, options: .regularExpression).map { String(status[$0]) }
+            if current != stage { (stage, conversation) = (current ?? "", []) }
+            let request = ModelRequest(
+                model: "brief-reader", messages: [.system(status), .user(status)] + conversation)
+            guard let answer = respond(request, turn)?.events else { return (calls, false) }
+            let toolCalls = answer.compactMap { if case .toolCall(let call) = $0 { call } else { nil } }
+            let text = answer.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
+            guard let toolCall = toolCalls.first else {
+                if status.contains("iteration 1 logged") { return (calls, false) }
+                let arguments: [String: Value] = ["summary": .string(text)]
+                let result = try await call("complete_stage", arguments, nil)
+                calls.append(MCPCall(name: "complete_stage", arguments: text, text: result.text, isError: result.isError))
+                conversation = []
+                continue
+            }
+            let arguments = try JSONDecoder().decode([String: Value].self, from: Data(toolCall.arguments.utf8))
+            let token = ["train", "eval"].contains(toolCall.name) ? "\(toolCall.name)-\(turn)" : nil
+            let result = try await call(toolCall.name, arguments, token)
+            calls.append(
+                MCPCall(name: toolCall.name, arguments: toolCall.arguments, text: result.text, isError: result.isError))
+            conversation += [
+                .assistant("", toolCalls: [toolCall]),
+                .toolResult(callID: toolCall.id, ToolOutput(result.text, isError: result.isError)),
+            ]
+            if result.text.contains("The run has ended") { return (calls, true) }
+        }
+        return (calls, false)
     }
 }

@@ -1,5 +1,5 @@
-import AgentCore
-import Foundation
+public import AgentCore
+public import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,21 +9,21 @@ import Synchronization
 #endif
 
 /// A request the loopback server received.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
     /// Header fields with lower-cased names.
-    var headers: [String: String]
-    var body: Data
+    public var headers: [String: String]
+    public var body: Data
 
     /// The body parsed as JSON (`null` when it is not JSON).
-    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+    public var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
 }
 
 /// What the loopback server answers to one request.
-struct ScriptedResponse: Sendable {
+public struct ScriptedResponse: Sendable {
     /// How the response ends.
-    enum Ending: Sendable {
+    public enum Ending: Sendable {
         /// The terminating zero-length chunk, then close.
         case complete
         /// Close the socket in the middle of the chunked body (no terminating chunk).
@@ -32,45 +32,42 @@ struct ScriptedResponse: Sendable {
         case holdUntilClientCloses
     }
 
-    var status: Int
-    var headers: [String: String]
-    var body: [UInt8]
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
     /// Bytes per HTTP chunk, so that events and UTF-8 characters are split across chunks.
-    var chunkSize: Int
-    var ending: Ending
+    public var chunkSize: Int
+    public var ending: Ending
     /// Send nothing at all (not even the head) and wait for the client to give up.
-    var stall: Bool
+    public var stall: Bool
 
-    /// An SSE stream of `fixture` (a path under Fixtures/), sent with chunked encoding.
-    static func sse(
-        _ fixture: String, status: Int = 200, chunkSize: Int = 7, ending: Ending = .complete
-    ) throws -> ScriptedResponse {
-        ScriptedResponse(
-            status: status, headers: ["Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"],
-            body: try Fixtures.bytes(fixture), chunkSize: chunkSize, ending: ending, stall: false)
-    }
-
-    /// A JSON error body from `fixture`, with extra headers such as `Retry-After`.
-    static func json(_ fixture: String, status: Int, headers: [String: String] = [:]) throws -> ScriptedResponse {
-        ScriptedResponse(
-            status: status, headers: headers.merging(["Content-Type": "application/json"]) { first, _ in first },
-            body: try Fixtures.bytes(fixture), chunkSize: 1 << 16, ending: .complete, stall: false)
+    /// A response with every part given.
+    public init(
+        status: Int, headers: [String: String], body: [UInt8], chunkSize: Int, ending: Ending = .complete,
+        stall: Bool = false
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.chunkSize = chunkSize
+        self.ending = ending
+        self.stall = stall
     }
 
     /// A response with `body` as given.
-    static func text(_ body: String, status: Int, headers: [String: String] = [:]) -> ScriptedResponse {
+    public static func text(_ body: String, status: Int, headers: [String: String] = [:]) -> ScriptedResponse {
         ScriptedResponse(
             status: status, headers: headers, body: Array(body.utf8), chunkSize: 1 << 16, ending: .complete,
             stall: false)
     }
 
     /// A `200` event-stream head, then the connection closes before any byte of the body.
-    static let cutBeforeBody = ScriptedResponse(
+    public static let cutBeforeBody = ScriptedResponse(
         status: 200, headers: ["Content-Type": "text/event-stream; charset=utf-8"], body: [], chunkSize: 1,
         ending: .cutConnection, stall: false)
 
     /// No response at all: the client's timeout must fire.
-    static let stalled = ScriptedResponse(
+    public static let stalled = ScriptedResponse(
         status: 0, headers: [:], body: [], chunkSize: 1, ending: .holdUntilClientCloses, stall: true)
 }
 
@@ -80,7 +77,7 @@ struct ScriptedResponse: Sendable {
 /// Requests beyond the script get `418` with a body saying so (not retried by clients), so a wrong retry shows
 /// up as an extra recorded request instead of a hang. Every wait is bounded; the serving thread ends when the
 /// server is stopped or released, or after its lifetime.
-final class LoopbackHTTPServer: Sendable {
+public final class LoopbackHTTPServer: Sendable {
     private struct State {
         var requests: [RecordedRequest] = []
         var clientClosedConnections = 0
@@ -89,20 +86,32 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// The port the server listens on.
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let state = Mutex(State())
-    private let script: [ScriptedResponse]
-    /// The longest the server lives, and the longest it holds one connection open.
-    private static let lifetime: Duration = .seconds(120)
+    private let answer: @Sendable (RecordedRequest, Int) -> ScriptedResponse
+    /// The longest the server lives unless told otherwise, and the longest it holds one connection open.
+    public static let defaultLifetime: Duration = .seconds(120)
     private static let holdLimit: Duration = .seconds(45)
 
     /// The URL of the server's root, e.g. `http://127.0.0.1:54321`.
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// Starts a server that answers the i-th connection with `script[i]`.
-    init(script: [ScriptedResponse]) throws {
-        self.script = script
+    public convenience init(script: [ScriptedResponse]) throws {
+        try self.init { _, index in
+            index < script.count
+                ? script[index] : .text("unscripted request \(index + 1): the test expected fewer", status: 418)
+        }
+    }
+
+    /// Starts a server that answers each request with what `answer` returns for it and its index (0-based). The
+    /// answer is computed on the server's own thread, which may block on it.
+    public init(
+        lifetime: Duration = LoopbackHTTPServer.defaultLifetime,
+        answer: @escaping @Sendable (RecordedRequest, Int) -> ScriptedResponse
+    ) throws {
+        self.answer = answer
         #if os(Linux)
             let socketType = Int32(SOCK_STREAM.rawValue)
         #else
@@ -129,7 +138,7 @@ final class LoopbackHTTPServer: Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let deadline = ContinuousClock.now + Self.lifetime
+        let deadline = ContinuousClock.now + lifetime
         let thread = Thread { [weak self] in
             while ContinuousClock.now < deadline, let server = self, server.serveNextConnection() {}
         }
@@ -142,13 +151,13 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// The requests received so far, in order.
-    var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
     /// How many held connections the client closed (cancellation reaching the socket, or a client timeout).
-    var clientClosedConnections: Int { state.withLock { $0.clientClosedConnections } }
+    public var clientClosedConnections: Int { state.withLock { $0.clientClosedConnections } }
 
     /// Stops accepting connections.
-    func stop() {
+    public func stop() {
         let first = state.withLock { state in
             defer { state.stopped = true }
             return !state.stopped
@@ -159,7 +168,7 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// Waits, bounded, until the client has closed `count` held connections; returns whether it did.
-    func waitForClientClose(count: Int = 1) async -> Bool {
+    public func waitForClientClose(count: Int = 1) async -> Bool {
         let deadline = ContinuousClock.now + Self.holdLimit
         while ContinuousClock.now < deadline {
             if clientClosedConnections >= count { return true }
@@ -169,7 +178,7 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// Waits, bounded, until `count` requests have arrived; returns whether they did.
-    func waitForRequests(_ count: Int) async -> Bool {
+    public func waitForRequests(_ count: Int) async -> Bool {
         let deadline = ContinuousClock.now + Self.holdLimit
         while ContinuousClock.now < deadline {
             if requests.count >= count { return true }
@@ -199,10 +208,7 @@ final class LoopbackHTTPServer: Sendable {
             defer { state.served += 1 }
             return state.served
         }
-        let response =
-            served < script.count
-            ? script[served] : .text("unscripted request \(served + 1): the test expected fewer", status: 418)
-        respond(response, on: client)
+        respond(answer(request, served), on: client)
         return true
     }
 
@@ -321,7 +327,7 @@ final class LoopbackHTTPServer: Sendable {
 }
 
 /// The loopback server could not start.
-struct LoopbackError: Error, CustomStringConvertible {
-    var description: String
+public struct LoopbackError: Error, CustomStringConvertible {
+    public var description: String
     init(_ description: String) { self.description = description }
 }
