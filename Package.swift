@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "TrainingBackends", targets: ["TrainingBackends"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "AutoTrainess", targets: ["AutoTrainess"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
         .library(name: "AutoTrainessMCP", targets: ["AutoTrainessMCP"]),
@@ -53,17 +54,19 @@ let package = Package(
         .target(
             name: "Workflows",
             dependencies: ["AgentCore", "Runtime", "DataEngine", "TrainingBackends", "Evaluation", "Interfaces"]),
+        // The run report: a value built from a run's records, its HTML page and the terminal status view.
+        .target(name: "Reporting", dependencies: ["AgentCore", "DataEngine", "TrainingBackends", "Evaluation", "Interfaces"]),
         // The umbrella and composition root: task files, the run launcher (a run's parts assembled from run.json) and
         // the demo.
         .target(
             name: "AutoTrainess",
             dependencies: [
                 "AgentCore", "Runtime", "DataEngine", "Interfaces", "Workflows", "TrainingBackends", "Evaluation",
-                .product(name: "Yams", package: "Yams"),
+                "Reporting", .product(name: "Yams", package: "Yams"),
             ]),
         .target(
             name: "AgentTesting", dependencies: ["AgentCore", "DataEngine", "TrainingBackends", "Evaluation", "Interfaces"]),
-        .target(name: "AutoTrainessMCP", dependencies: ["Workflows", .product(name: "MCP", package: "swift-sdk")]),
+        .target(name: "AutoTrainessMCP", dependencies: ["Workflows", "Reporting", .product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
             name: "AutoTrainessCLI",
             dependencies: [
@@ -99,6 +102,8 @@ let package = Package(
             name: "WorkflowsTests",
             dependencies: ["Workflows", "AgentTesting"]
         ),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "AutoTrainessTests", dependencies: ["AutoTrainess", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CLITests",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the executor and sandbox tests need on Debian 12, idempotently: an SSH server and client, rsync,
-# a single-node Slurm (slurmctld + slurmd + munge), and bubblewrap (the agent's shell sandbox). Services are not started here: the tests start their own
+# a single-node Slurm (slurmctld + slurmd + munge), and bubblewrap (the agent's shell sandbox); `chromium` (the
+# report's browser test) only when named. Services are not started here: the tests start their own
 # (a loopback sshd, a localhost Slurm) with generated configurations and stop them at the end.
 set -euo pipefail
 

@@ -4,6 +4,7 @@
 @_exported import DataEngine
 @_exported import Evaluation
 @_exported import Interfaces
+@_exported import Reporting
 @_exported import Runtime
 @_exported import TrainingBackends
 @_exported import Workflows

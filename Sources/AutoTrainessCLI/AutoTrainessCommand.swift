@@ -18,6 +18,7 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             RunCommand.self,
             ResumeCommand.self,
             StatusCommand.self,
+            ReportCommand.self,
             DoctorCommand.self,
             DataCommand.self,
             EvalCommand.self,

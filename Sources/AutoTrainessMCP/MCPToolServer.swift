@@ -1,6 +1,7 @@
 import AgentCore
-import Foundation
+public import Foundation
 public import MCP
+import Reporting
 public import Workflows
 
 /// Serves a run's tools over the Model Context Protocol, so that Claude Code, Codex or OpenCode can be the agent
@@ -11,8 +12,12 @@ public import Workflows
 /// `notifications/progress`, which also keeps clients that reset their timeout on progress from giving up on a long
 /// training job.
 ///
+/// With the run's folder given, the run's report is served as two resources, built afresh on each read:
+/// `autotrainess://run/report.html` (the page `autotrainess report` writes) and `autotrainess://run/report.json`
+/// (the ``RunReport`` value).
+///
 /// ```swift
-/// let server = MCPToolServer(gateway: gateway, relay: relay, instructions: "…")
+/// let server = MCPToolServer(gateway: gateway, relay: relay, instructions: "…", runDirectory: run)
 /// try await server.serve(over: StdioTransport())   // returns when the client disconnects
 /// ```
 public struct MCPToolServer: Sendable {
@@ -25,12 +30,19 @@ public struct MCPToolServer: Sendable {
     public let relay: MCPProgressRelay
     /// What the client's model reads about the server in the handshake.
     public let instructions: String
+    /// The run's folder, whose report is served as resources; `nil` serves none.
+    public let runDirectory: URL?
+
+    /// The report resources' addresses.
+    public static let reportPageURI = "autotrainess://run/report.html"
+    public static let reportDataURI = "autotrainess://run/report.json"
 
     /// Creates a server.
-    public init(gateway: WorkflowGateway, relay: MCPProgressRelay, instructions: String) {
+    public init(gateway: WorkflowGateway, relay: MCPProgressRelay, instructions: String, runDirectory: URL? = nil) {
         self.gateway = gateway
         self.relay = relay
         self.instructions = instructions
+        self.runDirectory = runDirectory
     }
 
     /// Serves over `transport` until the client disconnects; a call still running then is cancelled (its training
@@ -39,7 +51,9 @@ public struct MCPToolServer: Sendable {
     public func serve(over transport: any Transport) async throws {
         let server = Server(
             name: Self.serverName, version: AutoTrainessVersion.current, instructions: instructions,
-            capabilities: .init(tools: .init(listChanged: false)))
+            capabilities: .init(
+                resources: runDirectory == nil ? nil : .init(subscribe: false, listChanged: false),
+                tools: .init(listChanged: false)))
         let definitions = await gateway.toolDefinitions
         let tools = try definitions.map { definition in
             MCP.Tool(
@@ -67,6 +81,7 @@ public struct MCPToolServer: Sendable {
             return CallTool.Result(
                 content: [.text(text: output.content, annotations: nil, _meta: nil)], isError: output.isError)
         }
+        if let runDirectory { await Self.serveReport(of: runDirectory, on: server) }
         try await server.start(transport: transport)
         await withTaskCancellationHandler {
             await server.waitUntilCompleted()
@@ -75,6 +90,39 @@ public struct MCPToolServer: Sendable {
         }
         await calls.cancelAll()
         await server.stop()
+    }
+}
+
+extension MCPToolServer {
+    /// Lists and reads the report resources of the run in `runDirectory`.
+    static func serveReport(of runDirectory: URL, on server: Server) async {
+        await server.withMethodHandler(ListResources.self) { _ in
+            ListResources.Result(resources: [
+                Resource(
+                    name: "report.html", uri: reportPageURI, title: "Run report",
+                    description: "The run's report page: scores with intervals and decisions, loss, budget, "
+                        + "candidates, data, timeline and evaluations (self-contained HTML).",
+                    mimeType: "text/html"),
+                Resource(
+                    name: "report.json", uri: reportDataURI, title: "Run report data",
+                    description: "The same report as JSON.", mimeType: "application/json"),
+            ])
+        }
+        await server.withMethodHandler(ReadResource.self) { parameters in
+            let report = try RunReport.load(runDirectory: runDirectory)
+            switch parameters.uri {
+            case reportPageURI:
+                return ReadResource.Result(contents: [.text(ReportPage(report).html, uri: reportPageURI, mimeType: "text/html")])
+            case reportDataURI:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+                return ReadResource.Result(contents: [.text(json, uri: reportDataURI, mimeType: "application/json")])
+            default:
+                throw MCPError.invalidParams("no resource '\(parameters.uri)': the resources are \(reportPageURI) and \(reportDataURI)")
+            }
+        }
     }
 }
 

@@ -15,10 +15,41 @@ struct DemoCommandTests {
     func quickDemoEndToEnd() throws {
         let binary = try AutoTrainessBinary()
         let runs = try RunsFolder()
-        let (status, output) = try binary.run(
-            ["demo", "--quick", "--runs-dir", runs.url.path], log: runs.url.appendingPathComponent("demo.log"))
+        let log = runs.url.appendingPathComponent("demo.log")
+        let demo = try binary.start(["demo", "--quick", "--runs-dir", runs.url.path], log: log)
+        // While it runs, `status --watch` draws in a pseudo-terminal (util-linux `script`) until the run stops.
+        var watcher: Process?
+        let screen = runs.url.appendingPathComponent("watch.typescript")
+        while demo.isRunning, watcher == nil {
+            if let run = try runs.runDirectory(),
+                FileManager.default.fileExists(atPath: run.appendingPathComponent("events.jsonl").path)
+            {
+                let command = "\(binary.url.path) status \(run.path) --watch --interval 1"
+                watcher = try Self.inPseudoTerminal(command, typescript: screen)
+            } else {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        demo.waitUntilExit()
+        let status = demo.terminationStatus
+        let output = try String(contentsOf: log, encoding: .utf8)
         #expect(status == 0, "demo exited \(status):\n\(output.suffix(3000))")
         let run = try #require(try runs.runDirectory(), "no run folder in \(runs.url.path):\n\(output.suffix(3000))")
+        if let watcher {
+            let deadline = Date().addingTimeInterval(30)
+            while watcher.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+            #expect(!watcher.isRunning, "status --watch did not end with the run")
+            if watcher.isRunning { watcher.terminate() }
+            let frames = (try? String(contentsOf: screen, encoding: .utf8)) ?? ""
+            #expect(frames.contains("\u{1B}[2J"), "status --watch did not redraw the terminal")
+            #expect(frames.contains("Training iter1-job1: [") && frames.contains("step "), "\(frames.suffix(2000))")
+            #expect(frames.contains("Budget: [") && frames.contains("Stopped: finished"), "\(frames.suffix(2000))")
+        } else {
+            Issue.record("the demo ended before its run folder appeared")
+        }
+        let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("<svg id=\"chart-loss\"") && page.contains("iter1-job1"), "the run writes its report")
+        #expect(output.contains("Report: \(run.path)/report.html"))
 
         let (events, damaged) = try readEvents(run)
         #expect(damaged.isEmpty, "damaged lines in events.jsonl: \(damaged)")
@@ -72,6 +103,18 @@ struct DemoCommandTests {
         let loaded = try loadAndGenerate(finalModel)
         #expect(loaded.status == 0, "final_model does not load:\n\(loaded.output.suffix(3000))")
         #expect(loaded.output.contains("GENERATED:"))
+    }
+
+    /// Starts `command` under util-linux `script`, which gives it a pseudo-terminal and records what it draws.
+    static func inPseudoTerminal(_ command: String, typescript: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["--quiet", "--return", "--flush", "--command", command, typescript.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     @Test("Ctrl-C during training stops the demo cleanly and `autotrainess resume` finishes the run",

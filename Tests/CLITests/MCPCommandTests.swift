@@ -72,6 +72,12 @@ extension DemoCommandTests {
         let logged = try #require(driven.calls.last)
         #expect(logged.text.contains("The run has ended"), "the one-iteration task must finish: \(logged.text)")
         print("DemoCommandTests (brief reader over MCP): \(driven.calls.count) tool calls: \(calls)")
+        // The run's report is a resource: the page and its data, built from the records on each read.
+        let resources = try await server.client.listResources().resources.map(\.uri)
+        #expect(resources == ["autotrainess://run/report.html", "autotrainess://run/report.json"])
+        let page = try await server.client.readResource(uri: "autotrainess://run/report.html")
+        let html = page.first?.text ?? ""
+        #expect(html.contains("<svg id=\"chart-scores\"") && html.contains("iter1-job1"), "\(html.prefix(500))")
         let after = try await call("list_dir", ["path": "."])
         #expect(after.isError && after.text.contains("has ended"))
 
@@ -83,6 +89,8 @@ extension DemoCommandTests {
         let run = try #require(try runs.runDirectory(), "no run folder:\n\(output())")
         let manifest = try Workspace.open(run).readManifest()
         let (events, damaged) = try readEvents(run)
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path),
+            "the server writes the report when its session ends")
         #expect(damaged.isEmpty)
         #expect(events.contains { $0.kind == "workflow.denied" && $0.payload["tool"] as? String == "train" })
         #expect(events.filter { $0.kind == "agent.tool_result" }.count >= 7)

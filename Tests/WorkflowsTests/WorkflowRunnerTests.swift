@@ -37,7 +37,10 @@ struct WorkflowRunnerTests {
             let budget: BudgetClock
         }
 
-        func parts(evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil) throws -> Parts {
+        func parts(
+            evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil,
+            backend: FakeTrainingBackend = loadableModelBackend()
+        ) throws -> Parts {
             let task = TaskProfile(
                 name: "toy", baseModel: base.path, template: "qwen", benchmark: "toy",
                 dataRoots: [directory.path("data").path])
@@ -49,7 +52,7 @@ struct WorkflowRunnerTests {
                 limits: BudgetLimits(deadline: clock.now().addingTimeInterval(3600), finalReserve: 600), clock: clock)
             let environment = InterfaceEnvironment(
                 workspace: workspace, task: task, store: store,
-                backend: BudgetedTrainingBackend(base: loadableModelBackend(), budget: budget),
+                backend: BudgetedTrainingBackend(base: backend, budget: budget),
                 evaluator: BudgetedEvaluator(base: evaluator, budget: budget), checker: CountingChecker())
             let workflow = Workflow.autoTrainess(
                 AutoTrainessWorkflowOptions(
@@ -64,9 +67,10 @@ struct WorkflowRunnerTests {
 
         /// A runner over the run's parts, driven by `turns`.
         func runner(
-            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil
+            turns: [ScriptedModelProvider.Turn], evaluator: any Evaluator = ScoringEvaluator.markers(), maxIterations: Int? = nil,
+            backend: FakeTrainingBackend = loadableModelBackend()
         ) throws -> (WorkflowRunner, JSONLExperimentStore) {
-            let parts = try parts(evaluator: evaluator, maxIterations: maxIterations)
+            let parts = try parts(evaluator: evaluator, maxIterations: maxIterations, backend: backend)
             let runner = WorkflowRunner(
                 workflow: parts.workflow, provider: ScriptedModelProvider(turns: turns), model: "scripted",
                 tools: parts.tools, store: parts.store, registry: parts.registry, budget: parts.budget, secrets: [])

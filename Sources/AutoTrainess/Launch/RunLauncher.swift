@@ -2,6 +2,7 @@ import AgentCore
 import Evaluation
 public import Foundation
 import Interfaces
+import Reporting
 import Runtime
 import TrainingBackends
 
@@ -141,7 +142,21 @@ public struct RunLauncher: Sendable {
             workflow: run.workflow, provider: provider, model: model, tools: run.tools, store: run.store,
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
-        return try await runner.run(task: run.brief)
+        let outcome = try await runner.run(task: run.brief)
+        writeReport(workspace)
+        return outcome
+    }
+
+    /// Writes `report.html` in the run folder (``ReportPage``); a report that cannot be written is said, not thrown:
+    /// the run's outcome stands without it.
+    public func writeReport(_ workspace: Workspace) {
+        let page = workspace.root.appendingPathComponent("report.html")
+        do {
+            try ReportPage(try RunReport.load(runDirectory: workspace.root)).write(to: page)
+            progress("Report: \(page.path)")
+        } catch {
+            progress("The run's report could not be written to \(page.path): \(error)")
+        }
     }
 
     private static func drivenElsewhere(_ workspace: Workspace, _ driver: RunDriver) -> TaskSpecError {

@@ -72,9 +72,11 @@ struct MCPCommand: AsyncParsableCommand {
                 gateway: gateway, relay: relay,
                 instructions: WorkflowRunner.defaultInstructions
                     + " This server runs the AutoTrainess workflow on one run: call "
-                    + "\(WorkflowGateway.statusToolName) first for the task, the current stage and its tools.")
+                    + "\(WorkflowGateway.statusToolName) first for the task, the current stage and its tools.",
+                runDirectory: workspace.root)
             try await server.serve(over: StdioTransport())
             if let ending = await gateway.ending { Console.error(ending.summary) }
+            launcher.writeReport(workspace)
         }
     }
 

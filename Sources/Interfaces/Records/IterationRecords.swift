@@ -95,12 +95,17 @@ public struct TrainProgressed: RunRecord {
     public var step: Int
     public var totalSteps: Int
     public var loss: Double?
-    public init(iteration: Int, jobID: String, step: Int, totalSteps: Int, loss: Double?) {
+    /// The learning rate at this step (0.2.0).
+    public var learningRate: Double?
+    public init(
+        iteration: Int, jobID: String, step: Int, totalSteps: Int, loss: Double?, learningRate: Double? = nil
+    ) {
         self.iteration = iteration
         self.jobID = jobID
         self.step = step
         self.totalSteps = totalSteps
         self.loss = loss
+        self.learningRate = learningRate
     }
 }
 

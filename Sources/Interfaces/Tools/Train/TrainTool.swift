@@ -87,7 +87,7 @@ public struct TrainTool: Tool {
                     try await environment.store.append(
                         TrainProgressed(
                             iteration: iteration, jobID: job.id, step: progress.step, totalSteps: progress.totalSteps,
-                            loss: progress.loss))
+                            loss: progress.loss, learningRate: progress.learningRate))
                 case .finished(let result):
                     let workspace = environment.workspace
                     try await environment.store.append(
