@@ -110,7 +110,8 @@ let package = Package(
             dependencies: [
                 "AutoTrainess", "AgentTesting", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

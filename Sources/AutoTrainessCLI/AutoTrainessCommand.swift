@@ -19,6 +19,7 @@ struct AutoTrainessCommand: AsyncParsableCommand {
             ResumeCommand.self,
             StatusCommand.self,
             ReportCommand.self,
+            PostTrainBenchCommand.self,
             DoctorCommand.self,
             DataCommand.self,
             EvalCommand.self,

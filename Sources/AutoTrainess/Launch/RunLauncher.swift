@@ -143,8 +143,30 @@ public struct RunLauncher: Sendable {
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
         let outcome = try await runner.run(task: run.brief)
+        if let settings = run.spec.posttrainbench { submit(outcome, of: run.spec, settings: settings) }
         writeReport(workspace)
         return outcome
+    }
+
+    /// PostTrainBench's end of a run: `final_model/` copied into the task folder in place, and the benchmark judge's
+    /// model-identity check against the base model, said in the progress lines.
+    func submit(_ outcome: WorkflowOutcome, of spec: TaskSpec, settings: PostTrainBenchSettings) {
+        let destination = URL(fileURLWithPath: settings.taskDirectory).appendingPathComponent("final_model")
+        do {
+            let source = URL(fileURLWithPath: outcome.finalModel)
+            let files = try PostTrainBenchSubmission.export(from: source, to: destination)
+            progress("Submission: \(destination.path) now holds '\(outcome.best)' (\(files.count) files, written in place).")
+            let mismatches = try PostTrainBenchSubmission.identityMismatches(
+                candidate: destination, base: URL(fileURLWithPath: spec.baseModel))
+            progress(
+                mismatches.isEmpty
+                    ? "Model identity: final_model/config.json matches the base model ("
+                        + PostTrainBenchSubmission.identityFields.joined(separator: ", ") + ")."
+                    : "Model identity: final_model/ is NOT the base model's architecture: "
+                        + mismatches.joined(separator: "; ") + ". The benchmark's judge would refuse it.")
+        } catch {
+            progress("Submission to \(destination.path) failed: \(error)")
+        }
     }
 
     /// Writes `report.html` in the run folder (``ReportPage``); a report that cannot be written is said, not thrown:
@@ -226,9 +248,7 @@ public struct RunLauncher: Sendable {
         let gpus = spec.gpus.map(GPUSet.init)
         let shell = try shellAccess(
             workspace, manifest: manifest, spec: spec, driver: driver, sandbox: ShellSandbox.locate())
-        let checks = try EngineDatasetChecker(
-            benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
-            fields: spec.benchmark.contaminationFields)
+        let checks = try contaminationGate(spec)
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(
@@ -252,6 +272,22 @@ public struct RunLauncher: Sendable {
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
             workflow: workflow, tools: InterfaceTools.all(in: environment, skills: skills), brief: brief.rendered,
             lock: lock)
+    }
+
+    /// The data checks and contamination gate: the index of the benchmark file, and for a PostTrainBench task with
+    /// `contamination_check.py` and `test_data.json`, the task's own checker too.
+    func contaminationGate(_ spec: TaskSpec) throws -> PostTrainBenchContaminationGate {
+        let engine = try EngineDatasetChecker(
+            benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
+            fields: spec.benchmark.contaminationFields)
+        guard let settings = spec.posttrainbench, let checker = settings.contaminationChecker,
+            let reference = settings.testData
+        else { return PostTrainBenchContaminationGate(engine: engine, script: nil) }
+        return PostTrainBenchContaminationGate(
+            engine: engine,
+            script: ScriptContaminationChecker(
+                script: URL(fileURLWithPath: checker), reference: URL(fileURLWithPath: reference),
+                python: python.pythonExecutable, environment: python.processEnvironment()))
     }
 
     /// The tools every stage of a launched run allows besides its own.
@@ -329,7 +365,8 @@ public struct RunLauncher: Sendable {
         case .posttrainbench:
             return PostTrainBenchEvaluator(
                 taskDirectory: URL(fileURLWithPath: benchmark.directory ?? ""), outputDirectory: work,
-                expectedFingerprint: integrity.baseline, benchmark: benchmark.name, environment: python)
+                expectedFingerprint: integrity.baseline, benchmark: benchmark.name,
+                fingerprintPaths: spec.protectedEvaluationPaths, environment: python)
         }
     }
 }
@@ -382,14 +419,20 @@ extension TaskSpec {
                 + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
     }
 
+    /// The files of a `posttrainbench` evaluator's folder that are hashed at the start and must not change:
+    /// `evaluate.py` and `templates/`, and for a task taken from a PostTrainBench folder also `evaluation_code/` and
+    /// `timer.sh` (as present).
+    var protectedEvaluationPaths: [String] {
+        let folder = URL(fileURLWithPath: benchmark.directory ?? "")
+        let paths = posttrainbench == nil
+            ? PostTrainBenchEvaluator.defaultFingerprintPaths : ["evaluate.py", "templates", "evaluation_code", "timer.sh"]
+        return paths.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+    }
+
     /// The guard over the evaluation files: the benchmark's own, or those the task names.
     func integrityGuard() throws -> IntegrityGuard {
         if benchmark.evaluator == .posttrainbench, benchmark.protect == nil, let directory = benchmark.directory {
-            let folder = URL(fileURLWithPath: directory)
-            let present = PostTrainBenchEvaluator.defaultFingerprintPaths.filter {
-                FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-            }
-            return try IntegrityGuard(protecting: present, in: folder)
+            return try IntegrityGuard(protecting: protectedEvaluationPaths, in: URL(fileURLWithPath: directory))
         }
         let paths =
             benchmark.protect ?? [benchmark.file, benchmark.task].compactMap { $0 }.filter { $0.hasPrefix("/") }

@@ -43,6 +43,11 @@ extension TaskSpec {
                 totalSeconds: (try? budgetSeconds().total) ?? 0, reserveSeconds: (try? budgetSeconds().reserve) ?? 0,
                 maxIterations: maxIterations, maxCostUSD: maxCostUSD, cpuCores: hardware.cpuCores,
                 gpus: (gpus ?? []).map { "GPU \($0)" }, measuredTraining: Self.trainingCost(measured)),
+            rules: TaskBrief.standardRules() + (posttrainbench.map {
+                $0.rules.lines(
+                    model: URL(fileURLWithPath: baseModel).lastPathComponent, hours: $0.hours,
+                    hasTestCopy: $0.testData != nil && $0.contaminationChecker != nil)
+            } ?? []),
             skills: skills?.index ?? "(no skills loaded)")
     }
 

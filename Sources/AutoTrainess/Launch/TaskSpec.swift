@@ -47,6 +47,8 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var maxCostUSD: Double?
     /// The most tokens a driving model may use; a default applies when a model drives and this is unset.
     public var maxTokens: Int?
+    /// Set when the task was taken from a PostTrainBench folder (`autotrainess run --posttrainbench`).
+    public var posttrainbench: PostTrainBenchSettings?
 
     /// Creates a task.
     public init(
@@ -69,7 +71,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, template, benchmark, budget, reserve, gpus, recipe
+        case name, description, template, benchmark, budget, reserve, gpus, recipe, posttrainbench
         case baseModel = "base_model"
         case cutoffLength = "cutoff_len"
         case dataRoots = "data_roots"

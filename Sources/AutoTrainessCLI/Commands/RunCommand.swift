@@ -4,7 +4,8 @@ import Foundation
 import Interfaces
 import Workflows
 
-/// `autotrainess run --task FILE`: a real run of the default workflow.
+/// `autotrainess run --task FILE` or `--posttrainbench TASK_DIR --base-model MODEL`: a real run of the default
+/// workflow.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -12,7 +13,9 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The task file (YAML): base model, template, benchmark and evaluator, budget, optional recipe.")
-    var task: String
+    var task: String?
+
+    @OptionGroup(title: "PostTrainBench") var benchmark: PostTrainBenchOptions
 
     @Option(help: "Override the task's wall-clock budget, e.g. 10h or 45m.")
     var budget: String?
@@ -35,12 +38,26 @@ struct RunCommand: AsyncParsableCommand {
         guard backend == "llamafactory" else {
             throw ValidationError("Unknown --backend '\(backend)': use llamafactory.")
         }
-        var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
+        var spec: TaskSpec
+        switch (task, benchmark.posttrainbench) {
+        case (let task?, nil):
+            spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
+        case (nil, .some):
+            let (taskSpec, found) = try await benchmark.spec()
+            spec = taskSpec
+            found.forEach { Console.line($0) }
+        default:
+            throw ValidationError("Give exactly one of --task FILE or --posttrainbench TASK_DIR.")
+        }
         if let budget { spec.budget = budget }
         if dryRun {
             let messages = try spec.firstMessages(python: PythonEnvironment())
             print("=== system message ===\n\(messages.system)\n\n=== first user message ===\n\(messages.user)")
             return
+        }
+        if spec.posttrainbench != nil, spec.recipe == nil, case .recipe = try driver.driver() {
+            throw ValidationError(
+                "A PostTrainBench task has no recipe: give the driving model with --provider and --model.")
         }
         let launcher = RunLauncher(progress: Console.line, shell: shell.options)
         let workspace = try launcher.create(
@@ -52,6 +69,60 @@ struct RunCommand: AsyncParsableCommand {
         }
         Console.line(outcome.summary)
         if outcome.ending.isFailure { throw ExitCode(1) }
+    }
+}
+
+/// `--posttrainbench TASK_DIR --base-model MODEL [--hours 10] [--rules v1|v1.1] …`: a task taken from a
+/// PostTrainBench task folder.
+struct PostTrainBenchOptions: ParsableArguments {
+    @Option(help: "A PostTrainBench task folder (evaluate.py, templates/, timer.sh; ../contamination_check.py and ../test_data.json when present).")
+    var posttrainbench: String?
+
+    @Option(help: "With --posttrainbench: the base model folder to post-train.")
+    var baseModel: String?
+
+    @Option(help: "With --posttrainbench: LlamaFactory's chat template for the base model (derived from config.json when absent).")
+    var template: String?
+
+    @Option(help: "With --posttrainbench: the benchmark's hours (used when the folder has no timer.sh).")
+    var hours: Double = 10
+
+    @Option(help: "With --posttrainbench: the prompt rules version, v1 or v1.1.")
+    var rules: String = "v1.1"
+
+    @Option(help: "With --posttrainbench: samples per evaluation while iterating (--limit of evaluate.py).")
+    var limit: Int?
+
+    @Option(help: "With --posttrainbench: an extra folder of training sources the agent may read (repeatable).")
+    var dataRoot: [String] = []
+
+    /// The task, and what the run found in the folder (protected files, deadline, gate, rules).
+    func spec() async throws -> (TaskSpec, [String]) {
+        guard let posttrainbench else { throw ValidationError("--posttrainbench names the task folder.") }
+        guard let baseModel else { throw ValidationError("--posttrainbench needs --base-model MODEL_DIR.") }
+        guard let version = PostTrainBenchRules(rawValue: rules) else {
+            throw ValidationError("--rules must be v1 or v1.1, not '\(rules)'.")
+        }
+        let task = try PostTrainBenchTask(directory: URL(fileURLWithPath: posttrainbench))
+        var remaining: Double?
+        var deadline = "\(hours)h from the start (no timer.sh)"
+        if task.timer != nil {
+            switch try await PostTrainBenchTimer.read(taskDirectory: task.directory) {
+            case .expired: throw PostTrainBenchError.timerExpired(path: task.directory.appendingPathComponent("timer.sh").path)
+            case .remaining(let seconds):
+                remaining = seconds
+                deadline = "\(DurationText.format(seconds)) left by timer.sh"
+            }
+        }
+        let spec = try TaskSpec.postTrainBench(
+            task, baseModel: baseModel, template: template, hours: hours, remainingSeconds: remaining, rules: version,
+            limit: limit, extraDataRoots: dataRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        let digests = try? FileFingerprint.compute(paths: task.protectedPaths, in: task.directory)
+        let summary = digests.map { fingerprint in
+            FileFingerprintSummary(
+                lines: fingerprint.digests.sorted { $0.key < $1.key }.map { "\($0.key) sha256 \($0.value.prefix(16))…" })
+        }
+        return (spec, task.describe(fingerprint: summary, deadline: deadline, rules: version))
     }
 }
 

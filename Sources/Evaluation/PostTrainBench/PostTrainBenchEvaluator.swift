@@ -41,7 +41,9 @@ public struct PostTrainBenchEvaluator: Evaluator {
     ///   - taskDirectory: the task folder.
     ///   - outputDirectory: where metrics files and logs go.
     ///   - expectedFingerprint: the fingerprint recorded at run start (`fingerprint()` computes one).
-    ///   - cascade: the retry schedule; PostTrainBench's for the task folder's name by default.
+    ///   - benchmark: the benchmark's name (the task folder's name by default; in the benchmark's own layout the
+    ///     folder is always `task/`, so pass the name).
+    ///   - cascade: the retry schedule; PostTrainBench's for the benchmark by default.
     ///   - environment: the managed Python environment.
     public init(
         taskDirectory: URL, outputDirectory: URL, expectedFingerprint: FileFingerprint?,
@@ -57,7 +59,7 @@ public struct PostTrainBenchEvaluator: Evaluator {
         self.benchmark = benchmark ?? taskDirectory.lastPathComponent
         self.script = script
         self.fingerprintPaths = fingerprintPaths
-        self.cascade = cascade ?? .postTrainBench(task: taskDirectory.lastPathComponent)
+        self.cascade = cascade ?? .postTrainBench(task: benchmark ?? taskDirectory.lastPathComponent)
         self.primaryMetric = primaryMetric
         self.environment = environment
         self.extraEnvironment = extraEnvironment

@@ -1,0 +1,101 @@
+import AgentCore
+import AgentTesting
+import Evaluation
+import Foundation
+import Interfaces
+import Testing
+import Workflows
+
+@testable import AutoTrainess
+
+/// Real runs on the CPU stand-in of a PostTrainBench task (its `evaluate.py` calls inspect_ai like the real one,
+/// with the `hf/` provider on the CPU): part of the serialized demo suite, as they train and evaluate for real.
+extension DemoCommandTests {
+    /// The whole loop by the benchmark's rules: the baseline through the task's own evaluate.py, data through both
+    /// contamination checkers, LoRA training, evaluation, promotion, and the submission written into the task
+    /// folder in place and checked against the base model's architecture.
+    @Test(.timeLimit(.minutes(20)))
+    func aPostTrainBenchStandInTaskRunsEndToEndByItsRules() async throws {
+        let directory = try TemporaryDirectory()
+        let standIn = try PostTrainBenchStandIn(in: directory, hours: 0.5)
+        let lines = LineCollector()
+        let launcher = RunLauncher(progress: { lines.append($0) })
+        try await launcher.python.ensure(progress: { lines.append($0) })
+        let demo = DemoRun(settings: .quick, runsDirectory: directory.path("runs"), launcher: launcher)
+        let base = try await demo.provisionModel()
+
+        let task = try PostTrainBenchTask(directory: standIn.task)
+        #expect(task.benchmark == "gsm8k")
+        guard case .remaining(let left) = try await PostTrainBenchTimer.read(taskDirectory: task.directory) else {
+            Issue.record("the fresh timer reads as expired")
+            return
+        }
+        var spec = try TaskSpec.postTrainBench(
+            task, baseModel: base.path, template: DemoModel.smolLM2.llamaFactoryTemplate, remainingSeconds: left,
+            rules: .v1_1, extraDataRoots: [standIn.data.path], maxIterations: 1)
+        #expect(try spec.budgetSeconds().total <= 1800 && spec.budgetSeconds().total > 1700)
+        spec.cutoffLength = DemoSettings.quick.cutoffLength
+        spec.recipe = Recipe(
+            datasetName: "number_words", sources: [standIn.data.appendingPathComponent("training.json").path],
+            format: "alpaca", mapping: FieldMapping(instruction: "{instruction}", output: "{output}"),
+            hyperparameters: demo.hyperparameters, weakness: "the base model answers in words, not digits",
+            hypothesis: "examples of number words with digit answers teach the answer the evaluation scores")
+        let workspace = try launcher.create(spec: spec, runsDirectory: directory.path("runs"), driver: .recipe)
+        let outcome = try await launcher.run(workspace)
+        let transcript = lines.lines.joined(separator: "\n")
+        #expect(outcome.ending == .finished, "\(transcript.suffix(3000))")
+
+        let records = try await workspace.openStore().records()
+        let reports = records.all(EvalReported.self)
+        #expect(reports.map(\.label) == ["baseline", "iter1"], "\(transcript.suffix(3000))")
+        for report in reports {
+            #expect(report.sampleCount == standIn.items.count && report.comparable, "\(report)")
+        }
+        // Each evaluation ran the task's own evaluate.py with the real arguments.
+        let registry = try JSONValue(parsing: String(
+            contentsOf: workspace.root.appendingPathComponent("checkpoints/registry.json"), encoding: .utf8))
+        let command = registry["candidates"]?.arrayValue?.first?["reports"]?.arrayValue?.first?["command"]?
+            .arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(command.contains { $0.hasSuffix("task/evaluate.py") } && command.contains("--json-output-file"))
+        #expect(records.last(DataValidated.self)?.approved == true, "both checkers found the data clean")
+        guard let decision = records.last(CandidateEvaluated.self) else {
+            Issue.record("no promotion decision: \(transcript.suffix(2000))")
+            return
+        }
+        #expect(decision.promoted, "\(decision.reason)")
+
+        let submitted = standIn.task.appendingPathComponent("final_model")
+        #expect(FileManager.default.fileExists(atPath: submitted.appendingPathComponent("model.safetensors").path))
+        #expect(FileManager.default.fileExists(atPath: submitted.appendingPathComponent("generation_config.json").path))
+        #expect(try PostTrainBenchSubmission.identityMismatches(candidate: submitted, base: base).isEmpty)
+        #expect(transcript.contains("Model identity: final_model/config.json matches the base model"))
+        print("DemoCommandTests (PostTrainBench stand-in): baseline \(reports[0].score) -> iter1 \(reports.last!.score); "
+            + "promoted: \(decision.promoted)")
+    }
+
+    /// The evaluator adapter against the stand-in's evaluate.py: a run that does not fit at 4000 tokens retries along
+    /// gsm8k's cascade (4 attempts, then 3000 tokens), and a changed evaluate.py is refused before anything runs.
+    @Test(.timeLimit(.minutes(10)))
+    func theEvaluatorAdapterRetriesAlongTheCascadeAndRefusesAChangedScript() async throws {
+        let directory = try TemporaryDirectory()
+        let standIn = try PostTrainBenchStandIn(in: directory, hours: nil)
+        let python = PythonEnvironment()
+        try await python.ensure(progress: { _ in })
+        let base = try await DemoRun(
+            settings: .quick, runsDirectory: directory.path("runs"), launcher: RunLauncher(progress: { _ in })
+        ).provisionModel()
+        let task = try PostTrainBenchTask(directory: standIn.task)
+        let recorded = try FileFingerprint.compute(paths: task.protectedPaths, in: task.directory)
+        let evaluator = PostTrainBenchEvaluator(
+            taskDirectory: task.directory, outputDirectory: directory.path("out"), expectedFingerprint: recorded,
+            benchmark: task.benchmark, fingerprintPaths: task.protectedPaths, environment: python, extraEnvironment: ["STANDIN_MAX_TOKENS_THAT_FIT": "3000"])
+        let report = try await evaluator.evaluate(EvaluationTarget(modelPath: base.path, label: "base", limit: 8))
+        #expect(report.command.suffix(2) == ["--max-tokens", "3000"], "\(report.command)")
+        #expect(report.sampleCount == 8 && report.samples.count == 8)
+
+        try Data("\n# edited\n".utf8).write(to: task.directory.appendingPathComponent("evaluate.py"), options: .atomic)
+        await #expect(throws: EvaluationError.self) {
+            _ = try await evaluator.evaluate(EvaluationTarget(modelPath: base.path, label: "again", limit: 8))
+        }
+    }
+}
