@@ -50,7 +50,7 @@ public struct InterfaceTestRun: Sendable {
         backend: any TrainingBackend = FakeTrainingBackend(
             script: .init(steps: 4, logsSteps: true, metrics: ["train_loss": 0.5], wallSeconds: 3),
             output: .loadableModel),
-        checker: CountingDatasetChecker = CountingDatasetChecker(),
+        checker: any DatasetChecker = CountingDatasetChecker(),
         commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = []
     ) throws {
         let base = FileManager.default.temporaryDirectory

@@ -111,4 +111,40 @@ final class DataCommandTests {
         let noText = try write("notext.jsonl", [#"{"id": 1, "score": 2}"#])
         #expect(try cli.run(["data", "scan", "--benchmark", noText, "--train", clean]).status == 2)
     }
+
+    @Test("build, filter and mix write datasets with manifests; bad input exits 2 with the reason")
+    func buildFilterMix() throws {
+        let cli = try CLI()
+        let rows = (0..<12).map { #"{"q": "Question \#($0) about the \#(["river", "mountain", "forest"][$0 % 3]) near the old town?", "a": "Answer \#($0)", "kind": "\#(["x", "y"][$0 % 2])"}"# }
+        let planted = #"{"q": "\#(Self.question)", "a": "Nine.", "kind": "x"}"#
+        let source = try write("source.jsonl", rows + [rows[0], planted])
+        let benchmark = try write("bench.jsonl", [#"{"question": "\#(Self.question)", "answer": "Nine."}"#])
+        let built = directory.appendingPathComponent("built.json").path
+        let build = try cli.run([
+            "data", "build", "--source", source, "--map", "instruction={q}", "--map", "output={a}", "--where", "kind!=z",
+            "--out", built,
+        ])
+        #expect(build.status == 0 && build.output.contains("14 row(s)"), "\(build.output)\(build.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("built.manifest.json").path))
+
+        let filtered = directory.appendingPathComponent("filtered.json").path
+        let filter = try cli.run(["data", "filter", built, "--benchmark", benchmark, "--out", filtered])
+        #expect(filter.status == 0 && filter.output.contains("14 -> 12 row(s); dropped 1 contamination, 1 duplicate"),
+                "\(filter.output)\(filter.error)")
+
+        let mixed = directory.appendingPathComponent("mixed.json").path
+        let mix = try cli.run(["data", "mix", "\(built):3", "\(filtered):1", "--total", "8", "--seed", "5", "--out", mixed])
+        #expect(mix.status == 0 && mix.output.contains("8 row(s) (built.json 6/14, filtered.json 2/12; seed 5)"),
+                "\(mix.output)\(mix.error)")
+
+        let badMap = try cli.run(["data", "build", "--source", source, "--map", "answer={a}", "--out", built])
+        #expect(badMap.status == 2 && badMap.error.contains("the fields are"))
+        let badWhere = try cli.run([
+            "data", "build", "--source", source, "--map", "instruction={q}", "--map", "output={a}", "--where", "colour=red",
+            "--out", built,
+        ])
+        #expect(badWhere.status == 2 && badWhere.error.contains("'colour'") && badWhere.error.contains("a, kind, q"))
+        let noWeights = try cli.run(["data", "mix", "\(built):1", filtered, "--out", mixed])
+        #expect(noWeights.status == 2 && noWeights.error.contains("every part a positive weight"), "\(noWeights.error)")
+    }
 }

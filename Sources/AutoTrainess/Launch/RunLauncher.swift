@@ -258,7 +258,7 @@ public struct RunLauncher: Sendable {
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,
             commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
-            shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec))
+            shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec), sources: SourceReader(python: python))
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: Self.commonTools,

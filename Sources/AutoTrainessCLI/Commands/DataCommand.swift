@@ -3,12 +3,15 @@ import AutoTrainess
 import DataEngine
 import Foundation
 
-/// `autotrainess data`: dataset checks and the contamination scan.
+/// `autotrainess data`: dataset construction (build, filter, mix), checks and the contamination scan.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Check training data: validate its shape, or scan it for benchmark contamination.",
-        subcommands: [DataValidateCommand.self, DataScanCommand.self]
+        abstract: "Build, filter and mix training data with provenance; validate its shape; scan it for contamination.",
+        subcommands: [
+            DataBuildCommand.self, DataFilterCommand.self, DataMixCommand.self, DataValidateCommand.self,
+            DataScanCommand.self,
+        ]
     )
 }
 
@@ -129,7 +132,7 @@ struct DataScanCommand: ParsableCommand {
 }
 
 /// Prints a value as pretty, key-sorted JSON.
-private func printJSON(_ value: some Encodable) throws {
+func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))

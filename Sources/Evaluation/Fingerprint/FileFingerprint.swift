@@ -84,7 +84,8 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
     /// The digest recorded for a listed path that did not exist.
     static let missing = "missing"
 
-    static func digest(of url: URL) throws -> String {
+    /// The lowercase hex SHA-256 of a file, read in chunks.
+    public static func digest(of url: URL) throws -> String {
         do {
             return SHA256.hex(of: try Data(contentsOf: url))
         } catch {

@@ -26,13 +26,15 @@ public struct InterfaceEnvironment: Sendable {
     /// Files and folders no tool may read: the benchmark file (its targets are the answers) and the evaluator's
     /// folder, even when they lie in a data root.
     public var hiddenPaths: [URL]
+    /// Reads the data tool's sources (CSV, Parquet, `datasets` folders through the managed Python environment).
+    public var sources: SourceReader
 
     /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
         commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed,
-        hiddenPaths: [URL] = []
+        hiddenPaths: [URL] = [], sources: SourceReader = SourceReader()
     ) {
         self.workspace = workspace
         self.task = task
@@ -44,6 +46,7 @@ public struct InterfaceEnvironment: Sendable {
         self.commandEnvironment = commandEnvironment
         self.shell = shell
         self.hiddenPaths = hiddenPaths
+        self.sources = sources
     }
 
     /// The jail for paths the agent names: the run folder, plus the task's data roots for reading, less the hidden

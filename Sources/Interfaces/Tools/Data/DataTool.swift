@@ -3,13 +3,15 @@ import DataEngine
 import Evaluation
 import Foundation
 
-/// `data`: inspect how evaluation prompts look through the chat template, build a dataset from JSON/JSONL
-/// sources with a field mapping, and validate it into a verdict (approved datasets are registered in the
-/// iteration's `dataset_info.json`).
+/// `data`: inspect how evaluation prompts look through the chat template, build a dataset from sources (JSON,
+/// JSONL, CSV, TSV, Parquet, `datasets` folders) with a field mapping and a row selection, filter it (contamination,
+/// duplicates, over-long rows), mix approved datasets, and validate it into a verdict (approved datasets are
+/// registered in the iteration's `dataset_info.json`). Every dataset carries a provenance manifest
+/// (``DatasetManifest``); validation refuses one without.
 public struct DataTool: Tool {
     /// The tool's arguments, as the model writes them (see ``parameters``).
     public struct Arguments: Decodable, Sendable {
-        /// `inspect`, `build` or `validate`.
+        /// `inspect`, `build`, `filter`, `mix` or `validate`.
         public var action: String
         /// The iteration that produced it.
         public var iteration: Int?
@@ -25,8 +27,29 @@ public struct DataTool: Tool {
         public var mapping: FieldMapping?
         /// At most this many rows (`build`) or samples (`eval`).
         public var limit: Int?
-        /// The cutoff for `validate`; the task's when absent.
+        /// The cutoff for `validate` and `filter`; the task's when absent.
         public var cutoffLength: Int?
+        /// `build`: the split of a multi-split source.
+        public var split: String?
+        /// `build`: keep rows matching `field=value`, `field!=value` or `field~text`.
+        public var `where`: String?
+        /// `build`: a seeded sample of this many rows per source.
+        public var sample: Int?
+        /// `build` (sample) and `mix`: the seed.
+        public var seed: UInt64?
+        /// `filter`: the dataset to filter (in the same iteration).
+        public var from: String?
+        /// `filter`: what to drop (default all): contamination, duplicate, near_duplicate, too_long.
+        public var drop: [String]?
+        /// `mix`: the approved datasets to mix, each with a relative `weight` or a row `cap`.
+        public var parts: [MixPart]?
+    }
+
+    /// One input of `mix`.
+    public struct MixPart: Codable, Sendable, Hashable {
+        public var dataset: String
+        public var weight: Double?
+        public var cap: Int?
     }
 
     /// The run, store and services the tool acts on.
@@ -37,21 +60,43 @@ public struct DataTool: Tool {
     public var name: String { "data" }
     public var description: String {
         "Benchmark-aligned data. action=inspect renders evaluation prompts (and rows of `dataset`) through the "
-            + "task's chat template; action=build maps JSON/JSONL `sources` into an alpaca or sharegpt dataset; "
-            + "action=validate checks a dataset and approves it for training or sends it back with reasons."
+            + "task's chat template; action=build maps `sources` (JSON, JSONL, CSV, TSV, Parquet, save_to_disk or "
+            + "Hugging Face dataset folders) into an alpaca, sharegpt or preference dataset, with optional split, "
+            + "where, seeded sample and limit; action=filter writes `dataset` from `from` without contaminated, "
+            + "duplicate or over-long rows; action=mix writes `dataset` from approved `parts` by weight or cap; "
+            + "action=validate checks a dataset and approves it for training or sends it back with reasons. Each "
+            + "dataset gets a provenance manifest (<name>.manifest.json)."
     }
 
     public var parameters: JSONSchema {
         .object(
             properties: [
-                "action": .string(allowed: ["inspect", "build", "validate"]),
+                "action": .string(allowed: ["inspect", "build", "filter", "mix", "validate"]),
                 "iteration": .integer(description: "The iteration (build, validate; inspect with dataset)", minimum: 1),
                 "dataset": .string(
                     description: "Dataset name ([a-z0-9_-]); its file is iterations/<n>/data/<name>.json"),
                 "count": .integer(
                     description: "inspect: how many examples to render (default 3)", minimum: 1, maximum: 10),
                 "sources": .array(
-                    of: .string(), description: "build: JSON or JSONL files, relative to the run or in a data root"),
+                    of: .string(),
+                    description: "build: files or dataset folders (.json, .jsonl, .csv, .tsv, .parquet, .arrow, "
+                        + "save_to_disk, HF dataset folder), relative to the run or in a data root"),
+                "split": .string(description: "build: the split of a multi-split dataset folder"),
+                "where": .string(description: "build: keep rows where 'field=value', 'field!=value' or 'field~text'"),
+                "sample": .integer(description: "build: a seeded random sample of this many rows per source", minimum: 1),
+                "seed": .integer(description: "build (sample) and mix: the seed (default 0)", minimum: 0),
+                "from": .string(description: "filter: the dataset (same iteration) to filter"),
+                "drop": .array(
+                    of: .string(allowed: ["contamination", "duplicate", "near_duplicate", "too_long"]),
+                    description: "filter: what to drop (default: all four)"),
+                "parts": .array(
+                    of: .object(
+                        properties: [
+                            "dataset": .string(description: "an approved dataset of this iteration"),
+                            "weight": .number(description: "relative share of `limit` rows"),
+                            "cap": .integer(description: "at most this many rows of it", minimum: 1),
+                        ], required: ["dataset"]),
+                    description: "mix: the approved datasets to combine; with weights, `limit` is the total"),
                 "format": .string(allowed: DatasetFormat.allCases.map(\.rawValue)),
                 "mapping": .object(
                     properties: [
@@ -62,7 +107,7 @@ public struct DataTool: Tool {
                         "rejected": .string(description: "preference: the dispreferred answer"),
                     ],
                     description: "build: how source fields become dataset fields"),
-                "limit": .integer(description: "build: at most this many rows", minimum: 1),
+                "limit": .integer(description: "build: at most this many rows per source; mix: the total", minimum: 1),
                 "cutoffLength": .integer(description: "validate: cutoff in tokens (default: the task's)", minimum: 16),
             ],
             required: ["action"])
@@ -73,13 +118,17 @@ public struct DataTool: Tool {
             switch arguments.action {
             case "inspect": return try await inspect(arguments)
             case "build": return try await build(arguments)
+            case "filter": return try await filter(arguments)
+            case "mix": return try await mix(arguments)
             case "validate": return try await validate(arguments)
-            default: return .error("Unknown action '\(arguments.action)': use inspect, build or validate.")
+            default: return .error("Unknown action '\(arguments.action)': use inspect, build, filter, mix or validate.")
             }
         } catch let refusal as ToolRefusal {
             return .error(refusal.description)
         } catch let error as DatasetBuildError {
-            return .error("Build failed: \(error). Fix the sources or the mapping and build again.")
+            return .error(
+                "\(arguments.action.capitalized) failed: \(error). Fix the sources, the selection or the mapping and "
+                    + "try again.")
         }
     }
 
@@ -120,14 +169,19 @@ public struct DataTool: Tool {
         }
         guard let mapping = arguments.mapping else { throw ToolRefusal("build needs a mapping of source fields.") }
         guard let sources = arguments.sources, !sources.isEmpty else {
-            throw ToolRefusal("build needs sources: JSON or JSONL files.")
+            throw ToolRefusal("build needs sources: files or dataset folders.")
         }
         let jail = environment.jail
         let urls = try sources.map { try jail.resolveForReading($0) }
+        let selection = DataSelection(
+            split: arguments.split, where: arguments.where, sample: arguments.sample, seed: arguments.seed,
+            limit: arguments.limit)
         let paths = try environment.workspace.prepareIteration(iteration)
         let output = paths.data.appendingPathComponent("\(name).json")
-        let result = try DatasetBuilder(format: format, mapping: mapping).build(
-            sources: urls, output: output, limit: arguments.limit)
+        let built = try await DataConstruction(sources: environment.sources).build(
+            name: name, sources: urls, selection: selection, format: format, mapping: mapping, output: output)
+        let result = built.result
+        let read = built.manifest.operations.last?.sources ?? []
         try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
         let relative = environment.workspace.relativePath(of: output)
         try await environment.store.append(
@@ -135,23 +189,91 @@ public struct DataTool: Tool {
                 iteration: iteration, dataset: name, rows: result.rows, skipped: result.skipped.values.reduce(0, +),
                 path: relative))
         var text = "Built \(name) (\(format.rawValue)): \(result.rows) rows -> \(relative)."
+        let selectedText = read.map { "\(URL(fileURLWithPath: $0.path).lastPathComponent) \($0.kind) \($0.rowsSelected)/\($0.rowsRead)" }
+        text += " Read: " + selectedText.joined(separator: ", ") + "."
         if !result.skipped.isEmpty {
             let reasons = result.skipped.sorted { $0.value > $1.value }.prefix(5).map { "\($0.value) × \($0.key)" }
             text += " Skipped \(result.skipped.values.reduce(0, +)): \(reasons.joined(separator: "; "))."
         }
         if result.rows == 0 { return .error(text + " No rows: check the field names in the mapping.") }
-        return ToolOutput(text + " Next: validate it.")
+        return ToolOutput(text + " Manifest: \(environment.workspace.relativePath(of: DatasetManifest.file(for: output))). Next: validate it.")
+    }
+
+    /// Writes `dataset` from `from` without the rows the checks flag (contamination, duplicates, over-long rows).
+    private func filter(_ arguments: Arguments) async throws -> ToolOutput {
+        let iteration = try require(arguments.iteration, "iteration")
+        let name = try datasetName(arguments.dataset)
+        guard let from = arguments.from else { throw ToolRefusal("filter needs from: the dataset to filter.") }
+        let (source, paths) = try datasetFile(from, iteration)
+        let kinds = Set(arguments.drop ?? ["contamination", "duplicate", "near_duplicate", "too_long"])
+        let cutoff = arguments.cutoffLength ?? environment.task.cutoffLength
+        let output = paths.data.appendingPathComponent("\(name).json")
+        let (outcome, _) = try await DataConstruction(sources: environment.sources).filter(
+            name: name, source: source, kinds: kinds, cutoffLength: cutoff, checker: environment.checker, output: output)
+        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
+        try await environment.store.append(
+            DataBuilt(
+                iteration: iteration, dataset: name, rows: outcome.kept.count,
+                skipped: outcome.rowsIn - outcome.kept.count, path: environment.workspace.relativePath(of: output)))
+        let dropped = outcome.dropped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        return ToolOutput(
+            "Filtered \(from) into \(name): \(outcome.rowsIn) -> \(outcome.kept.count) rows; dropped "
+                + (dropped.isEmpty ? "nothing" : dropped.joined(separator: ", ")) + ". Next: validate it.")
+    }
+
+    /// Writes `dataset` from approved datasets of the iteration, by weight (of `limit` rows) or cap, seeded.
+    private func mix(_ arguments: Arguments) async throws -> ToolOutput {
+        let iteration = try require(arguments.iteration, "iteration")
+        let name = try datasetName(arguments.dataset)
+        guard let parts = arguments.parts, !parts.isEmpty else {
+            throw ToolRefusal("mix needs parts: [{dataset, weight or cap}] of approved datasets.")
+        }
+        let paths = environment.workspace.iteration(iteration)
+        let approved = Set(DatasetRegistry(workspace: environment.workspace, iteration: paths).approvedNames())
+        var inputs: [DataConstruction.MixInput] = []
+        for part in parts {
+            guard approved.contains(part.dataset) else {
+                throw ToolRefusal(
+                    "mix takes approved datasets only; '\(part.dataset)' is not approved in iteration \(iteration) "
+                        + "(approved: \(approved.sorted().joined(separator: ", ")))")
+            }
+            let (file, _) = try datasetFile(part.dataset, iteration)
+            inputs.append(DataConstruction.MixInput(file: file, weight: part.weight, cap: part.cap))
+        }
+        let output = paths.data.appendingPathComponent("\(name).json")
+        let (taken, sizes, manifest) = try DataConstruction(sources: environment.sources).mix(
+            name: name, parts: inputs, total: arguments.limit, seed: arguments.seed ?? 0, output: output)
+        let mixedCount = manifest.operations.last?.rowsOut ?? 0
+        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
+        try await environment.store.append(
+            DataBuilt(
+                iteration: iteration, dataset: name, rows: mixedCount, skipped: 0,
+                path: environment.workspace.relativePath(of: output)))
+        let shares = zip(parts, zip(taken, sizes)).map { "\($0.dataset) \($1.0)/\($1.1)" }
+        return ToolOutput(
+            "Mixed \(name): \(mixedCount) rows (\(shares.joined(separator: ", ")); seed \(arguments.seed ?? 0)). "
+                + "Next: validate it.")
     }
 
     private func validate(_ arguments: Arguments) async throws -> ToolOutput {
         let iteration = try require(arguments.iteration, "iteration")
         let name = try datasetName(arguments.dataset)
         let (file, paths) = try datasetFile(name, iteration)
+        guard var manifest = DatasetManifest.load(for: file) else {
+            throw ToolRefusal(
+                "\(name) has no provenance manifest (\(DatasetManifest.file(for: file).lastPathComponent)): it was not "
+                    + "made by the data tool. Build it with action=build from its source (a generator's output in "
+                    + "scratch/ is a source), so its origin is recorded; then validate.")
+        }
         let rows = try DatasetBuilder.readRows(file)
         let format = Self.detectFormat(rows.first)
         let cutoff = arguments.cutoffLength ?? environment.task.cutoffLength
         let check = try await environment.checker.check(file: file, format: format.rawValue, cutoffLength: cutoff)
         let verdict = DatasetVerdict.judge(check)
+        manifest.validation = DatasetManifest.Validation(
+            verdict: verdict.kind.rawValue, reasons: verdict.reasons, contaminationHits: check.contamination.count,
+            sha256: try DatasetManifest.digest(of: file))
+        try manifest.write(for: file)
         let registry = DatasetRegistry(workspace: environment.workspace, iteration: paths)
         var approval: DatasetApproval?
         if verdict.kind == .approve {

@@ -97,25 +97,35 @@ public struct DatasetBuilder: Sendable {
     /// - Parameter limit: stop after this many rows.
     /// - Throws: ``DatasetBuildError`` naming the unreadable source or the incomplete mapping.
     public func build(sources: [URL], output: URL, limit: Int? = nil) throws -> DatasetBuildResult {
+        var inputs: [JSONValue] = []
+        for source in sources { inputs += try Self.readRows(source) }
+        return try build(rows: limit.map { Array(inputs.prefix($0)) } ?? inputs, output: output)
+    }
+
+    /// Maps `rows` (already read and selected) and writes a JSON array to `output`.
+    /// - Throws: ``DatasetBuildError`` for an incomplete mapping or a file that cannot be written.
+    public func build(rows inputs: [JSONValue], output: URL) throws -> DatasetBuildResult {
         try validateMapping()
         var rows: [JSONValue] = []
         var skipped: [String: Int] = [:]
-        outer: for source in sources {
-            for row in try Self.readRows(source) {
-                if let limit, rows.count >= limit { break outer }
-                do {
-                    rows.append(try mappedRow(row))
-                } catch {
-                    skipped[error.description, default: 0] += 1
-                }
+        for row in inputs {
+            do {
+                rows.append(try mappedRow(row))
+            } catch {
+                skipped[error.description, default: 0] += 1
             }
         }
+        try Self.write(rows, to: output)
+        return DatasetBuildResult(rows: rows.count, skipped: skipped, output: output)
+    }
+
+    /// Writes dataset rows as a JSON array (sorted keys, atomically).
+    public static func write(_ rows: [JSONValue], to output: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileManager.default.createDirectory(
             at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(rows).write(to: output, options: .atomic)
-        return DatasetBuildResult(rows: rows.count, skipped: skipped, output: output)
     }
 
     private func validateMapping() throws {

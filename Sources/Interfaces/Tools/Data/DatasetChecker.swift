@@ -45,12 +45,19 @@ public struct DatasetCheck: Sendable, Hashable, Codable {
     public var findings: [DatasetFinding]
     /// Rows that overlap benchmark items.
     public var contamination: [ContaminationHit]
+    /// Every flagged row (0-based) by kind, uncapped (``DatasetFinding/rows`` lists only a few): what
+    /// `data action=filter` drops. Empty when the checker does not report rows.
+    public var flaggedRows: [DatasetFindingKind: [Int]]
 
     /// Creates a check result.
-    public init(sampleCount: Int, findings: [DatasetFinding] = [], contamination: [ContaminationHit] = []) {
+    public init(
+        sampleCount: Int, findings: [DatasetFinding] = [], contamination: [ContaminationHit] = [],
+        flaggedRows: [DatasetFindingKind: [Int]] = [:]
+    ) {
         self.sampleCount = sampleCount
         self.findings = findings
         self.contamination = contamination
+        self.flaggedRows = flaggedRows
     }
 
     /// The number of rows with findings of `kind`.

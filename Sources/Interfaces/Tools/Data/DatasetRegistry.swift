@@ -41,6 +41,9 @@ public struct DatasetRegistry: Sendable {
         try workspace.writeJSON(info, to: iteration.datasetInfo)
     }
 
+    /// The datasets approved in the iteration (registered in its `dataset_info.json`).
+    public func approvedNames() -> [String] { datasetInfo().keys.sorted() }
+
     private func datasetInfo() -> [String: JSONValue] {
         guard let data = FileManager.default.contents(atPath: iteration.datasetInfo.path) else { return [:] }
         return (try? JSONDecoder().decode([String: JSONValue].self, from: data)) ?? [:]

@@ -29,11 +29,13 @@ public struct EngineDatasetChecker: DatasetChecker {
         let options = ValidationOptions(cutoffLength: cutoffLength, tokenCounter: tokenCounter)
         let report = try DatasetValidator(options: options).validate(file: file, format: datasetFormat)
         var findings: [DatasetFindingKind: (count: Int, rows: [Int], detail: String?)] = [:]
+        var flagged: [DatasetFindingKind: [Int]] = [:]
         for finding in report.findings {
             let kind = Self.kind(of: finding.kind)
             var entry = findings[kind] ?? (0, [], finding.message)
             entry.count += 1
             if let line = finding.line, entry.rows.count < 20 { entry.rows.append(line) }
+            if let line = finding.line { flagged[kind, default: []].append(line) }
             findings[kind] = entry
         }
         let scan = try await index?.scan(trainingFile: file)
@@ -42,7 +44,8 @@ public struct EngineDatasetChecker: DatasetChecker {
             findings: findings.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 DatasetFinding(kind: $0.key, count: $0.value.count, rows: $0.value.rows, detail: $0.value.detail)
             },
-            contamination: scan.map { report in report.hits.filter { $0.score >= report.blockingScore } } ?? [])
+            contamination: scan.map { report in report.hits.filter { $0.score >= report.blockingScore } } ?? [],
+            flaggedRows: flagged)
     }
 
     /// The data tool's coarser finding kind for a validator finding.

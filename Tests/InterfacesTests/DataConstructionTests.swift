@@ -1,0 +1,207 @@
+import AgentCore
+import AgentTesting
+import DataEngine
+import Evaluation
+import Foundation
+import Interfaces
+import Runtime
+import Testing
+
+/// The data tool on real files: Parquet, `save_to_disk` folders and CSV read through the managed environment's
+/// `datasets`, row selection, provenance manifests, filtering and mixing.
+@Suite struct DataConstructionTests {
+    /// The managed Python environment, provisioned once (a quick check when it is ready).
+    static let python = Task<PythonEnvironment, any Error> {
+        let python = PythonEnvironment()
+        try await python.ensure(progress: { print("[python environment] \($0)") })
+        return python
+    }
+
+    /// Writes sources with the venv's own `datasets`: `qa.parquet` (60 rows, topic a/b/c), `qa_dict/` (a
+    /// DatasetDict with train 60 and test 5 rows) and `qa_single/` (a Dataset).
+    static func writeDatasetSources(in folder: URL, python: PythonEnvironment) async throws {
+        let script = """
+            import sys, datasets
+            sys.modules["torchvision"] = None
+            folder = sys.argv[1]
+            rows = {"question": [f"What is {i} plus {i}?" for i in range(60)], "answer": [str(2 * i) for i in range(60)],
+                    "topic": ["abc"[i % 3] for i in range(60)]}
+            ds = datasets.Dataset.from_dict(rows)
+            ds.to_parquet(f"{folder}/qa.parquet")
+            datasets.DatasetDict({"train": ds, "test": ds.select(range(5))}).save_to_disk(f"{folder}/qa_dict")
+            ds.save_to_disk(f"{folder}/qa_single")
+            """
+        let outcome = try await ProcessRunner.run(
+            ProcessSpec(
+                executable: python.pythonExecutable.path, arguments: ["-c", script, folder.path],
+                environment: python.processEnvironment()))
+        #expect(outcome.exitCode == 0, "\(outcome.outputTail.suffix(5))")
+    }
+
+    static let mapping = #"{"instruction": "{question}", "output": "{answer}"}"#
+
+    @Test(.timeLimit(.minutes(10)))
+    func buildReadsParquetDatasetFoldersAndCSVWithSelectionAndAManifest() async throws {
+        let python = try await Self.python.value
+        let run = try InterfaceTestRun()
+        try await Self.writeDatasetSources(in: run.dataFolder, python: python)
+
+        // Parquet, one topic, a seeded sample of 10.
+        let built = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "p", "format": "alpaca", "sources": ["qa.parquet"], "#
+                + #""where": "topic=b", "sample": 10, "seed": 7, "mapping": \#(Self.mapping)}"#)
+        #expect(!built.isError && built.content.contains("10 rows") && built.content.contains("qa.parquet parquet 10/60"),
+                "\(built.content)")
+        let file = run.root.appendingPathComponent("iterations/1/data/p.json")
+        let rows = try DatasetBuilder.readRows(file)
+        #expect(rows.count == 10 && rows.allSatisfy { Int($0["output"]?.stringValue ?? "")! % 6 == 2 })
+        let manifest = try #require(DatasetManifest.load(for: file))
+        let source = try #require(manifest.operations.first?.sources.first)
+        #expect(source.kind == "parquet" && source.rowsRead == 60 && source.rowsSelected == 10)
+        #expect(source.sha256 == (try FileFingerprint.digest(of: run.dataFolder.appendingPathComponent("qa.parquet"))))
+        #expect(manifest.operations.first?.parameters["selection"]?["seed"]?.intValue == 7)
+
+        // The same seed selects the same rows; another seed others.
+        _ = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "p2", "format": "alpaca", "sources": ["qa.parquet"], "#
+                + #""where": "topic=b", "sample": 10, "seed": 7, "mapping": \#(Self.mapping)}"#)
+        _ = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "p3", "format": "alpaca", "sources": ["qa.parquet"], "#
+                + #""where": "topic=b", "sample": 10, "seed": 8, "mapping": \#(Self.mapping)}"#)
+        let again = try DatasetBuilder.readRows(run.root.appendingPathComponent("iterations/1/data/p2.json"))
+        let other = try DatasetBuilder.readRows(run.root.appendingPathComponent("iterations/1/data/p3.json"))
+        #expect(again == rows && other != rows)
+
+        // A save_to_disk DatasetDict needs its split; a single Dataset does not take one.
+        let noSplit = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "d", "format": "alpaca", "sources": ["qa_dict"], "#
+                + #""mapping": \#(Self.mapping)}"#)
+        #expect(noSplit.isError && noSplit.content.contains("several splits (train, test)"), "\(noSplit.content)")
+        let test = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "d", "format": "alpaca", "sources": ["qa_dict"], "#
+                + #""split": "test", "mapping": \#(Self.mapping)}"#)
+        #expect(!test.isError && test.content.contains("5 rows") && test.content.contains("save_to_disk"), "\(test.content)")
+        let single = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "s", "format": "alpaca", "sources": ["qa_single"], "#
+                + #""limit": 12, "mapping": \#(Self.mapping)}"#)
+        #expect(!single.isError && single.content.contains("12 rows"), "\(single.content)")
+
+        // CSV: a good file reads; a row with an extra field is an error naming the file and line.
+        try Data("question,answer\n\"What is 1, plus 1?\",2\nWhat is 2 plus 2?,4\n".utf8)
+            .write(to: run.dataFolder.appendingPathComponent("good.csv"))
+        try Data("question,answer\nWhat is 1 plus 1?,2\nWhat is 2 plus 2?,4\nWhat is 3 plus 3?,6,six\n".utf8)
+            .write(to: run.dataFolder.appendingPathComponent("broken.csv"))
+        let csv = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "c", "format": "alpaca", "sources": ["good.csv"], "#
+                + #""mapping": \#(Self.mapping)}"#)
+        #expect(!csv.isError && csv.content.contains("2 rows"), "\(csv.content)")
+        let firstRow = try DatasetBuilder.readRows(run.root.appendingPathComponent("iterations/1/data/c.json")).first
+        #expect(firstRow?["instruction"]?.stringValue == "What is 1, plus 1?")
+        let broken = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "b", "format": "alpaca", "sources": ["broken.csv"], "#
+                + #""mapping": \#(Self.mapping)}"#)
+        #expect(broken.isError && broken.content.contains("broken.csv:4") && broken.content.contains("3 fields"),
+                "\(broken.content)")
+        let unknownField = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "u", "format": "alpaca", "sources": ["qa.parquet"], "#
+                + #""where": "subject=b", "mapping": \#(Self.mapping)}"#)
+        #expect(unknownField.isError && unknownField.content.contains("'subject'")
+                && unknownField.content.contains("answer, question, topic"), "\(unknownField.content)")
+    }
+
+    /// Filter drops the planted benchmark items (verbatim, reformatted, one word changed) and the duplicates, and
+    /// says how many of each; the manifest keeps both steps.
+    @Test func filterDropsPlantedContaminationAndDuplicatesWithCounts() async throws {
+        let directory = try TemporaryDirectory()
+        let items = (0..<10).map { index in
+            "A train leaves station \(index) at \(index + 1) o'clock and travels \(index * 10 + 40) miles per hour "
+                + "toward a town \(index * 7 + 90) miles away; at what time does it arrive at the town?"
+        }
+        let benchmark = items.enumerated().map { index, question in
+            JSONValue.object(["id": .string("item-\(index)"), "question": .string(question), "answer": "12"]).compactText
+        }
+        try directory.write(benchmark.joined(separator: "\n") + "\n", to: "benchmark.jsonl")
+        let checker = try EngineDatasetChecker(
+            benchmarkFile: directory.path("benchmark.jsonl"), fields: ["question", "answer"])
+        let run = try InterfaceTestRun(checker: checker)
+        var rows: [[String: JSONValue]] = (0..<30).map { index in
+            ["question": .string("Ahmed has \(index) marbles and buys \(index + 3) bags of \(index % 7 + 2) more; "
+                + "how many marbles does he have in all after the \(index)th purchase?"),
+             "answer": .string("\(index + (index + 3) * (index % 7 + 2))")]
+        }
+        rows.append(["question": .string(items[1]), "answer": "12"])
+        rows.append(["question": .string(items[2].uppercased().replacingOccurrences(of: ";", with: " -")), "answer": "12"])
+        rows.append(["question": .string(items[3].replacingOccurrences(of: "travels", with: "drives")), "answer": "12"])
+        rows.append(rows[4])
+        rows.append(rows[5])
+        _ = try run.writeSource("mixed.jsonl", rows: rows)
+        let built = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "raw", "format": "alpaca", "sources": ["mixed.jsonl"], "#
+                + #""mapping": \#(Self.mapping)}"#)
+        #expect(!built.isError, "\(built.content)")
+        let sentBack = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "raw"}"#)
+        #expect(!sentBack.content.contains("approve ("), "the raw set must not be approved: \(sentBack.content)")
+
+        let filtered = try await run.call(
+            "data", #"{"action": "filter", "iteration": 1, "dataset": "clean", "from": "raw"}"#)
+        #expect(filtered.content.contains("35 -> 30 rows") && filtered.content.contains("3 contamination")
+                && filtered.content.contains("2 duplicate"), "\(filtered.content)")
+        let clean = run.root.appendingPathComponent("iterations/1/data/clean.json")
+        #expect(try DatasetBuilder.readRows(clean).count == 30)
+        let manifest = try #require(DatasetManifest.load(for: clean))
+        #expect(manifest.operations.map(\.action) == ["build", "filter"])
+        #expect(manifest.operations.last?.dropped == ["contamination": 3, "duplicate": 2])
+        let approved = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "clean"}"#)
+        #expect(approved.content.contains("clean: approve"), "\(approved.content)")
+        #expect(DatasetManifest.load(for: clean)?.validation?.verdict == "approve")
+    }
+
+    @Test func mixTakesApprovedDatasetsByWeightSeededAndValidateNeedsAManifest() async throws {
+        let run = try InterfaceTestRun()
+        func source(_ name: String, _ count: Int, _ word: String) throws {
+            _ = try run.writeSource(
+                "\(name).jsonl",
+                rows: (0..<count).map { index in
+                    ["question": .string("\(word) question number \(index) about \(word) \(index * 13 % 97)?"),
+                     "answer": .string("\(word)-\(index)")]
+                })
+        }
+        try source("alpha", 50, "alpha")
+        try source("beta", 50, "beta")
+        for name in ["alpha", "beta"] {
+            _ = try await run.call(
+                "data",
+                #"{"action": "build", "iteration": 1, "dataset": "\#(name)", "format": "alpaca", "#
+                    + #""sources": ["\#(name).jsonl"], "mapping": \#(Self.mapping)}"#)
+            let verdict = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "\#(name)"}"#)
+            #expect(verdict.content.contains("approve"), "\(verdict.content)")
+        }
+        let arguments = #"{"action": "mix", "iteration": 1, "dataset": "mixed", "limit": 40, "seed": 3, "#
+            + #""parts": [{"dataset": "alpha", "weight": 0.75}, {"dataset": "beta", "weight": 0.25}]}"#
+        let mixed = try await run.call("data", arguments)
+        #expect(!mixed.isError && mixed.content.contains("alpha 30/50, beta 10/50"), "\(mixed.content)")
+        let file = run.root.appendingPathComponent("iterations/1/data/mixed.json")
+        let first = try DatasetBuilder.readRows(file)
+        _ = try await run.call("data", arguments)
+        #expect(try DatasetBuilder.readRows(file) == first, "the same seed gives the same mix")
+        #expect(DatasetManifest.load(for: file)?.operations.map(\.action) == ["build", "build", "mix"])
+        let unapproved = try await run.call(
+            "data", #"{"action": "mix", "iteration": 1, "dataset": "m2", "parts": [{"dataset": "mixed"}]}"#)
+        #expect(unapproved.isError && unapproved.content.contains("approved datasets only"), "\(unapproved.content)")
+
+        // A dataset written around the data tool has no manifest: validation refuses it and says how to build it.
+        try DatasetBuilder.write(first, to: run.root.appendingPathComponent("iterations/1/data/smuggled.json"))
+        let refused = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "smuggled"}"#)
+        #expect(refused.isError && refused.content.contains("no provenance manifest"), "\(refused.content)")
+    }
+}
