@@ -51,7 +51,8 @@ public struct InterfaceTestRun: Sendable {
             script: .init(steps: 4, logsSteps: true, metrics: ["train_loss": 0.5], wallSeconds: 3),
             output: .loadableModel),
         checker: any DatasetChecker = CountingDatasetChecker(),
-        commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = []
+        commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = [],
+        teacher: TeacherPolicy = TeacherPolicy()
     ) throws {
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-tests-\(UUID().uuidString)", isDirectory: true)
@@ -70,7 +71,7 @@ public struct InterfaceTestRun: Sendable {
             workspace: workspace, task: task, store: store, backend: backend,
             evaluator: ScoringEvaluator.arithmetic(baseModel: baseModel), checker: checker,
             commandEnvironment: commandEnvironment,
-            hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) })
+            hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) }, teacher: teacher)
         let skills = try SkillLibrary()
         tools = Dictionary(
             uniqueKeysWithValues: InterfaceTools.all(in: environment, skills: skills).map { ($0.name, $0) })

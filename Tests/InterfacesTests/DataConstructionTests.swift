@@ -205,3 +205,73 @@ import Testing
         #expect(refused.isError && refused.content.contains("no provenance manifest"), "\(refused.content)")
     }
 }
+
+/// `data action=generate`: a generator script through the agent's shell, and answers from a teacher model kept
+/// only when a verifier accepts them, allowed only when the task's policy allows external models.
+@Suite struct DataGenerationTests {
+    @Test func aGeneratorScriptsOutputIsBuiltWithItsCodeSavedAndInTheManifest() async throws {
+        let run = try InterfaceTestRun()
+        let generator = """
+            import json, sys
+            with open(sys.argv[1], "w") as out:
+                for n in range(30):
+                    out.write(json.dumps({"q": f"What is {n} times 4?", "a": str(n * 4)}) + "\\n")
+            """
+        let written = try await run.call(
+            "write_file", JSONValue.object(["path": "scratch/gen.py", "content": .string(generator)]).compactText)
+        #expect(!written.isError, "\(written.content)")
+        let output = try await run.call(
+            "data",
+            #"{"action": "generate", "mode": "script", "script": "scratch/gen.py", "iteration": 1, "dataset": "times", "#
+                + #""format": "alpaca", "mapping": {"instruction": "{q}", "output": "{a}"}}"#)
+        #expect(!output.isError && output.content.contains("30 rows"), "\(output.content)")
+        let data = run.root.appendingPathComponent("iterations/1/data")
+        #expect(try String(contentsOf: data.appendingPathComponent("times.generator.py"), encoding: .utf8) == generator)
+        let manifest = try #require(DatasetManifest.load(for: data.appendingPathComponent("times.json")))
+        #expect(manifest.operations.map(\.action) == ["generate", "build"])
+        #expect(manifest.operations.first?.sources.first?.kind == "generator")
+        let verdict = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "times"}"#)
+        #expect(verdict.content.contains("times: approve"), "\(verdict.content)")
+
+        let broken = try await run.call(
+            "write_file", #"{"path": "scratch/bad.py", "content": "raise SystemExit('no data today')"}"#)
+        #expect(!broken.isError)
+        let failed = try await run.call(
+            "data",
+            #"{"action": "generate", "mode": "script", "script": "scratch/bad.py", "iteration": 1, "dataset": "bad", "#
+                + #""format": "alpaca", "mapping": {"instruction": "{q}", "output": "{a}"}}"#)
+        #expect(failed.isError && failed.content.contains("no data today"), "\(failed.content)")
+    }
+
+    static let prompts = (1...12).map { ["question": JSONValue.string("What is \($0) plus \($0)?"), "answer": .string("\(2 * $0)")] }
+    static let arguments = #"{"action": "generate", "mode": "teacher", "iteration": 1, "dataset": "distilled", "#
+        + #""sources": ["prompts.jsonl"], "samples": 2, "verifier": "numeric", "#
+        + #""mapping": {"instruction": "{question}", "output": "{answer}"}}"#
+
+    @Test func aTeacherIsRefusedWhenTheTaskForbidsExternalModelsAndVerifiedWhenAllowed() async throws {
+        let forbidden = try InterfaceTestRun(
+            teacher: TeacherPolicy(forbiddenBy: "PostTrainBench v1.1 rule 9 forbids calling external language models"))
+        _ = try forbidden.writeSource("prompts.jsonl", rows: Self.prompts)
+        let refused = try await forbidden.call("data", Self.arguments)
+        #expect(refused.isError && refused.content.contains("rule 9"), "\(refused.content)")
+
+        // A teacher that answers right on its second try for odd numbers, and right at once for even ones.
+        let teacher = ScriptedModelProvider { request, index in
+            let prompt = request.messages.last?.text ?? ""
+            let number = Int(prompt.split(separator: " ")[2]) ?? 0
+            let right = number % 2 == 0 || index % 2 == 1
+            return .text(right ? "The sum is \(2 * number)." : "I think it is \(2 * number + 1).")
+        }
+        let allowed = try InterfaceTestRun(teacher: TeacherPolicy(provider: teacher, model: "teacher-1"))
+        _ = try allowed.writeSource("prompts.jsonl", rows: Self.prompts)
+        let distilled = try await allowed.call("data", Self.arguments)
+        #expect(!distilled.isError && distilled.content.contains("18/24 answers verified (acceptance 75%)")
+                && distilled.content.contains("12/12 prompts kept"), "\(distilled.content)")
+        let file = allowed.root.appendingPathComponent("iterations/1/data/distilled.json")
+        let rows = try DatasetBuilder.readRows(file)
+        #expect(rows.count == 12 && rows.allSatisfy { $0["output"]?.stringValue?.hasPrefix("The sum is") == true })
+        let manifest = try #require(DatasetManifest.load(for: file))
+        #expect(manifest.operations.first?.parameters["acceptanceRate"]?.doubleValue == 0.75)
+        #expect(manifest.operations.first?.parameters["model"]?.stringValue == "teacher-1")
+    }
+}

@@ -1,10 +1,12 @@
 """Greedy, batched generation with a local transformers model, for AutoTrainess's LocalBenchmarkEvaluator.
 
     python generate.py --model-path DIR --input prompts.jsonl --output outputs.jsonl \
-        --info-file info.json [--max-new-tokens 256] [--batch-size 8] [--device cpu]
+        --info-file info.json [--max-new-tokens 256] [--batch-size 8] [--device cpu] \
+        [--samples K --temperature T --seed S]
 
 Input lines:  {"id": "q1", "prompt": "..."}
 Output lines: {"id": "q1", "output": "...", "output_tokens": 12, "truncated": false, "duration_seconds": 0.4}
+              (with --samples K > 1 or --temperature > 0, sampled, and "outputs": the K answers)
               (one per input line, in input order; a batch's wall time is shared equally by its prompts)
 Info file:    {"python": ..., "torch": ..., "transformers": ..., "chat_template": true, "device": "cpu", ...}
 Progress:     "progress DONE/TOTAL" lines on stderr.
@@ -37,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-new-tokens", type=int, default=256)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--samples", type=int, default=1, help="answers per prompt (sampled when above 1)")
+    parser.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (0: greedy)")
+    parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
 
@@ -63,7 +68,8 @@ def main() -> None:
     import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
+    sampling = args.samples > 1 or args.temperature > 0
     try:
         tokenizer = AutoTokenizer.from_pretrained(args.model_path)
         model = AutoModelForCausalLM.from_pretrained(args.model_path, dtype=torch.float32)
@@ -99,7 +105,7 @@ def main() -> None:
         "device": args.device,
         "max_new_tokens": args.max_new_tokens,
         "batch_size": args.batch_size,
-        "decoding": "greedy",
+        "decoding": f"sampled, temperature {args.temperature or 1.0}, {args.samples} per prompt" if sampling else "greedy",
     }
     with open(args.info_file, "w", encoding="utf-8") as handle:
         json.dump(info, handle)
@@ -114,26 +120,35 @@ def main() -> None:
             encoded = {key: value.to(args.device) for key, value in encoded.items()}
             began = time.monotonic()
             with torch.no_grad():
+                options = {"do_sample": True, "temperature": args.temperature or 1.0,
+                           "num_return_sequences": args.samples} if sampling else {"do_sample": False}
                 generated = model.generate(
                     **encoded,
-                    do_sample=False,
+                    **options,
                     max_new_tokens=args.max_new_tokens,
                     pad_token_id=tokenizer.pad_token_id,
                 )
             share = (time.monotonic() - began) / len(batch)
             prompt_length = encoded["input_ids"].shape[1]
-            for item, row in zip(batch, generated):
-                new_tokens = row[prompt_length:].tolist()
-                ended = next((i for i, token in enumerate(new_tokens) if token in eos_ids), None)
-                kept = new_tokens if ended is None else new_tokens[:ended]
-                kept = [token for token in kept if token != tokenizer.pad_token_id]
+            per_prompt = args.samples if sampling else 1
+            for index, item in enumerate(batch):
+                answers = []
+                for row in generated[index * per_prompt:(index + 1) * per_prompt]:
+                    new_tokens = row[prompt_length:].tolist()
+                    ended = next((i for i, token in enumerate(new_tokens) if token in eos_ids), None)
+                    kept = new_tokens if ended is None else new_tokens[:ended]
+                    kept = [token for token in kept if token != tokenizer.pad_token_id]
+                    answers.append((tokenizer.decode(kept, skip_special_tokens=True), len(kept),
+                                    ended is None and len(new_tokens) >= args.max_new_tokens))
                 record = {
                     "id": item["id"],
-                    "output": tokenizer.decode(kept, skip_special_tokens=True),
-                    "output_tokens": len(kept),
-                    "truncated": ended is None and len(new_tokens) >= args.max_new_tokens,
+                    "output": answers[0][0],
+                    "output_tokens": answers[0][1],
+                    "truncated": answers[0][2],
                     "duration_seconds": round(share, 4),
                 }
+                if sampling:
+                    record["outputs"] = [answer[0] for answer in answers]
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
             done += len(batch)

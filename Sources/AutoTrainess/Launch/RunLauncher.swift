@@ -258,7 +258,8 @@ public struct RunLauncher: Sendable {
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),
             checker: checks,
             commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
-            shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec), sources: SourceReader(python: python))
+            shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec), sources: SourceReader(python: python),
+            teacher: TeacherPolicy(forbiddenBy: spec.posttrainbench.flatMap { $0.rules.externalModelsRule }))
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: Self.commonTools,

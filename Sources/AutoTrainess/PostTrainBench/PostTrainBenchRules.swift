@@ -6,6 +6,14 @@ public enum PostTrainBenchRules: String, Sendable, Hashable, Codable, CaseIterab
     case v1
     case v1_1 = "v1.1"
 
+    /// The rule that forbids asking an outside model for training data, when the version has one.
+    public var externalModelsRule: String? {
+        self == .v1_1
+            ? "PostTrainBench v1.1 forbids calling external language models (rule 9: never use API keys from the "
+                + "environment to call external LLMs)"
+            : nil
+    }
+
     /// The rules, each with what enforces it in this run where code can.
     public func lines(model: String, hours: Double, hasTestCopy: Bool) -> [String] {
         let hoursText = hours == hours.rounded() ? String(Int(hours)) : String(format: "%.1f", hours)
@@ -36,7 +44,7 @@ public enum PostTrainBenchRules: String, Sendable, Hashable, Codable, CaseIterab
         if self == .v1_1 {
             lines.append(
                 "Never use API keys from the environment to call external language models (the agent's shell has "
-                    + "no keys).")
+                    + "no keys, and `data action=generate mode=teacher` is refused).")
         }
         return lines
     }

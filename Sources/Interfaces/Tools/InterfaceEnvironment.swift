@@ -28,13 +28,15 @@ public struct InterfaceEnvironment: Sendable {
     public var hiddenPaths: [URL]
     /// Reads the data tool's sources (CSV, Parquet, `datasets` folders through the managed Python environment).
     public var sources: SourceReader
+    /// Whether and through what `data action=generate mode=teacher` may ask an outside model.
+    public var teacher: TeacherPolicy
 
     /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
         commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed,
-        hiddenPaths: [URL] = [], sources: SourceReader = SourceReader()
+        hiddenPaths: [URL] = [], sources: SourceReader = SourceReader(), teacher: TeacherPolicy = TeacherPolicy()
     ) {
         self.workspace = workspace
         self.task = task
@@ -47,6 +49,14 @@ public struct InterfaceEnvironment: Sendable {
         self.shell = shell
         self.hiddenPaths = hiddenPaths
         self.sources = sources
+        self.teacher = teacher
+    }
+
+    /// The guarded shell `run_command` uses (sandboxed when the run's shell is).
+    public var commandTool: RunCommandTool {
+        RunCommandTool(
+            workspace: workspace, environment: commandEnvironment, access: shell,
+            readableRoots: task.dataRoots.map { URL(fileURLWithPath: $0) })
     }
 
     /// The jail for paths the agent names: the run folder, plus the task's data roots for reading, less the hidden
@@ -72,10 +82,7 @@ public enum InterfaceTools {
             AnyTool(ReadFileTool(jail: environment.jail)),
             AnyTool(WriteFileTool(jail: environment.jail)),
             AnyTool(ListDirectoryTool(jail: environment.jail)),
-            AnyTool(
-                RunCommandTool(
-                    workspace: environment.workspace, environment: environment.commandEnvironment,
-                    access: environment.shell, readableRoots: environment.task.dataRoots.map { URL(fileURLWithPath: $0) })),
+            AnyTool(environment.commandTool),
         ]
         if let skills { tools.append(AnyTool(ReadSkillTool(library: skills))) }
         return tools

@@ -43,6 +43,19 @@ public struct DataTool: Tool {
         public var drop: [String]?
         /// `mix`: the approved datasets to mix, each with a relative `weight` or a row `cap`.
         public var parts: [MixPart]?
+        /// `generate`: `script`, `sample` or `teacher`.
+        public var mode: String?
+        /// `generate mode=script`: the generator (a file in the run folder, e.g. scratch/gen.py), run with
+        /// `python3 <script> <output.jsonl>` in the agent's shell sandbox.
+        public var script: String?
+        /// `generate mode=sample|teacher`: answers per prompt, and how they are verified against the reference.
+        public var samples: Int?
+        public var temperature: Double?
+        public var verifier: String?
+        /// `generate mode=sample`: `base` or a checkpoint id (a folder under checkpoints/).
+        public var model: String?
+        /// `generate`: the longest answer, in tokens.
+        public var maxNewTokens: Int?
     }
 
     /// One input of `mix`.
@@ -64,15 +77,37 @@ public struct DataTool: Tool {
             + "Hugging Face dataset folders) into an alpaca, sharegpt or preference dataset, with optional split, "
             + "where, seeded sample and limit; action=filter writes `dataset` from `from` without contaminated, "
             + "duplicate or over-long rows; action=mix writes `dataset` from approved `parts` by weight or cap; "
-            + "action=validate checks a dataset and approves it for training or sends it back with reasons. Each "
-            + "dataset gets a provenance manifest (<name>.manifest.json)."
+            + "action=generate makes rows: mode=script runs your generator and builds from its JSONL; mode=sample "
+            + "samples answers to `sources` prompts (mapping.instruction) from a local model and keeps verified "
+            + "ones (mapping.output is the reference); mode=teacher does the same with an outside model when the "
+            + "task allows; action=validate checks a dataset and approves it for training or sends it back with "
+            + "reasons. Each dataset gets a provenance manifest (<name>.manifest.json)."
     }
 
     public var parameters: JSONSchema {
-        .object(
-            properties: [
-                "action": .string(allowed: ["inspect", "build", "filter", "mix", "validate"]),
-                "iteration": .integer(description: "The iteration (build, validate; inspect with dataset)", minimum: 1),
+        .object(properties: Self.commonProperties.merging(Self.generateProperties) { first, _ in first }, required: ["action"])
+    }
+
+    /// The `generate` arguments.
+    static let generateProperties: [String: JSONSchema] = [
+        "mode": .string(
+            description: "generate: run a generator script, sample verified answers from a local model "
+                + "(rejection sampling), or ask a teacher model when the task allows external models",
+            allowed: ["script", "sample", "teacher"]),
+        "script": .string(description: "generate mode=script: the generator file, run as `python3 <script> <out.jsonl>`"),
+        "samples": .integer(description: "generate sample/teacher: answers per prompt (default 4)", minimum: 1, maximum: 16),
+        "temperature": .number(description: "generate sample/teacher: sampling temperature (default 0.8)"),
+        "verifier": .string(
+            description: "generate sample/teacher: how an answer is checked against mapping.output (the reference)",
+            allowed: ["exact", "numeric", "regex", "multiple_choice"]),
+        "model": .string(description: "generate mode=sample: 'base' or a checkpoint id"),
+        "maxNewTokens": .integer(description: "generate sample/teacher: longest answer in tokens (default 128)", minimum: 1),
+        "iteration": .integer(description: "The iteration (build, validate; inspect with dataset)", minimum: 1),
+    ]
+
+    /// The arguments of the other actions.
+    static let commonProperties: [String: JSONSchema] = [
+                "action": .string(allowed: ["inspect", "build", "generate", "filter", "mix", "validate"]),
                 "dataset": .string(
                     description: "Dataset name ([a-z0-9_-]); its file is iterations/<n>/data/<name>.json"),
                 "count": .integer(
@@ -109,9 +144,7 @@ public struct DataTool: Tool {
                     description: "build: how source fields become dataset fields"),
                 "limit": .integer(description: "build: at most this many rows per source; mix: the total", minimum: 1),
                 "cutoffLength": .integer(description: "validate: cutoff in tokens (default: the task's)", minimum: 16),
-            ],
-            required: ["action"])
-    }
+    ]
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
         do {
@@ -120,8 +153,10 @@ public struct DataTool: Tool {
             case "build": return try await build(arguments)
             case "filter": return try await filter(arguments)
             case "mix": return try await mix(arguments)
+            case "generate": return try await generate(arguments)
             case "validate": return try await validate(arguments)
-            default: return .error("Unknown action '\(arguments.action)': use inspect, build, filter, mix or validate.")
+            default:
+                return .error("Unknown action '\(arguments.action)': use inspect, build, generate, filter, mix or validate.")
             }
         } catch let refusal as ToolRefusal {
             return .error(refusal.description)
@@ -197,6 +232,161 @@ public struct DataTool: Tool {
         }
         if result.rows == 0 { return .error(text + " No rows: check the field names in the mapping.") }
         return ToolOutput(text + " Manifest: \(environment.workspace.relativePath(of: DatasetManifest.file(for: output))). Next: validate it.")
+    }
+
+    /// Makes rows: a generator script's output built like a source, or verified answers sampled from a local
+    /// model or a teacher (rejection sampling).
+    private func generate(_ arguments: Arguments) async throws -> ToolOutput {
+        let iteration = try require(arguments.iteration, "iteration")
+        let name = try datasetName(arguments.dataset)
+        let paths = try environment.workspace.prepareIteration(iteration)
+        let output = paths.data.appendingPathComponent("\(name).json")
+        let jail = environment.jail
+        switch arguments.mode {
+        case "script":
+            guard let script = arguments.script else { throw ToolRefusal("generate mode=script needs script: the generator file.") }
+            let code = try jail.resolveForReading(script)
+            guard let formatName = arguments.format, let format = DatasetFormat(rawValue: formatName),
+                let mapping = arguments.mapping
+            else { throw ToolRefusal("generate mode=script needs format and mapping, as build does, for its output rows.") }
+            let raw = environment.workspace.root.appendingPathComponent("scratch/\(name).generated.jsonl")
+            let command = "python3 '\(code.path)' '\(raw.path)'"
+            let result = try await environment.commandTool.run(command, timeoutSeconds: 600)
+            guard result.status == 0, !result.timedOut, FileManager.default.fileExists(atPath: raw.path) else {
+                return .error(
+                    "The generator failed (exit \(result.status)\(result.timedOut ? ", timed out" : "")) or wrote no "
+                        + "\(environment.workspace.relativePath(of: raw)):\n\(result.output.suffix(2000))")
+            }
+            var built = try await DataConstruction(sources: environment.sources).build(
+                name: name, sources: [raw], selection: DataSelection(sample: arguments.sample, seed: arguments.seed, limit: arguments.limit),
+                format: format, mapping: mapping, output: output)
+            let saved = paths.data.appendingPathComponent("\(name).generator\(code.pathExtension.isEmpty ? "" : "." + code.pathExtension)")
+            try? FileManager.default.removeItem(at: saved)
+            try FileManager.default.copyItem(at: code, to: saved)
+            built.manifest.operations.insert(
+                DatasetManifest.Operation(
+                    action: "generate",
+                    sources: [
+                        DatasetManifest.Source(
+                            path: environment.workspace.relativePath(of: saved), sha256: try DatasetManifest.digest(of: saved),
+                            kind: "generator", rowsRead: 0, rowsSelected: 0)
+                    ],
+                    parameters: ["mode": "script", "command": .string(command)], rowsIn: 0,
+                    rowsOut: built.manifest.operations.first?.rowsIn ?? 0),
+                at: 0)
+            try built.manifest.write(for: output)
+            return try await recordGenerated(
+                name, iteration: iteration, paths: paths, output: output, rows: built.result.rows,
+                text: "Generated \(name) with \(script): \(built.result.rows) rows (generator saved as "
+                    + "\(environment.workspace.relativePath(of: saved))).")
+        case "sample", "teacher":
+            return try await sampled(arguments, mode: arguments.mode!, name: name, iteration: iteration, paths: paths, output: output)
+        default:
+            throw ToolRefusal("generate needs mode: script, sample or teacher.")
+        }
+    }
+
+    /// Rejection sampling from a local model (`sample`) or a teacher (`teacher`).
+    private func sampled(
+        _ arguments: Arguments, mode: String, name: String, iteration: Int, paths: IterationPaths, output: URL
+    ) async throws -> ToolOutput {
+        if mode == "teacher" {
+            if let rule = environment.teacher.forbiddenBy {
+                throw ToolRefusal("generate mode=teacher is refused: \(rule). Use mode=sample (the base model or your checkpoints) or mode=script.")
+            }
+            guard environment.teacher.provider != nil else {
+                throw ToolRefusal("generate mode=teacher: this run has no teacher model configured. Use mode=sample or mode=script.")
+            }
+        }
+        guard let verifierName = arguments.verifier,
+            let verifier = BenchmarkScorer(rawValue: verifierName == "multiple_choice" ? "multipleChoice" : verifierName)
+        else { throw ToolRefusal("generate mode=\(mode) needs verifier: exact, numeric, regex or multiple_choice.") }
+        guard let mapping = arguments.mapping, let promptField = mapping.instruction, let referenceField = mapping.output else {
+            throw ToolRefusal("generate mode=\(mode) needs mapping.instruction (the prompt) and mapping.output (the reference answer).")
+        }
+        guard let sources = arguments.sources, !sources.isEmpty else {
+            throw ToolRefusal("generate mode=\(mode) needs sources: the prompts with their reference answers.")
+        }
+        let selection = DataSelection(split: arguments.split, where: arguments.where, sample: arguments.sample, seed: arguments.seed, limit: arguments.limit)
+        var prompts: [AnswerSampling.Prompt] = []
+        var read: [DatasetManifest.Source] = []
+        for url in try sources.map({ try environment.jail.resolveForReading($0) }) {
+            let source = try await environment.sources.read(url, split: selection.split)
+            let selected = try selection.apply(source.rows, source: url.lastPathComponent)
+            for row in selected {
+                guard let prompt = try? DatasetBuilder.resolve(promptField, in: row),
+                    let reference = try? DatasetBuilder.resolve(referenceField, in: row)
+                else { continue }
+                prompts.append(AnswerSampling.Prompt(id: "p\(prompts.count)", prompt: prompt, reference: reference))
+            }
+            read.append(
+                DatasetManifest.Source(
+                    path: url.path, sha256: try DatasetManifest.digest(of: url), kind: source.kind,
+                    rowsRead: source.rows.count, rowsSelected: selected.count))
+        }
+        guard !prompts.isEmpty else { throw ToolRefusal("No prompts: check mapping.instruction and mapping.output against the source's fields.") }
+        let k = arguments.samples ?? 4
+        let temperature = arguments.temperature ?? 0.8
+        let maxNewTokens = arguments.maxNewTokens ?? 128
+        let answers: [[String]]
+        var teacherName: String?
+        if mode == "teacher", let provider = environment.teacher.provider {
+            teacherName = environment.teacher.model ?? "teacher"
+            answers = try await AnswerSampling.teacherAnswers(
+                prompts, provider: provider, model: teacherName!, k: k, temperature: temperature, maxTokens: maxNewTokens)
+        } else {
+            let model = try samplingModel(arguments.model ?? "base")
+            answers = try await AnswerSampling.localAnswers(
+                prompts, model: model, k: k, temperature: temperature, maxNewTokens: maxNewTokens,
+                seed: arguments.seed ?? 0, python: environment.sources.python)
+        }
+        let outcome = AnswerSampling(verifier: verifier).keep(prompts, answers: answers)
+        try DatasetBuilder.write(outcome.rows, to: output)
+        let manifest = DatasetManifest(
+            dataset: name, format: DatasetFormat.alpaca.rawValue,
+            operations: [
+                DatasetManifest.Operation(
+                    action: "generate", sources: read,
+                    parameters: [
+                        "mode": .string(mode), "model": .string(teacherName ?? arguments.model ?? "base"),
+                        "samples": .number(Double(k)), "temperature": .number(temperature),
+                        "verifier": .string(verifierName), "mapping": try JSONValue(encoding: mapping),
+                        "acceptanceRate": .number(outcome.acceptanceRate),
+                        "acceptedSamples": .number(Double(outcome.accepted)), "totalSamples": .number(Double(outcome.samples)),
+                    ],
+                    rowsIn: outcome.prompts, rowsOut: outcome.rows.count,
+                    dropped: outcome.prompts > outcome.promptsKept ? ["no verified answer": outcome.prompts - outcome.promptsKept] : [:])
+            ])
+        try manifest.write(for: output)
+        return try await recordGenerated(
+            name, iteration: iteration, paths: paths, output: output, rows: outcome.rows.count,
+            text: "Generated \(name) by \(mode == "teacher" ? "teacher \(teacherName ?? "")" : "sampling \(arguments.model ?? "base")"): "
+                + "\(outcome.accepted)/\(outcome.samples) answers verified (acceptance "
+                + String(format: "%.0f%%", outcome.acceptanceRate * 100) + "); \(outcome.promptsKept)/\(outcome.prompts) prompts kept "
+                + "with their first verified answer.")
+    }
+
+    /// The model folder `sample` draws from: the base model, or a checkpoint of the run.
+    private func samplingModel(_ reference: String) throws -> URL {
+        if reference == "base" { return URL(fileURLWithPath: environment.task.baseModel) }
+        let checkpoint = environment.workspace.root.appendingPathComponent("checkpoints/\(reference)")
+        guard FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent("config.json").path) else {
+            throw ToolRefusal("No model '\(reference)': use 'base' or a checkpoint id (a folder under checkpoints/).")
+        }
+        return checkpoint
+    }
+
+    /// Records a generated dataset like a built one.
+    private func recordGenerated(
+        _ name: String, iteration: Int, paths: IterationPaths, output: URL, rows: Int, text: String
+    ) async throws -> ToolOutput {
+        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
+        try await environment.store.append(
+            DataBuilt(
+                iteration: iteration, dataset: name, rows: rows, skipped: 0,
+                path: environment.workspace.relativePath(of: output)))
+        if rows == 0 { return .error(text + " No rows.") }
+        return ToolOutput(text + " Next: validate it.")
     }
 
     /// Writes `dataset` from `from` without the rows the checks flag (contamination, duplicates, over-long rows).
