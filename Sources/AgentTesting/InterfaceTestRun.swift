@@ -3,6 +3,7 @@ public import DataEngine
 public import Foundation
 public import Interfaces
 public import TrainingBackends
+import Runtime
 
 /// A `DatasetChecker` that counts the rows of a JSON-array file and reports the configured findings and
 /// contamination hits.
@@ -52,7 +53,7 @@ public struct InterfaceTestRun: Sendable {
             output: .loadableModel),
         checker: any DatasetChecker = CountingDatasetChecker(),
         commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = [],
-        teacher: TeacherPolicy = TeacherPolicy()
+        teacher: TeacherPolicy = TeacherPolicy(), gpus: [Int]? = nil
     ) throws {
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-tests-\(UUID().uuidString)", isDirectory: true)
@@ -71,7 +72,8 @@ public struct InterfaceTestRun: Sendable {
             workspace: workspace, task: task, store: store, backend: backend,
             evaluator: ScoringEvaluator.arithmetic(baseModel: baseModel), checker: checker,
             commandEnvironment: commandEnvironment,
-            hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) }, teacher: teacher)
+            hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) }, teacher: teacher,
+            devices: gpus.map { DeviceScheduler(devices: $0) })
         let skills = try SkillLibrary()
         tools = Dictionary(
             uniqueKeysWithValues: InterfaceTools.all(in: environment, skills: skills).map { ($0.name, $0) })

@@ -259,7 +259,8 @@ public struct RunLauncher: Sendable {
             checker: checks,
             commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
             shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec), sources: SourceReader(python: python),
-            teacher: TeacherPolicy(forbiddenBy: spec.posttrainbench.flatMap { $0.rules.externalModelsRule }))
+            teacher: TeacherPolicy(forbiddenBy: spec.posttrainbench.flatMap { $0.rules.externalModelsRule }),
+            devices: spec.gpus.flatMap { $0.isEmpty ? nil : DeviceScheduler(devices: $0) })
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
                 commonTools: Self.commonTools,

@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Override the task's wall-clock budget, e.g. 10h or 45m.")
     var budget: String?
 
+    @Option(help: "Override the task's GPUs, e.g. 0,1,2,3: training jobs get disjoint ones (a train call's gpus argument).")
+    var gpus: String?
+
     @Option(help: "Where runs are written.")
     var runsDir: String = "runs"
 
@@ -50,6 +53,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("Give exactly one of --task FILE or --posttrainbench TASK_DIR.")
         }
         if let budget { spec.budget = budget }
+        if let gpus {
+            let indices = gpus.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard indices.allSatisfy({ Int($0) != nil }) else {
+                throw ValidationError("--gpus takes device indices, e.g. 0,1,2,3 (not '\(gpus)').")
+            }
+            spec.gpus = indices.compactMap { Int($0) }
+        }
         if dryRun {
             let messages = try spec.firstMessages(python: PythonEnvironment())
             print("=== system message ===\n\(messages.system)\n\n=== first user message ===\n\(messages.user)")

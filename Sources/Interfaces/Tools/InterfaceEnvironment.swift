@@ -1,6 +1,7 @@
 public import AgentCore
 public import Evaluation
 public import Foundation
+public import Runtime
 public import TrainingBackends
 
 /// Everything the interface tools act on: the run folder, its store, the task, and the configured services.
@@ -30,13 +31,16 @@ public struct InterfaceEnvironment: Sendable {
     public var sources: SourceReader
     /// Whether and through what `data action=generate mode=teacher` may ask an outside model.
     public var teacher: TeacherPolicy
+    /// The task's GPUs, handed to training jobs disjointly; `nil` on a CPU-only task.
+    public var devices: DeviceScheduler?
 
     /// Creates an environment.
     public init(
         workspace: Workspace, task: TaskProfile, store: any ExperimentStore, backend: any TrainingBackend,
         evaluator: any Evaluator, checker: any DatasetChecker, deadline: Date? = nil,
         commandEnvironment: [String: String] = ProcessInfo.processInfo.environment, shell: ShellAccess = .unsandboxed,
-        hiddenPaths: [URL] = [], sources: SourceReader = SourceReader(), teacher: TeacherPolicy = TeacherPolicy()
+        hiddenPaths: [URL] = [], sources: SourceReader = SourceReader(), teacher: TeacherPolicy = TeacherPolicy(),
+        devices: DeviceScheduler? = nil
     ) {
         self.workspace = workspace
         self.task = task
@@ -50,6 +54,7 @@ public struct InterfaceEnvironment: Sendable {
         self.hiddenPaths = hiddenPaths
         self.sources = sources
         self.teacher = teacher
+        self.devices = devices
     }
 
     /// The guarded shell `run_command` uses (sandboxed when the run's shell is).

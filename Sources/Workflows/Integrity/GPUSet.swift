@@ -31,9 +31,15 @@ public struct GPUSet: Sendable, Hashable, Codable {
         return environment
     }
 
-    /// A rule that denies calls of `tools` whose integer-array argument `argument` names a GPU outside this set.
+    /// A rule that denies calls of `tools` whose argument `argument` asks for more GPUs than this set holds (a count)
+    /// or names a GPU outside it (a list of indices).
     public func rule(tools: Set<String> = ["train", "eval"], argument: String = "gpus") -> Rule {
         Rule("GPU set", tools: tools) { context in
+            if let count = context.integer(argument), count > indices.count {
+                return .deny(
+                    reason: "The job asks for \(count) GPU(s) but the task has \(indices.count)"
+                        + (indices.isEmpty ? " (CPU only): leave gpus out." : ": ask for at most \(indices.count)."))
+            }
             let outside = (context.integers(argument) ?? []).filter { !indices.contains($0) }
             guard !outside.isEmpty else { return .allow }
             let allowed = indices.isEmpty ? "none (CPU only)" : indices.map(String.init).joined(separator: ", ")

@@ -1,6 +1,10 @@
 public import AgentCore
 import Foundation
+import Runtime
 import TrainingBackends
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `train`: submits a training job on approved datasets to the configured backend, records its progress in the
 /// store and reports the result.
@@ -21,6 +25,8 @@ public struct TrainTool: Tool {
         public var hyperparameters: [String: JSONValue]?
         /// Save a checkpoint every this many steps; each becomes a candidate `<job>-step<N>` to evaluate.
         public var saveEvery: Int?
+        /// How many of the task's GPUs the job takes (default: all of them); more than one runs with torchrun.
+        public var gpus: Int?
     }
 
     /// The run, store and services the tool acts on.
@@ -55,19 +61,37 @@ public struct TrainTool: Tool {
                 "saveEvery": .integer(
                     description: "Save every N steps; each saved step becomes candidate '<job>-step<N>' to evaluate",
                     minimum: 1),
+                "gpus": .integer(
+                    description: "How many of the task's GPUs the job takes (default all; jobs get disjoint GPUs and "
+                        + "wait for busy ones)", minimum: 0),
             ],
             required: ["iteration", "datasets"])
     }
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
-        let job: TrainingJob
+        var job: TrainingJob
         do {
-            job = environment.backend.prepare(try await makeJob(arguments))
+            job = try await makeJob(arguments)
         } catch let refusal as ToolRefusal {
             return .error(refusal.description)
         }
-        try FileManager.default.createDirectory(
-            at: job.outputDirectory, withIntermediateDirectories: true)
+        // The job's GPUs: disjoint from every other job's, waited for until the job's deadline.
+        var held: [Int] = []
+        if let devices = environment.devices {
+            do {
+                held = try await devices.acquire(arguments.gpus ?? devices.devices.count, until: job.deadline)
+            } catch let error as DeviceSchedulerError {
+                try? FileManager.default.removeItem(at: job.outputDirectory)
+                return .error("Refused: \(error).")
+            }
+            job.gpus = held
+        } else if let gpus = arguments.gpus, gpus > 0 {
+            try? FileManager.default.removeItem(at: job.outputDirectory)
+            return .error("Refused: the task has no GPUs (CPU only); leave gpus out.")
+        }
+        let lease = held
+        defer { if let devices = environment.devices, !lease.isEmpty { Task { await devices.release(lease) } } }
+        job = environment.backend.prepare(job)
         let iteration = arguments.iteration
         try await environment.store.append(TrainStarted(iteration: iteration, job: job))
         var first: TrainingProgress?
@@ -164,8 +188,7 @@ public struct TrainTool: Tool {
             baseModel = folder
         }
         try workspace.prepareIteration(arguments.iteration)
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: paths.train.path)) ?? []
-        let id = "iter\(arguments.iteration)-job\(existing.filter { !$0.hasPrefix(".") }.count + 1)"
+        let id = try Self.allocateJobID(iteration: arguments.iteration, in: paths.train)
         var hyperparameters = arguments.hyperparameters ?? [:]
         if let every = arguments.saveEvery {
             guard every >= 1 else { throw ToolRefusal("saveEvery must be 1 or more steps.") }
@@ -180,6 +203,21 @@ public struct TrainTool: Tool {
             hyperparameters: hyperparameters,
             outputDirectory: paths.train.appendingPathComponent(id),
             mergedModelDirectory: workspace.checkpointDirectory(id), deadline: environment.deadline)
+    }
+
+    /// The next job id of the iteration, `iter<N>-job<K>`, taken by creating its output folder: creating a folder
+    /// that exists fails, so two calls at once never get the same id.
+    static func allocateJobID(iteration: Int, in train: URL) throws -> String {
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: train.path)) ?? []
+        var number = existing.filter { !$0.hasPrefix(".") }.count + 1
+        while true {
+            let id = "iter\(iteration)-job\(number)"
+            if mkdir(train.appendingPathComponent(id).path, 0o755) == 0 { return id }
+            guard errno == EEXIST else {
+                throw ToolRefusal("cannot create the job folder \(train.appendingPathComponent(id).path): errno \(errno)")
+            }
+            number += 1
+        }
     }
 
     private func report(job: TrainingJob, result: TrainingResult, first: TrainingProgress?, last: TrainingProgress?)
