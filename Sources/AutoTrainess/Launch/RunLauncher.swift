@@ -239,9 +239,24 @@ public struct RunLauncher: Sendable {
         let spent = RunState.rebuild(from: earlier, runDirectory: workspace.root).budget.elapsedSeconds
         try await store.append(RunSessionStarted(activeSecondsBefore: spent))
         let ceilings = modelCeilings(spec: spec, manifest: manifest, driver: driver)
+        var deadline = Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent))
+        if let settings = spec.posttrainbench,
+            let reading = try? await PostTrainBenchTimer.read(taskDirectory: URL(fileURLWithPath: settings.taskDirectory))
+        {
+            // The benchmark's clock runs while this run is stopped: its timer, read at every session, wins.
+            let left: Double
+            switch reading {
+            case .expired: left = 0
+            case .remaining(let seconds): left = seconds
+            }
+            if Date().addingTimeInterval(left) < deadline {
+                deadline = Date().addingTimeInterval(left)
+                progress("timer.sh: \(DurationText.format(left)) left; the run's deadline follows it.")
+            }
+        }
         let budget = BudgetClock(
             limits: BudgetLimits(
-                deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
+                deadline: deadline,
                 finalReserve: manifest.budget.reserveSeconds, tokens: ceilings.tokens, usd: ceilings.usd))
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)

@@ -190,3 +190,26 @@ import Workflows
         #expect(PostTrainBenchScore.Version.v1_1.weights.values.reduce(0, +) > 0.999)
     }
 }
+
+/// The benchmark's clock keeps running while a run is stopped: every session reads `timer.sh` again.
+@Suite struct PostTrainBenchTimerResumeTests {
+    @Test(.timeLimit(.minutes(10)))
+    func aSessionOpenedLaterFollowsTheTimerWhenItHasLessTimeThanTheBudget() async throws {
+        let directory = try TemporaryDirectory()
+        let standIn = try PostTrainBenchStandIn(in: directory, hours: 1)
+        let base = try directory.makeModel("base", marker: "base")
+        let spec = try TaskSpec.postTrainBench(
+            try PostTrainBenchTask(directory: standIn.task), baseModel: base.path, template: "smollm2",
+            remainingSeconds: 3600, rules: .v1_1)
+        let lines = LineCollector()
+        let launcher = RunLauncher(progress: { lines.append($0) })
+        let workspace = try launcher.create(spec: spec, runsDirectory: directory.path("runs"), driver: .external("MCP"))
+        // The job was paused: only six minutes are left on the benchmark's timer.
+        try PostTrainBenchStandIn.createTimer(hours: 0.1, at: standIn.task.appendingPathComponent("timer.sh"))
+        let opened = try await launcher.open(workspace)
+        defer { opened.close() }
+        let left = await opened.budget.limits.deadline.timeIntervalSinceNow
+        #expect(left > 4 * 60 && left <= 6 * 60, "deadline in \(left) s")
+        #expect(lines.lines.contains { $0.hasPrefix("timer.sh: ") }, "\(lines.lines.suffix(5))")
+    }
+}
