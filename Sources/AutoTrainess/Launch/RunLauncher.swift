@@ -310,10 +310,11 @@ public struct RunLauncher: Sendable {
     /// The tools every stage of a launched run allows besides its own.
     static let commonTools: Set<String> = ["read_file", "list_dir", "read_skill", "write_file", "run_command"]
 
-    /// What the agent may not read, through the file tools or the shell: the evaluator's folder and the benchmark
-    /// file (its targets are the answers).
+    /// What the agent may not read, through the file tools or the shell: the evaluator's folder (with the full
+    /// evaluation reports), the registry (it holds the reports too) and the benchmark file: their targets are the
+    /// answers.
     static func hiddenPaths(_ workspace: Workspace, spec: TaskSpec) -> [URL] {
-        [workspace.root.appendingPathComponent("evaluator", isDirectory: true)]
+        [workspace.evaluatorDirectory, workspace.root.appendingPathComponent("checkpoints/registry.json")]
             + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
     }
 
@@ -367,7 +368,7 @@ public struct RunLauncher: Sendable {
     private func evaluator(
         for spec: TaskSpec, in workspace: Workspace, integrity: IntegrityGuard
     ) throws -> any Evaluator {
-        let work = workspace.root.appendingPathComponent("evaluator", isDirectory: true)
+        let work = workspace.evaluatorDirectory
         let benchmark = spec.benchmark
         switch benchmark.evaluator {
         case .local:

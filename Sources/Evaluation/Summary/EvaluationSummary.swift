@@ -83,8 +83,11 @@ public struct EvaluationSummary: Sendable, Hashable, Codable {
     }
 
     /// The summary as markdown: score, triage counts, then each picked sample.
-    /// - Parameter maxFieldLength: longer inputs, targets and outputs are cut to this many characters.
-    public func markdown(maxFieldLength: Int = 400) -> String {
+    /// - Parameters:
+    ///   - maxFieldLength: longer inputs, targets and outputs are cut to this many characters.
+    ///   - showTargets: whether the benchmark's answers are shown; without them each wrong sample says why it was
+    ///     wrong (the failure class), which is what an agent under training may read.
+    public func markdown(maxFieldLength: Int = 400, showTargets: Bool = true) -> String {
         var lines = [
             "# \(benchmark) / \(label): \(metric) \(String(format: "%.3f", score)) on \(sampleCount) samples", "",
         ]
@@ -102,7 +105,15 @@ public struct EvaluationSummary: Sendable, Hashable, Codable {
             lines.append("")
             lines.append("### \(sample.id): score \(String(format: "%g", sample.score))")
             lines.append("- input: \(Self.cut(sample.input, maxFieldLength))")
-            lines.append("- target: \(Self.cut(sample.target, maxFieldLength))")
+            if showTargets {
+                lines.append("- target: \(Self.cut(sample.target, maxFieldLength))")
+            } else {
+                let longest = picked.map(\.output.count).max() ?? 0
+                lines.append(
+                    sample.score > 0
+                        ? "- verdict: right"
+                        : "- verdict: wrong (\(Self.classify(sample, longestOutput: longest).rawValue))")
+            }
             lines.append("- output: \(Self.cut(sample.output, maxFieldLength))")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -133,7 +133,9 @@ public struct TaskBrief: Sendable, Hashable {
         "Only the base model or a registered descendant may be trained from or evaluated; final_model/ changes only "
             + "when a candidate beats the current one by more than noise (paired bootstrap, 95% interval above 0).",
         "Evaluations below the sample floor are smoke tests: they cannot promote or be compared.",
-        "The evaluation files and the benchmark are protected: they are not readable, and a change blocks evaluation.",
+        "The evaluation files and the benchmark are protected: they are not readable, and a change blocks evaluation. "
+            + "Evaluation results show your model's answers and whether each was right (and why not), never the "
+            + "benchmark's answers.",
         "Jobs start only while time is left beyond the final reserve; a job whose measured rate cannot finish in time "
             + "is stopped at a step boundary with its checkpoints kept. The budget is wall-clock and counts your own "
             + "thinking time.",

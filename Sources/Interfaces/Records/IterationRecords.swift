@@ -176,7 +176,7 @@ public struct EvalReported: RunRecord {
     public var comparable: Bool
     /// The evaluated model folder, relative to the run (absolute when outside it).
     public var modelPath: String
-    /// `iterations/<n>/eval/<label>.json`.
+    /// The full report: `evaluator/reports/<n>/<label>.json` (0.1.0: `iterations/<n>/eval/<label>.json`).
     public var reportPath: String
     public var durationSeconds: Double
     public init(

@@ -58,6 +58,14 @@ public struct Workspace: Sendable, Hashable {
     /// `run.json`: task, config, versions, budget.
     public var runFile: URL { root.appendingPathComponent("run.json") }
     /// `events.jsonl`: the experiment store.
+    /// Where the evaluator keeps its work and the full evaluation reports: never readable by the agent.
+    public var evaluatorDirectory: URL { root.appendingPathComponent("evaluator", isDirectory: true) }
+
+    /// The full report of an evaluation (with the benchmark's answers), under ``evaluatorDirectory``.
+    public func evaluationReport(iteration: Int, label: String) -> URL {
+        evaluatorDirectory.appendingPathComponent("reports/\(iteration)/\(label).json")
+    }
+
     public var eventsFile: URL { root.appendingPathComponent("events.jsonl") }
     /// `experiment_log.md`: the human summary, one entry per iteration.
     public var experimentLogFile: URL { root.appendingPathComponent("experiment_log.md") }

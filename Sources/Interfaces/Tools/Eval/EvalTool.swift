@@ -90,13 +90,19 @@ public struct EvalTool: Tool {
             return .error("Evaluation \(arguments.label) failed: \(message)")
         }
         let paths = try environment.workspace.prepareIteration(arguments.iteration)
-        let reportURL = paths.eval.appendingPathComponent("\(arguments.label).json")
+        // The full report (with the benchmark's answers) goes where the agent cannot read it; the agent's copy and
+        // summary show its model's answers and whether each was right, never the answers themselves.
+        let reportURL = environment.workspace.evaluationReport(iteration: arguments.iteration, label: arguments.label)
+        let readableURL = paths.eval.appendingPathComponent("\(arguments.label).json")
         let summaryURL = paths.eval.appendingPathComponent("\(arguments.label)-summary.md")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try FileManager.default.createDirectory(
+            at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(report).write(to: reportURL, options: .atomic)
+        try encoder.encode(Self.withoutTargets(report)).write(to: readableURL, options: .atomic)
         let summary = EvaluationSummary(report: report, count: 15, seed: Self.seed(arguments.label))
-        try Data(summary.markdown().utf8).write(to: summaryURL, options: .atomic)
+        try Data(summary.markdown(showTargets: false).utf8).write(to: summaryURL, options: .atomic)
 
         let comparable = report.sampleCount >= sampleFloor
         let workspace = environment.workspace
@@ -123,8 +129,23 @@ public struct EvalTool: Tool {
             )
         }
         lines.append(
-            "Saved \(workspace.relativePath(of: reportURL)) and \(workspace.relativePath(of: summaryURL)).")
+            "Saved \(workspace.relativePath(of: readableURL)) (every sample's answer and score; the benchmark's "
+                + "answers are kept out) and \(workspace.relativePath(of: summaryURL)) (15 samples with why each wrong "
+                + "one failed).")
         return ToolOutput(lines.joined(separator: "\n"))
+    }
+
+    /// `report` as the agent may read it: each sample without its `target`.
+    static func withoutTargets(_ report: EvaluationReport) throws -> JSONValue {
+        guard case .object(var object) = try JSONValue(encoding: report) else { return .null }
+        object["samples"] = .array(
+            (object["samples"]?.arrayValue ?? []).map { sample in
+                guard case .object(var fields) = sample else { return sample }
+                fields["target"] = nil
+                return .object(fields)
+            })
+        object["targets"] = "not shown: the benchmark's answers are kept out of what the agent reads"
+        return .object(object)
     }
 
     private func resolveModel(_ model: String) -> Result<String, ToolRefusal> {
