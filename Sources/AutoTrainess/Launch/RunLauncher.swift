@@ -316,6 +316,8 @@ public struct RunLauncher: Sendable {
     static func hiddenPaths(_ workspace: Workspace, spec: TaskSpec) -> [URL] {
         [workspace.evaluatorDirectory, workspace.root.appendingPathComponent("checkpoints/registry.json")]
             + [spec.benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+            + (spec.posttrainbench.map { [URL(fileURLWithPath: $0.taskDirectory).appendingPathComponent("evaluation_code")] }
+                ?? [])
     }
 
     /// The spend ceilings of a run's driving model when the task sets none.

@@ -60,10 +60,10 @@ extension TaskSpec {
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(commonTools: RunLauncher.commonTools, maxIterations: maxIterations))
         let machine = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
+        let runs = URL(fileURLWithPath: "runs").appendingPathComponent(name)
         let brief = brief(
             hardware: Hardware.detect(), measured: machine.machineHistory, skills: try? SkillLibrary(),
-            hidden: [benchmark.file].compactMap { $0 }.map { URL(fileURLWithPath: $0) })
-        let runs = URL(fileURLWithPath: "runs").appendingPathComponent(name)
+            hidden: RunLauncher.hiddenPaths(Workspace(root: runs), spec: self))
         return WorkflowRunner.sessionMessages(
             task: brief.rendered, state: RunState(workspace: Workspace(root: runs)), stage: workflow.initialStage)
     }

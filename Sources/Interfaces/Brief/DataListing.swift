@@ -23,7 +23,7 @@ public struct DataListing: Sendable, Hashable {
     /// Files not listed (beyond `maxFiles`).
     public var unlisted: Int
 
-    /// Lists `root`, marking `hidden` files as not readable (and not opening them).
+    /// Lists `root`, marking `hidden` files (and the files of `hidden` folders) as not readable, without opening them.
     public init(root: URL, hidden: [URL] = [], maxFiles: Int = 12) {
         self.root = root.path
         let manager = FileManager.default
@@ -45,7 +45,8 @@ public struct DataListing: Sendable, Hashable {
         files = paths.prefix(maxFiles).map { url in
             let relative = url.path == root.path ? url.lastPathComponent : String(url.path.dropFirst(root.path.count + 1))
             let bytes = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-            if hiddenPaths.contains(url.standardizedFileURL.path) {
+            let path = url.standardizedFileURL.path
+            if hiddenPaths.contains(path) || hiddenPaths.contains(where: { path.hasPrefix($0 + "/") }) {
                 return File(name: relative, bytes: bytes, rows: nil, fields: [], example: nil, hidden: true)
             }
             let sample = bytes <= 64 << 20 ? Self.sample(url) : nil

@@ -73,6 +73,44 @@ extension DemoCommandTests {
             + "promoted: \(decision.promoted)")
     }
 
+    /// The same task driven by the scripted model that knows only what its prompts show (``BriefReader``): it finds
+    /// the training file in the brief's data listing (the stand-in's `evaluation_code/`, which holds the test items,
+    /// is listed as not readable), and takes the task through the benchmark's own evaluate.py to a decision.
+    @Test(.timeLimit(.minutes(20)))
+    func aModelThatKnowsOnlyTheBriefDrivesAPostTrainBenchTask() async throws {
+        let directory = try TemporaryDirectory()
+        let standIn = try PostTrainBenchStandIn(in: directory, hours: 0.5)
+        let lines = LineCollector()
+        let provider = ScriptedModelProvider(respond: BriefReader.respond)
+        let launcher = RunLauncher(
+            progress: { lines.append($0) }, providerOverride: provider, shell: ShellOptions(unsafe: true))
+        try await launcher.python.ensure(progress: { lines.append($0) })
+        let base = try await DemoRun(settings: .quick, runsDirectory: directory.path("runs"), launcher: launcher)
+            .provisionModel()
+        var spec = try TaskSpec.postTrainBench(
+            try PostTrainBenchTask(directory: standIn.task), baseModel: base.path,
+            template: DemoModel.smolLM2.llamaFactoryTemplate, remainingSeconds: 1800, rules: .v1_1,
+            extraDataRoots: [standIn.data.path], maxIterations: 1)
+        spec.cutoffLength = DemoSettings.quick.cutoffLength
+        let workspace = try launcher.create(
+            spec: spec, runsDirectory: directory.path("runs"),
+            driver: .model(provider: "scripted", model: "brief-reader", baseURL: nil))
+        let outcome = try await launcher.run(workspace)
+        let transcript = lines.lines.joined(separator: "\n")
+        #expect(outcome.ending == .finished, "\(transcript.suffix(3000))")
+        let first = provider.requests.first?.messages.first { $0.role == .user }?.text ?? ""
+        #expect(first.contains("evaluation_code/items.jsonl") && first.contains("not readable"), "\(first.prefix(3000))")
+        #expect(first.contains("PostTrainBench v1.1"))
+        let records = try await workspace.openStore().records()
+        #expect(records.all(CallDenied.self).isEmpty, "\(records.all(CallDenied.self).map(\.reason))")
+        let built = try #require(records.last(DataBuilt.self), "\(transcript.suffix(3000))")
+        #expect(built.rows == standIn.training.count)
+        #expect(records.all(EvalReported.self).map(\.label) == ["baseline", "iter1"])
+        #expect(records.last(IterationRecord.self) != nil && records.last(CandidateEvaluated.self) != nil)
+        print("DemoCommandTests (PostTrainBench, brief reader): \(provider.requests.count) model requests; "
+            + "\(records.all(EvalReported.self).map { "\($0.label) \($0.score)" })")
+    }
+
     /// The evaluator adapter against the stand-in's evaluate.py: a run that does not fit at 4000 tokens retries along
     /// gsm8k's cascade (4 attempts, then 3000 tokens), and a changed evaluate.py is refused before anything runs.
     @Test(.timeLimit(.minutes(10)))
