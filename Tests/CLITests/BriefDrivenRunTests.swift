@@ -177,6 +177,8 @@ extension DemoCommandTests {
         let built = try #require(records.last(DataBuilt.self), "\(transcript.suffix(3000))")
         #expect(built.rows == 64 && built.skipped == 0)
         #expect(records.last(DataValidated.self)?.approved == true)
+        let validation = records.all(AgentRecord.ToolReturned.self).last { $0.value.call.name == "data" }?.value.output.content
+        #expect(validation?.contains("counted with the model's tokenizer") == true, "\(validation ?? "")")
         let started = try #require(records.last(TrainStarted.self))
         #expect(started.job.hyperparameters["cutoff_len"] == 96, "the cutoff comes from the brief")
         let report = try #require(records.all(EvalReported.self).last { $0.label == "iter1" })

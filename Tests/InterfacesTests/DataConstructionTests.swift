@@ -163,6 +163,7 @@ import Testing
         #expect(manifest.operations.last?.dropped == ["contamination": 3, "duplicate": 2])
         let approved = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "clean"}"#)
         #expect(approved.content.contains("clean: approve"), "\(approved.content)")
+        #expect(approved.content.contains("lengths against cutoff_len 512: estimated"), "\(approved.content)")
         #expect(DatasetManifest.load(for: clean)?.validation?.verdict == "approve")
     }
 

@@ -1,4 +1,5 @@
 import AgentCore
+import DataEngine
 import Evaluation
 public import Foundation
 import Interfaces
@@ -294,9 +295,17 @@ public struct RunLauncher: Sendable {
     /// The data checks and contamination gate: the index of the benchmark file, and for a PostTrainBench task with
     /// `contamination_check.py` and `test_data.json`, the task's own checker too.
     func contaminationGate(_ spec: TaskSpec) throws -> PostTrainBenchContaminationGate {
+        // Row lengths with the base model's own tokenizer (one long-lived process), else the labelled estimate.
+        let tokenCounter: any TokenCounter
+        do {
+            tokenCounter = try TokenizerProcessCounter(python: python.pythonExecutable, tokenizer: spec.baseModel)
+        } catch {
+            progress("Dataset lengths will be estimated: the base model's tokenizer did not load (\(error)).")
+            tokenCounter = EstimatingTokenCounter()
+        }
         let engine = try EngineDatasetChecker(
             benchmarkFile: spec.benchmark.file.map { URL(fileURLWithPath: $0) },
-            fields: spec.benchmark.contaminationFields)
+            fields: spec.benchmark.contaminationFields, tokenCounter: tokenCounter)
         guard let settings = spec.posttrainbench, let checker = settings.contaminationChecker,
             let reference = settings.testData
         else { return PostTrainBenchContaminationGate(engine: engine, script: nil) }

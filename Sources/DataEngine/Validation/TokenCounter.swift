@@ -3,6 +3,13 @@ public protocol TokenCounter: Sendable {
     /// The number of tokens the model's tokenizer would produce for `text`.
     /// - Throws: when the tokenizer cannot be run; validation stops with that error.
     func tokenCount(of text: String) throws -> Int
+
+    /// How the counts are made, in words (shown with length findings).
+    var method: String { get }
+}
+
+extension TokenCounter {
+    public var method: String { "counted by \(type(of: self))" }
 }
 
 /// The documented estimate used when the model's tokenizer is not at hand.
@@ -13,6 +20,10 @@ public protocol TokenCounter: Sendable {
 public struct EstimatingTokenCounter: TokenCounter {
     /// Creates the estimator.
     public init() {}
+
+    public var method: String {
+        "estimated (about 4 bytes or 0.77 words per token: the model's tokenizer was not available)"
+    }
 
     /// The estimated token count of `text`.
     public func tokenCount(of text: String) -> Int {

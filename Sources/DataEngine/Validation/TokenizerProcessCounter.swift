@@ -29,6 +29,9 @@ public final class TokenizerProcessCounter: TokenCounter {
     }
 
     private let channel: Mutex<Channel>
+    private let tokenizer: String
+
+    public var method: String { "counted with the model's tokenizer (\(URL(fileURLWithPath: tokenizer).lastPathComponent))" }
 
     /// Starts the tokenizer process and waits until the tokenizer is loaded.
     /// - Parameters:
@@ -37,6 +40,7 @@ public final class TokenizerProcessCounter: TokenCounter {
     ///   - ggufFile: a GGUF file name inside `tokenizer` to read the tokenizer from, if the model is GGUF.
     /// - Throws: ``DataEngineError/tokenizerUnavailable(reason:)`` when the process cannot start or load it.
     public init(python: URL, tokenizer: String, ggufFile: String? = nil) throws {
+        self.tokenizer = tokenizer
         let process = Process()
         process.executableURL = python
         process.arguments = ["-c", Self.script, tokenizer] + (ggufFile.map { [$0] } ?? [])

@@ -485,6 +485,7 @@ public struct DataTool: Tool {
         ]
         lines += verdict.reasons.map { "- \($0)" }
         lines += verdict.notes.map { "- note: \($0)" }
+        if let counting = check.lengthCounting { lines.append("- lengths against cutoff_len \(cutoff): \(counting)") }
         if verdict.kind == .approve {
             lines.append(
                 "Registered in \(environment.workspace.relativePath(of: paths.datasetInfo)). Next: train on it.")

@@ -48,16 +48,19 @@ public struct DatasetCheck: Sendable, Hashable, Codable {
     /// Every flagged row (0-based) by kind, uncapped (``DatasetFinding/rows`` lists only a few): what
     /// `data action=filter` drops. Empty when the checker does not report rows.
     public var flaggedRows: [DatasetFindingKind: [Int]]
+    /// How row lengths were counted against the cutoff (the model's tokenizer, or an estimate), when known.
+    public var lengthCounting: String?
 
     /// Creates a check result.
     public init(
         sampleCount: Int, findings: [DatasetFinding] = [], contamination: [ContaminationHit] = [],
-        flaggedRows: [DatasetFindingKind: [Int]] = [:]
+        flaggedRows: [DatasetFindingKind: [Int]] = [:], lengthCounting: String? = nil
     ) {
         self.sampleCount = sampleCount
         self.findings = findings
         self.contamination = contamination
         self.flaggedRows = flaggedRows
+        self.lengthCounting = lengthCounting
     }
 
     /// The number of rows with findings of `kind`.

@@ -45,7 +45,7 @@ public struct EngineDatasetChecker: DatasetChecker {
                 DatasetFinding(kind: $0.key, count: $0.value.count, rows: $0.value.rows, detail: $0.value.detail)
             },
             contamination: scan.map { report in report.hits.filter { $0.score >= report.blockingScore } } ?? [],
-            flaggedRows: flagged)
+            flaggedRows: flagged, lengthCounting: tokenCounter.method)
     }
 
     /// The data tool's coarser finding kind for a validator finding.
