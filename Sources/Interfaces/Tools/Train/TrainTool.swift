@@ -89,10 +89,19 @@ public struct TrainTool: Tool {
             try? FileManager.default.removeItem(at: job.outputDirectory)
             return .error("Refused: the task has no GPUs (CPU only); leave gpus out.")
         }
-        let lease = held
-        defer { if let devices = environment.devices, !lease.isEmpty { Task { await devices.release(lease) } } }
-        job = environment.backend.prepare(job)
-        let iteration = arguments.iteration
+        // The GPUs go back when the job ends, however it ends, before the call returns.
+        do {
+            let output = try await run(environment.backend.prepare(job), iteration: arguments.iteration)
+            if !held.isEmpty { await environment.devices?.release(held) }
+            return output
+        } catch {
+            if !held.isEmpty { await environment.devices?.release(held) }
+            throw error
+        }
+    }
+
+    /// Runs a prepared job to its end, recording its progress and result.
+    private func run(_ job: TrainingJob, iteration: Int) async throws -> ToolOutput {
         try await environment.store.append(TrainStarted(iteration: iteration, job: job))
         var first: TrainingProgress?
         var last: TrainingProgress?
