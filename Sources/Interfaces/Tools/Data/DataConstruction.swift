@@ -11,6 +11,25 @@ public struct DataConstruction: Sendable {
 
     public init(sources: SourceReader = SourceReader()) { self.sources = sources }
 
+    /// The rows each source yields under `selection`, and the manifest's record of each source.
+    /// - Throws: ``DatasetBuildError`` naming the source, the line or the field.
+    public func selectedRows(of urls: [URL], selection: DataSelection) async throws
+        -> (rows: [JSONValue], sources: [DatasetManifest.Source])
+    {
+        var rows: [JSONValue] = []
+        var read: [DatasetManifest.Source] = []
+        for url in urls {
+            let source = try await sources.read(url, split: selection.split)
+            let selected = try selection.apply(source.rows, source: url.lastPathComponent)
+            rows += selected
+            read.append(
+                DatasetManifest.Source(
+                    path: url.path, sha256: try DatasetManifest.digest(of: url), kind: source.kind,
+                    rowsRead: source.rows.count, rowsSelected: selected.count))
+        }
+        return (rows, read)
+    }
+
     /// What a build made.
     public struct Built: Sendable {
         public var result: DatasetBuildResult
@@ -23,17 +42,7 @@ public struct DataConstruction: Sendable {
         name: String, sources urls: [URL], selection: DataSelection, format: DatasetFormat, mapping: FieldMapping,
         output: URL
     ) async throws -> Built {
-        var inputs: [JSONValue] = []
-        var read: [DatasetManifest.Source] = []
-        for url in urls {
-            let source = try await sources.read(url, split: selection.split)
-            let selected = try selection.apply(source.rows, source: url.lastPathComponent)
-            inputs += selected
-            read.append(
-                DatasetManifest.Source(
-                    path: url.path, sha256: try DatasetManifest.digest(of: url), kind: source.kind,
-                    rowsRead: source.rows.count, rowsSelected: selected.count))
-        }
+        let (inputs, read) = try await selectedRows(of: urls, selection: selection)
         let result = try DatasetBuilder(format: format, mapping: mapping).build(rows: inputs, output: output)
         var parameters: [String: JSONValue] = ["mapping": try JSONValue(encoding: mapping)]
         if !selection.isEmpty || selection.split != nil { parameters["selection"] = try JSONValue(encoding: selection) }

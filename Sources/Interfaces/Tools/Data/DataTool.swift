@@ -217,12 +217,10 @@ public struct DataTool: Tool {
             name: name, sources: urls, selection: selection, format: format, mapping: mapping, output: output)
         let result = built.result
         let read = built.manifest.operations.last?.sources ?? []
-        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
+        try await recordWritten(
+            name, iteration: iteration, paths: paths, output: output, rows: result.rows,
+            skipped: result.skipped.values.reduce(0, +))
         let relative = environment.workspace.relativePath(of: output)
-        try await environment.store.append(
-            DataBuilt(
-                iteration: iteration, dataset: name, rows: result.rows, skipped: result.skipped.values.reduce(0, +),
-                path: relative))
         var text = "Built \(name) (\(format.rawValue)): \(result.rows) rows -> \(relative)."
         let selectedText = read.map { "\(URL(fileURLWithPath: $0.path).lastPathComponent) \($0.kind) \($0.rowsSelected)/\($0.rowsRead)" }
         text += " Read: " + selectedText.joined(separator: ", ") + "."
@@ -308,21 +306,14 @@ public struct DataTool: Tool {
             throw ToolRefusal("generate mode=\(mode) needs sources: the prompts with their reference answers.")
         }
         let selection = DataSelection(split: arguments.split, where: arguments.where, sample: arguments.sample, seed: arguments.seed, limit: arguments.limit)
+        let (rows, read) = try await DataConstruction(sources: environment.sources).selectedRows(
+            of: try sources.map { try environment.jail.resolveForReading($0) }, selection: selection)
         var prompts: [AnswerSampling.Prompt] = []
-        var read: [DatasetManifest.Source] = []
-        for url in try sources.map({ try environment.jail.resolveForReading($0) }) {
-            let source = try await environment.sources.read(url, split: selection.split)
-            let selected = try selection.apply(source.rows, source: url.lastPathComponent)
-            for row in selected {
-                guard let prompt = try? DatasetBuilder.resolve(promptField, in: row),
-                    let reference = try? DatasetBuilder.resolve(referenceField, in: row)
-                else { continue }
-                prompts.append(AnswerSampling.Prompt(id: "p\(prompts.count)", prompt: prompt, reference: reference))
-            }
-            read.append(
-                DatasetManifest.Source(
-                    path: url.path, sha256: try DatasetManifest.digest(of: url), kind: source.kind,
-                    rowsRead: source.rows.count, rowsSelected: selected.count))
+        for row in rows {
+            guard let prompt = try? DatasetBuilder.resolve(promptField, in: row),
+                let reference = try? DatasetBuilder.resolve(referenceField, in: row)
+            else { continue }
+            prompts.append(AnswerSampling.Prompt(id: "p\(prompts.count)", prompt: prompt, reference: reference))
         }
         guard !prompts.isEmpty else { throw ToolRefusal("No prompts: check mapping.instruction and mapping.output against the source's fields.") }
         let k = arguments.samples ?? 4
@@ -376,15 +367,22 @@ public struct DataTool: Tool {
         return checkpoint
     }
 
+    /// A dataset was (re)written: its earlier approval is withdrawn and `data.built` recorded.
+    private func recordWritten(
+        _ name: String, iteration: Int, paths: IterationPaths, output: URL, rows: Int, skipped: Int
+    ) async throws {
+        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
+        try await environment.store.append(
+            DataBuilt(
+                iteration: iteration, dataset: name, rows: rows, skipped: skipped,
+                path: environment.workspace.relativePath(of: output)))
+    }
+
     /// Records a generated dataset like a built one.
     private func recordGenerated(
         _ name: String, iteration: Int, paths: IterationPaths, output: URL, rows: Int, text: String
     ) async throws -> ToolOutput {
-        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
-        try await environment.store.append(
-            DataBuilt(
-                iteration: iteration, dataset: name, rows: rows, skipped: 0,
-                path: environment.workspace.relativePath(of: output)))
+        try await recordWritten(name, iteration: iteration, paths: paths, output: output, rows: rows, skipped: 0)
         if rows == 0 { return .error(text + " No rows.") }
         return ToolOutput(text + " Next: validate it.")
     }
@@ -400,11 +398,9 @@ public struct DataTool: Tool {
         let output = paths.data.appendingPathComponent("\(name).json")
         let (outcome, _) = try await DataConstruction(sources: environment.sources).filter(
             name: name, source: source, kinds: kinds, cutoffLength: cutoff, checker: environment.checker, output: output)
-        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
-        try await environment.store.append(
-            DataBuilt(
-                iteration: iteration, dataset: name, rows: outcome.kept.count,
-                skipped: outcome.rowsIn - outcome.kept.count, path: environment.workspace.relativePath(of: output)))
+        try await recordWritten(
+            name, iteration: iteration, paths: paths, output: output, rows: outcome.kept.count,
+            skipped: outcome.rowsIn - outcome.kept.count)
         let dropped = outcome.dropped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         return ToolOutput(
             "Filtered \(from) into \(name): \(outcome.rowsIn) -> \(outcome.kept.count) rows; dropped "
@@ -434,11 +430,7 @@ public struct DataTool: Tool {
         let (taken, sizes, manifest) = try DataConstruction(sources: environment.sources).mix(
             name: name, parts: inputs, total: arguments.limit, seed: arguments.seed ?? 0, output: output)
         let mixedCount = manifest.operations.last?.rowsOut ?? 0
-        try DatasetRegistry(workspace: environment.workspace, iteration: paths).revoke(name: name)
-        try await environment.store.append(
-            DataBuilt(
-                iteration: iteration, dataset: name, rows: mixedCount, skipped: 0,
-                path: environment.workspace.relativePath(of: output)))
+        try await recordWritten(name, iteration: iteration, paths: paths, output: output, rows: mixedCount, skipped: 0)
         let shares = zip(parts, zip(taken, sizes)).map { "\($0.dataset) \($1.0)/\($1.1)" }
         return ToolOutput(
             "Mixed \(name): \(mixedCount) rows (\(shares.joined(separator: ", ")); seed \(arguments.seed ?? 0)). "
