@@ -141,6 +141,21 @@ extension RunReport {
                         secondsFromStart: offset(record), kind: .failure, title: "Tampering found",
                         detail: tampered.findings.joined(separator: "; ")))
             }
+            if let moved = record.decode(DeadlineMoved.self) {
+                events.append(
+                    Event(
+                        secondsFromStart: offset(record), kind: .failure, title: "Deadline moved earlier",
+                        detail: "\(moved.source); the run's deadline is now \(moved.deadline.formatted(.iso8601))"))
+            }
+            if let submitted = record.decode(SubmissionChecked.self) {
+                let fine = submitted.loaded && submitted.identityMismatches.isEmpty
+                events.append(
+                    Event(
+                        secondsFromStart: offset(record), kind: fine ? .end : .failure,
+                        title: "Submission '\(submitted.best)' \(fine ? "loads and matches the base model" : "FAILS its checks")",
+                        detail: ([submitted.destination, submitted.detail] + submitted.identityMismatches)
+                            .joined(separator: "; ")))
+            }
             if let stop = record.decode(RunStopped.self) {
                 stopped = stop
                 events.append(

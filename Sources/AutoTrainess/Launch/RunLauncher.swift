@@ -68,6 +68,8 @@ public struct RunLauncher: Sendable {
 
     /// How the agent's shell of the runs this launcher creates is set up (recorded in their `run.json`).
     public var shell: ShellOptions
+    /// How often a PostTrainBench run re-reads its task's `timer.sh` (``PostTrainBenchTimerWatch``).
+    public var timerInterval: Duration = .seconds(60)
 
     /// The file, inside the run, that keeps the start-of-run hashes of the protected evaluation files.
     static let integrityFile = "integrity.json"
@@ -144,14 +146,22 @@ public struct RunLauncher: Sendable {
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
         let outcome = try await runner.run(task: run.brief)
-        if let settings = run.spec.posttrainbench { submit(outcome, of: run.spec, settings: settings) }
-        writeReport(workspace)
+        if let settings = run.spec.posttrainbench {
+            await submit(outcome, of: run.spec, settings: settings, store: run.store)
+            writeReport(workspace)
+            keepTrace(workspace, outcome: outcome, settings: settings)
+        } else {
+            writeReport(workspace)
+        }
         return outcome
     }
 
-    /// PostTrainBench's end of a run: `final_model/` copied into the task folder in place, and the benchmark judge's
-    /// model-identity check against the base model, said in the progress lines.
-    func submit(_ outcome: WorkflowOutcome, of spec: TaskSpec, settings: PostTrainBenchSettings) {
+    /// PostTrainBench's end of a run: `final_model/` copied into the task folder in place, then checked the way the
+    /// benchmark does: the judge's model-identity check against the base model, and loading it in the run's Python
+    /// environment and generating once. Said in the progress lines and recorded (``SubmissionChecked``).
+    func submit(
+        _ outcome: WorkflowOutcome, of spec: TaskSpec, settings: PostTrainBenchSettings, store: any ExperimentStore
+    ) async {
         let destination = URL(fileURLWithPath: settings.taskDirectory).appendingPathComponent("final_model")
         do {
             let source = URL(fileURLWithPath: outcome.finalModel)
@@ -165,8 +175,39 @@ public struct RunLauncher: Sendable {
                         + PostTrainBenchSubmission.identityFields.joined(separator: ", ") + ")."
                     : "Model identity: final_model/ is NOT the base model's architecture: "
                         + mismatches.joined(separator: "; ") + ". The benchmark's judge would refuse it.")
+            let check = await PostTrainBenchSubmission.loadCheck(
+                model: destination, python: spec.evaluationEnvironment ?? python)
+            let detail = check.loaded
+                ? "generated \(String(reflecting: check.generated ?? "")) with transformers \(check.transformers ?? "?")"
+                : "did not load: \(check.error ?? "unknown error")"
+            progress("Load check: final_model/ \(detail).")
+            _ = try? await store.append(
+                SubmissionChecked(
+                    destination: destination.path, best: outcome.best, identityMismatches: mismatches,
+                    loaded: check.loaded, detail: detail))
         } catch {
             progress("Submission to \(destination.path) failed: \(error)")
+            _ = try? await store.append(
+                SubmissionChecked(
+                    destination: destination.path, best: outcome.best, identityMismatches: [], loaded: false,
+                    detail: "not written: \(error)"))
+        }
+    }
+
+    /// After the submission: the run's trace copied into the task folder for the judges
+    /// (`autotrainess_trace/<run id>/`), and the intermediate checkpoints the benchmark would delete removed.
+    func keepTrace(_ workspace: Workspace, outcome: WorkflowOutcome, settings: PostTrainBenchSettings) {
+        let trace = URL(fileURLWithPath: settings.taskDirectory)
+            .appendingPathComponent("autotrainess_trace").appendingPathComponent(workspace.root.lastPathComponent)
+        do {
+            let copied = try PostTrainBenchSubmission.copyTrace(of: workspace.root, to: trace)
+            progress("Trace for the judges: \(copied.files) files (\(copied.bytes / 1024) KiB) in \(trace.path).")
+        } catch {
+            progress("The run's trace could not be copied to \(trace.path): \(error)")
+        }
+        let removed = PostTrainBenchSubmission.removeIntermediateCheckpoints(in: workspace.root, keep: outcome.best)
+        if removed.folders > 0 {
+            progress("Removed \(removed.folders) intermediate checkpoint folder(s), \(removed.bytes >> 20) MiB.")
         }
     }
 
@@ -240,25 +281,17 @@ public struct RunLauncher: Sendable {
         let spent = RunState.rebuild(from: earlier, runDirectory: workspace.root).budget.elapsedSeconds
         try await store.append(RunSessionStarted(activeSecondsBefore: spent))
         let ceilings = modelCeilings(spec: spec, manifest: manifest, driver: driver)
-        var deadline = Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent))
-        if let settings = spec.posttrainbench,
-            let reading = try? await PostTrainBenchTimer.read(taskDirectory: URL(fileURLWithPath: settings.taskDirectory))
-        {
-            // The benchmark's clock runs while this run is stopped: its timer, read at every session, wins.
-            let left: Double
-            switch reading {
-            case .expired: left = 0
-            case .remaining(let seconds): left = seconds
-            }
-            if Date().addingTimeInterval(left) < deadline {
-                deadline = Date().addingTimeInterval(left)
-                progress("timer.sh: \(DurationText.format(left)) left; the run's deadline follows it.")
-            }
-        }
         let budget = BudgetClock(
             limits: BudgetLimits(
-                deadline: deadline,
+                deadline: Date().addingTimeInterval(max(0, manifest.budget.totalSeconds - spent)),
                 finalReserve: manifest.budget.reserveSeconds, tokens: ceilings.tokens, usd: ceilings.usd))
+        // The benchmark's clock runs while this run is stopped: its timer, read now and while the run goes on, wins.
+        let timerWatch = spec.posttrainbench.map {
+            PostTrainBenchTimerWatch(
+                taskDirectory: URL(fileURLWithPath: $0.taskDirectory), budget: budget, store: store,
+                interval: timerInterval, progress: progress)
+        }
+        if let timerWatch { await timerWatch.check() }
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
         let gpus = spec.gpus.map(GPUSet.init)
@@ -289,7 +322,7 @@ public struct RunLauncher: Sendable {
         return OpenedRun(
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
             workflow: workflow, tools: InterfaceTools.all(in: environment, skills: skills), brief: brief.rendered,
-            lock: lock)
+            lock: lock, timerWatch: timerWatch?.start())
     }
 
     /// The data checks and contamination gate: the index of the benchmark file, and for a PostTrainBench task with
@@ -395,7 +428,7 @@ public struct RunLauncher: Sendable {
             return PostTrainBenchEvaluator(
                 taskDirectory: URL(fileURLWithPath: benchmark.directory ?? ""), outputDirectory: work,
                 expectedFingerprint: integrity.baseline, benchmark: benchmark.name,
-                fingerprintPaths: spec.protectedEvaluationPaths, environment: python)
+                fingerprintPaths: spec.protectedEvaluationPaths, environment: spec.evaluationEnvironment ?? python)
         }
     }
 }
@@ -422,9 +455,14 @@ public struct OpenedRun: Sendable {
     /// The task brief the agent reads first (``TaskBrief``): every session's first message and `workflow_status`.
     public let brief: String
     let lock: FileLock
+    /// The PostTrainBench timer's readings while the run is open.
+    let timerWatch: Task<Void, Never>?
 
-    /// Releases the run's lock, so that another process may drive it.
-    public func close() { lock.release() }
+    /// Stops watching the timer and releases the run's lock, so that another process may drive it.
+    public func close() {
+        timerWatch?.cancel()
+        lock.release()
+    }
 }
 
 extension RunDriver {
@@ -446,6 +484,11 @@ extension TaskSpec {
             benchmarkSize: benchmark.size, cutoffLength: cutoffLength ?? 1024,
             dataRoots: (dataRoots ?? [])
                 + (recipe?.sources.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? []))
+    }
+
+    /// The benchmark's own evaluation environment, when the task names one (``PostTrainBenchSettings/evaluationVenv``).
+    var evaluationEnvironment: PythonEnvironment? {
+        posttrainbench?.evaluationVenv.map { PythonEnvironment(existingVenv: URL(fileURLWithPath: $0, isDirectory: true)) }
     }
 
     /// The files of a `posttrainbench` evaluator's folder that are hashed at the start and must not change:

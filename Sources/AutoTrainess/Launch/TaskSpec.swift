@@ -215,6 +215,10 @@ extension TaskSpec {
         } catch {
             throw TaskSpecError.unreadable(path: file.path, reason: "\(error.localizedDescription)")
         }
+        if PostTrainBenchTaskFile.matches(text) {
+            return try PostTrainBenchTaskFile.decode(text, path: file.path, folder: file.deletingLastPathComponent())
+                .spec(path: file.path)
+        }
         // Before decoding, so that a misspelled required key is named as such rather than reported missing.
         try Self.rejectUnknownKeys(in: text, path: file.path)
         var spec: TaskSpec

@@ -11,9 +11,13 @@ public struct PostTrainBenchSettings: Sendable, Hashable, Codable {
     public var testData: String?
     /// The hours the benchmark gives (for the rules' wording).
     public var hours: Double
+    /// A venv with the benchmark's own evaluation stack (vLLM 0.11.0, transformers 4.57): `evaluate.py` and the
+    /// submission's load check run there; `nil` uses the managed environment (CPU, or a GPU stack that fits it).
+    public var evaluationVenv: String?
 
     enum CodingKeys: String, CodingKey {
         case rules, hours
+        case evaluationVenv = "evaluation_venv"
         case taskDirectory = "task_directory"
         case contaminationChecker = "contamination_checker"
         case testData = "test_data"
@@ -32,11 +36,12 @@ extension TaskSpec {
     ///   - remainingSeconds: what `timer.sh` said is left; `nil` uses `hours`.
     ///   - rules: the prompt version.
     ///   - limit: samples per evaluation during iterations (`nil`: the script's own default).
+    ///   - evaluationVenv: a venv with the benchmark's evaluation stack (``PostTrainBenchSettings/evaluationVenv``).
     /// - Throws: ``TaskSpecError`` when no template can be derived.
     public static func postTrainBench(
         _ task: PostTrainBenchTask, baseModel: String, template: String? = nil, hours: Double = 10,
         remainingSeconds: Double? = nil, rules: PostTrainBenchRules = .v1_1, limit: Int? = nil,
-        extraDataRoots: [String] = [], maxIterations: Int? = nil
+        extraDataRoots: [String] = [], maxIterations: Int? = nil, evaluationVenv: String? = nil
     ) throws -> TaskSpec {
         let model = URL(fileURLWithPath: baseModel).standardizedFileURL.path
         guard let template = template ?? Self.llamaFactoryTemplate(forModel: URL(fileURLWithPath: model)) else {
@@ -59,7 +64,7 @@ extension TaskSpec {
             dataRoots: [task.directory.path] + extraDataRoots, maxIterations: maxIterations)
         spec.posttrainbench = PostTrainBenchSettings(
             rules: rules, taskDirectory: task.directory.path, contaminationChecker: task.contaminationChecker?.path,
-            testData: task.testData?.path, hours: hours)
+            testData: task.testData?.path, hours: hours, evaluationVenv: evaluationVenv)
         return spec
     }
 

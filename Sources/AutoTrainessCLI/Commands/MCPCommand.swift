@@ -15,8 +15,9 @@ struct MCPCommand: AsyncParsableCommand {
             The stages, rules, budget and checkpoint registry stay enforced here: a call the workflow does not \
             allow is refused with the reason, every call is recorded in the run's events.jsonl, and final_model/ \
             is replaced only by a proven improvement. Standard output carries the protocol; progress goes to \
-            standard error. Give exactly one of --run, --task or --demo. Examples:
+            standard error. Give exactly one of --run, --task, --posttrainbench or --demo. Examples:
               claude mcp add autotrainess -- autotrainess mcp --task tasks/gsm8k.yaml --run-id gsm8k-claude
+              claude mcp add autotrainess -- autotrainess mcp --posttrainbench ~/task --base-model /models/Qwen3-1.7B-Base
               codex mcp add autotrainess -- autotrainess mcp --run runs/2026-11-27-gsm8k
             """
     )
@@ -33,7 +34,7 @@ struct MCPCommand: AsyncParsableCommand {
     @Flag(help: "With --demo: the quick settings.")
     var quick = false
 
-    @Option(help: "With --task: the run's folder name under --runs-dir (reopened when it exists).")
+    @Option(help: "With --task or --posttrainbench: the run's folder name under --runs-dir (reopened when it exists).")
     var runId: String?
 
     @Option(help: "With --task: override the task's wall-clock budget, e.g. 10h or 45m.")
@@ -42,13 +43,19 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "Where runs are written (with --task or --demo).")
     var runsDir: String = "runs"
 
+    @OptionGroup(title: "PostTrainBench") var benchmark: PostTrainBenchOptions
+
     @OptionGroup var shell: ShellFlags
 
     func validate() throws {
-        let sources = [run != nil, task != nil, demo].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("Give exactly one of --run DIR, --task FILE or --demo.") }
+        let sources = [run != nil, task != nil, benchmark.posttrainbench != nil, demo].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError("Give exactly one of --run DIR, --task FILE, --posttrainbench TASK_DIR or --demo.")
+        }
         if quick && !demo { throw ValidationError("--quick goes with --demo.") }
-        if runId != nil && task == nil { throw ValidationError("--run-id goes with --task.") }
+        if runId != nil && task == nil && benchmark.posttrainbench == nil {
+            throw ValidationError("--run-id goes with --task or --posttrainbench.")
+        }
     }
 
     func run() async throws {
@@ -84,8 +91,15 @@ struct MCPCommand: AsyncParsableCommand {
     private func workspace(_ launcher: RunLauncher) async throws -> Workspace {
         let runs = URL(fileURLWithPath: runsDir, isDirectory: true)
         if let run { return try Workspace.open(URL(fileURLWithPath: run, isDirectory: true)) }
-        if let task {
-            var spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
+        if task != nil || benchmark.posttrainbench != nil {
+            var spec: TaskSpec
+            if let task {
+                spec = try TaskSpec.load(from: URL(fileURLWithPath: task))
+            } else {
+                let found: [String]
+                (spec, found) = try await benchmark.spec()
+                found.forEach { Console.error($0) }
+            }
             if let budget { spec.budget = budget }
             return try launcher.create(spec: spec, runsDirectory: runs, runID: runId, driver: .external("MCP"))
         }

@@ -106,6 +106,9 @@ struct PostTrainBenchOptions: ParsableArguments {
     @Option(help: "With --posttrainbench: an extra folder of training sources the agent may read (repeatable).")
     var dataRoot: [String] = []
 
+    @Option(help: "With --posttrainbench: a venv with the benchmark's evaluation stack (vLLM) for evaluate.py and the final load check (scripts/install-posttrainbench-gpu-env.sh).")
+    var evaluationVenv: String?
+
     /// The task, and what the run found in the folder (protected files, deadline, gate, rules).
     func spec() async throws -> (TaskSpec, [String]) {
         guard let posttrainbench else { throw ValidationError("--posttrainbench names the task folder.") }
@@ -124,9 +127,12 @@ struct PostTrainBenchOptions: ParsableArguments {
                 deadline = "\(DurationText.format(seconds)) left by timer.sh"
             }
         }
-        let spec = try TaskSpec.postTrainBench(
-            task, baseModel: baseModel, template: template, hours: hours, remainingSeconds: remaining, rules: version,
-            limit: limit, extraDataRoots: dataRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        let file = PostTrainBenchTaskFile(
+            task: task.directory.path, baseModel: URL(fileURLWithPath: baseModel).standardizedFileURL.path,
+            rules: version, hours: hours, limit: limit, template: template,
+            dataRoots: dataRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            evaluationVenv: evaluationVenv.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        let spec = try file.spec(remainingSeconds: remaining, path: "--base-model")
         let digests = try? FileFingerprint.compute(paths: task.protectedPaths, in: task.directory)
         let summary = digests.map { fingerprint in
             FileFingerprintSummary(

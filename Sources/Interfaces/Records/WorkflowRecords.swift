@@ -1,5 +1,5 @@
 public import AgentCore
-import Foundation
+public import Foundation
 
 // The records the workflow runner writes, one type per kind. They live beside the tools' records because the one
 // fold of a run's records (``RunState``) reads both.
@@ -161,6 +161,43 @@ public struct TamperingFound: RunRecord {
     }
 }
 
+/// `workflow.deadline_moved`: an outside clock (PostTrainBench's `timer.sh`) said less time was left than the run
+/// thought, and the deadline moved earlier (it never moves later).
+public struct DeadlineMoved: RunRecord {
+    public static let kind = "workflow.deadline_moved"
+    /// The new deadline.
+    public var deadline: Date
+    /// What said so, e.g. `timer.sh: Timer expired!`.
+    public var source: String
+    public init(deadline: Date, source: String) {
+        self.deadline = deadline
+        self.source = source
+    }
+}
+
+/// `submission.checked`: after a run ended, its `final_model/` was handed over where a benchmark collects it (a
+/// PostTrainBench task's `final_model/`) and checked the way the benchmark does.
+public struct SubmissionChecked: RunRecord {
+    public static let kind = "submission.checked"
+    /// The folder written in place.
+    public var destination: String
+    /// The candidate it holds.
+    public var best: String
+    /// The identity fields that differ from the base model's `config.json` (`field: base → submission`).
+    public var identityMismatches: [String]
+    /// Whether it loaded in the run's Python environment and generated.
+    public var loaded: Bool
+    /// What it generated, or why it did not load.
+    public var detail: String
+    public init(destination: String, best: String, identityMismatches: [String], loaded: Bool, detail: String) {
+        self.destination = destination
+        self.best = best
+        self.identityMismatches = identityMismatches
+        self.loaded = loaded
+        self.detail = detail
+    }
+}
+
 /// `workflow.stopped`: the run ended.
 public struct RunStopped: RunRecord {
     public static let kind = "workflow.stopped"
@@ -189,7 +226,7 @@ public enum RunRecords {
             TrainProgressed.self, TrainFinished.self, TrainFailed.self, CheckpointRegistered.self,
             RegistrationRefused.self, EvalReported.self, EvalFailed.self, BaselineEvaluated.self,
             CandidateEvaluated.self, IterationRecord.self, ModelUsed.self, BudgetRecorded.self, TamperingFound.self,
-            RunStopped.self,
+            DeadlineMoved.self, RunStopped.self, SubmissionChecked.self,
         ]
 
     /// The kind names.

@@ -11,8 +11,8 @@ public import TrainingBackends
 /// measured rate says it cannot finish in time (``review(_:gpuCount:)``, ``supervise(jobID:gpuCount:events:)``).
 /// ``snapshot()`` gives the one-line ``BudgetSnapshot/summary`` the agent sees every turn.
 public actor BudgetClock {
-    /// The run's limits.
-    public let limits: BudgetLimits
+    /// The run's limits (the deadline only ever moves earlier: ``tighten(deadline:)``).
+    public private(set) var limits: BudgetLimits
     /// The source of the current time.
     public nonisolated let clock: any WallClock
     private var usage: BudgetUsage
@@ -42,6 +42,16 @@ public actor BudgetClock {
         } else {
             usage.unpricedTokens += tokens.totalTokens
         }
+    }
+
+    /// Moves the deadline earlier, never later: an outside clock (PostTrainBench's `timer.sh`) says less time is left
+    /// than the run thought. Running jobs see it at their next progress review, the runner at its next step.
+    /// - Returns: whether the deadline moved.
+    @discardableResult
+    public func tighten(deadline: Date) -> Bool {
+        guard deadline < limits.deadline else { return false }
+        limits.deadline = deadline
+        return true
     }
 
     /// Replaces what was spent with `usage`: used when resuming a run from its stored records.

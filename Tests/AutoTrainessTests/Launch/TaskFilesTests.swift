@@ -22,8 +22,8 @@ struct TaskFilesTests {
     @Test func everyShippedTaskFileDecodes() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.tasksDirectory.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(names == ["gsm8k.yaml", "local-benchmark.yaml"])
-        for name in names {
+        #expect(names == ["gsm8k.yaml", "local-benchmark.yaml", "posttrainbench.yaml"])
+        for name in names where name != "posttrainbench.yaml" {
             let spec = try Self.decode(name)
             #expect(try spec.budgetSeconds().total > 0, "\(name): budget")
         }
@@ -35,6 +35,15 @@ struct TaskFilesTests {
         #expect(spec.benchmark.directory != nil)
         #expect(spec.template == "qwen3")
         #expect(try spec.budgetSeconds().total == 36_000)
+    }
+
+    @Test func posttrainbenchIsATaskFolderKind() throws {
+        let text = try String(
+            contentsOf: Self.tasksDirectory.appendingPathComponent("posttrainbench.yaml"), encoding: .utf8)
+        #expect(PostTrainBenchTaskFile.matches(text))
+        let file = try PostTrainBenchTaskFile.decode(text, path: "posttrainbench.yaml", folder: Self.tasksDirectory)
+        #expect(file.rules == .v1_1 && file.hours == 10 && file.limit == 200)
+        #expect(file.task == NSString(string: "~/task").expandingTildeInPath)
     }
 
     @Test func localBenchmarkCarriesItsRecipe() throws {

@@ -12,14 +12,23 @@ import Workflows
 /// with the `hf/` provider on the CPU): part of the serialized demo suite, as they train and evaluate for real.
 extension DemoCommandTests {
     /// The whole loop by the benchmark's rules: the baseline through the task's own evaluate.py, data through both
-    /// contamination checkers, LoRA training, evaluation, promotion, and the submission written into the task
-    /// folder in place and checked against the base model's architecture.
+    /// contamination checkers, LoRA training, evaluation, promotion; then the benchmark's time runs out mid-run (its
+    /// `timer.sh` starts saying `Timer expired!` once iteration 1 is logged): the run stops at a step boundary, and
+    /// the submission (iteration 1, the best so far) is written into the task folder in place, checked against the
+    /// base model's architecture, loaded and made to generate; the run's trace is kept beside it for the judges.
     @Test(.timeLimit(.minutes(20)))
-    func aPostTrainBenchStandInTaskRunsEndToEndByItsRules() async throws {
+    func aPostTrainBenchStandInTaskRunsByItsRulesUntilItsTimerExpires() async throws {
         let directory = try TemporaryDirectory()
-        let standIn = try PostTrainBenchStandIn(in: directory, hours: 0.5)
+        let standIn = try PostTrainBenchStandIn(in: directory, hours: nil)
+        let deadlineFile = directory.path("timer-deadline")
+        try PostTrainBenchStandIn.createControlledTimer(
+            at: standIn.task.appendingPathComponent("timer.sh"), deadlineFile: deadlineFile, secondsLeft: 1800)
         let lines = LineCollector()
-        let launcher = RunLauncher(progress: { lines.append($0) })
+        var launcher = RunLauncher(progress: { line in
+            lines.append(line)
+            if line.contains("iteration 1 logged") { try? PostTrainBenchStandIn.expire(deadlineFile: deadlineFile) }
+        })
+        launcher.timerInterval = .seconds(2)
         try await launcher.python.ensure(progress: { lines.append($0) })
         let demo = DemoRun(settings: .quick, runsDirectory: directory.path("runs"), launcher: launcher)
         let base = try await demo.provisionModel()
@@ -32,7 +41,7 @@ extension DemoCommandTests {
         }
         var spec = try TaskSpec.postTrainBench(
             task, baseModel: base.path, template: DemoModel.smolLM2.llamaFactoryTemplate, remainingSeconds: left,
-            rules: .v1_1, extraDataRoots: [standIn.data.path], maxIterations: 1)
+            rules: .v1_1, extraDataRoots: [standIn.data.path], maxIterations: 2)
         #expect(try spec.budgetSeconds().total <= 1800 && spec.budgetSeconds().total > 1700)
         spec.cutoffLength = DemoSettings.quick.cutoffLength
         spec.recipe = Recipe(
@@ -43,14 +52,21 @@ extension DemoCommandTests {
         let workspace = try launcher.create(spec: spec, runsDirectory: directory.path("runs"), driver: .recipe)
         let outcome = try await launcher.run(workspace)
         let transcript = lines.lines.joined(separator: "\n")
-        #expect(outcome.ending == .finished, "\(transcript.suffix(3000))")
 
+        // The timer, not the iteration limit, ended the run, at a step boundary of iteration 2.
+        guard case .budgetExhausted = outcome.ending else {
+            Issue.record("the run should end when timer.sh expires: \(outcome.ending)\n\(transcript.suffix(3000))")
+            return
+        }
         let records = try await workspace.openStore().records()
+        let moved = try #require(records.last(DeadlineMoved.self), "\(transcript.suffix(3000))")
+        #expect(moved.source == "timer.sh: Timer expired!")
         let reports = records.all(EvalReported.self)
         #expect(reports.map(\.label) == ["baseline", "iter1"], "\(transcript.suffix(3000))")
         for report in reports {
             #expect(report.sampleCount == standIn.items.count && report.comparable, "\(report)")
         }
+        #expect(records.all(TrainFinished.self).count == 1, "iteration 2's training never completes")
         // Each evaluation ran the task's own evaluate.py with the real arguments.
         let registry = try JSONValue(parsing: String(
             contentsOf: workspace.root.appendingPathComponent("checkpoints/registry.json"), encoding: .utf8))
@@ -58,19 +74,26 @@ extension DemoCommandTests {
             .arrayValue?.compactMap(\.stringValue) ?? []
         #expect(command.contains { $0.hasSuffix("task/evaluate.py") } && command.contains("--json-output-file"))
         #expect(records.last(DataValidated.self)?.approved == true, "both checkers found the data clean")
-        guard let decision = records.last(CandidateEvaluated.self) else {
-            Issue.record("no promotion decision: \(transcript.suffix(2000))")
-            return
-        }
+        let decision = try #require(records.last(CandidateEvaluated.self), "\(transcript.suffix(2000))")
         #expect(decision.promoted, "\(decision.reason)")
 
+        // The submission is the best so far, written in place, and passes the benchmark's checks.
+        #expect(outcome.best == decision.candidateID)
         let submitted = standIn.task.appendingPathComponent("final_model")
         #expect(FileManager.default.fileExists(atPath: submitted.appendingPathComponent("model.safetensors").path))
         #expect(FileManager.default.fileExists(atPath: submitted.appendingPathComponent("generation_config.json").path))
         #expect(try PostTrainBenchSubmission.identityMismatches(candidate: submitted, base: base).isEmpty)
         #expect(transcript.contains("Model identity: final_model/config.json matches the base model"))
+        let check = try #require(try await workspace.openStore().records().last(SubmissionChecked.self))
+        #expect(check.loaded && check.best == decision.candidateID, "\(check.detail)")
+        // The judges get the trace in the task folder; the intermediate checkpoints are gone.
+        let trace = standIn.task.appendingPathComponent("autotrainess_trace/\(workspace.root.lastPathComponent)")
+        for file in ["events.jsonl", "run.json", "report.html", "iterations/1/plan.md"] {
+            #expect(FileManager.default.fileExists(atPath: trace.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: trace.appendingPathComponent("evaluator").path))
         print("DemoCommandTests (PostTrainBench stand-in): baseline \(reports[0].score) -> iter1 \(reports.last!.score); "
-            + "promoted: \(decision.promoted)")
+            + "promoted: \(decision.promoted); stopped by the timer; load check: \(check.detail)")
     }
 
     /// The same task driven by the scripted model that knows only what its prompts show (``BriefReader``): it finds

@@ -52,6 +52,29 @@ struct PostTrainBenchStandIn {
         if let hours { try Self.createTimer(hours: hours, at: task.appendingPathComponent("timer.sh")) }
     }
 
+    /// A `timer.sh` with the real output (`Remaining time (hours:minutes):` then `H:MM`, or `Timer expired!`) whose
+    /// deadline (epoch seconds) is read from `deadlineFile` outside the task folder, so that a test can make the
+    /// benchmark's time run out mid-run without touching the protected script (``expire(deadlineFile:)``).
+    static func createControlledTimer(at target: URL, deadlineFile: URL, secondsLeft: Int) throws {
+        let script = """
+            #!/bin/bash
+            DEADLINE=$(cat '\(deadlineFile.path)')
+            LEFT=$((DEADLINE - $(date +%s)))
+            if [ "$LEFT" -le 0 ]; then echo "Timer expired!"; exit 0; fi
+            echo "Remaining time (hours:minutes):"
+            printf "%d:%02d\\n" $((LEFT / 3600)) $(((LEFT % 3600) / 60))
+
+            """
+        try Data(script.utf8).write(to: target)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
+        try Data("\(Int(Date().timeIntervalSince1970) + secondsLeft)\n".utf8).write(to: deadlineFile, options: .atomic)
+    }
+
+    /// Makes a ``createControlledTimer(at:deadlineFile:secondsLeft:)`` timer say `Timer expired!` from now on.
+    static func expire(deadlineFile: URL) throws {
+        try Data("\(Int(Date().timeIntervalSince1970) - 1)\n".utf8).write(to: deadlineFile, options: .atomic)
+    }
+
     /// Runs the fixture's `create_timer.sh`, as the benchmark prepares a job.
     static func createTimer(hours: Double, at target: URL) throws {
         let process = Process()
