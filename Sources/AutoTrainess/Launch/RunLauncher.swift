@@ -428,7 +428,8 @@ public struct RunLauncher: Sendable {
             return PostTrainBenchEvaluator(
                 taskDirectory: URL(fileURLWithPath: benchmark.directory ?? ""), outputDirectory: work,
                 expectedFingerprint: integrity.baseline, benchmark: benchmark.name,
-                fingerprintPaths: spec.protectedEvaluationPaths, environment: spec.evaluationEnvironment ?? python)
+                fingerprintPaths: spec.protectedEvaluationPaths, environment: spec.evaluationEnvironment ?? python,
+                extraEnvironment: spec.posttrainbench?.gradingEnvironment() ?? [:])
         }
     }
 }

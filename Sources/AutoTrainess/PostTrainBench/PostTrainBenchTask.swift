@@ -18,6 +18,12 @@ public struct PostTrainBenchTask: Sendable, Hashable, Codable {
     /// The files the agent must not change, relative to the task folder: `evaluate.py`, `templates`,
     /// `evaluation_code` and `timer.sh` as present.
     public var protectedPaths: [String]
+    /// The API keys grading needs (`info.json`'s `required_api_keys`, else `OPENAI_API_KEY` for the LLM-judged
+    /// arenahardwriting and healthbench): passed to `evaluate.py` only, never to the agent.
+    public var gradingKeys: [String]
+
+    /// The benchmarks whose `evaluate.py` calls an LLM grader (task contract, section 2).
+    public static let judgedBenchmarks: Set<String> = ["arenahardwriting", "healthbench"]
 
     /// Reads the folder.
     /// - Throws: ``PostTrainBenchError/missingFile(folder:file:)`` without `evaluate.py`.
@@ -40,6 +46,10 @@ public struct PostTrainBenchTask: Sendable, Hashable, Codable {
         contaminationChecker = exists("contamination_check.py", in: parent)
         testData = exists("test_data.json", in: parent)
         protectedPaths = ["evaluate.py", "templates", "evaluation_code", "timer.sh"].filter { exists($0) != nil }
+        let info = (try? Data(contentsOf: directory.appendingPathComponent("info.json")))
+            .flatMap { try? JSONValue(parsing: String(decoding: $0, as: UTF8.self)) }
+        gradingKeys = info?["required_api_keys"]?.arrayValue?.compactMap(\.stringValue)
+            ?? (Self.judgedBenchmarks.contains(benchmark) ? ["OPENAI_API_KEY"] : [])
     }
 
     /// What the run found, for `--dry-run` and the run's first progress lines.
@@ -48,6 +58,9 @@ public struct PostTrainBenchTask: Sendable, Hashable, Codable {
         lines.append("- protected: " + protectedPaths.joined(separator: ", "))
         if let fingerprint { lines += fingerprint.lines.map { "  - \($0)" } }
         lines.append("- deadline: \(deadline)")
+        if !gradingKeys.isEmpty {
+            lines.append("- grading keys (to evaluate.py only, never to the agent): " + gradingKeys.joined(separator: ", "))
+        }
         switch (testData, contaminationChecker) {
         case (let data?, let checker?):
             lines.append("- contamination gate: our index of \(data.lastPathComponent) and \(checker.path)")

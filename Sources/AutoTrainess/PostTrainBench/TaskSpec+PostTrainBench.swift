@@ -14,13 +14,25 @@ public struct PostTrainBenchSettings: Sendable, Hashable, Codable {
     /// A venv with the benchmark's own evaluation stack (vLLM 0.11.0, transformers 4.57): `evaluate.py` and the
     /// submission's load check run there; `nil` uses the managed environment (CPU, or a GPU stack that fits it).
     public var evaluationVenv: String?
+    /// The API keys `evaluate.py` needs for grading (``PostTrainBenchTask/gradingKeys``).
+    public var gradingKeys: [String]?
 
     enum CodingKeys: String, CodingKey {
         case rules, hours
+        case gradingKeys = "grading_keys"
         case evaluationVenv = "evaluation_venv"
         case taskDirectory = "task_directory"
         case contaminationChecker = "contamination_checker"
         case testData = "test_data"
+    }
+}
+
+extension PostTrainBenchSettings {
+    /// The grading keys' values from `environment` (those set): the only secrets `evaluate.py` gets.
+    public func gradingEnvironment(from environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String: String]
+    {
+        environment.filter { (gradingKeys ?? []).contains($0.key) && !$0.value.isEmpty }
     }
 }
 
@@ -64,7 +76,8 @@ extension TaskSpec {
             dataRoots: [task.directory.path] + extraDataRoots, maxIterations: maxIterations)
         spec.posttrainbench = PostTrainBenchSettings(
             rules: rules, taskDirectory: task.directory.path, contaminationChecker: task.contaminationChecker?.path,
-            testData: task.testData?.path, hours: hours, evaluationVenv: evaluationVenv)
+            testData: task.testData?.path, hours: hours, evaluationVenv: evaluationVenv,
+            gradingKeys: task.gradingKeys.isEmpty ? nil : task.gradingKeys)
         return spec
     }
 

@@ -1,5 +1,6 @@
 import AgentCore
 import AgentTesting
+import Evaluation
 import Foundation
 import Interfaces
 import Runtime
@@ -91,6 +92,53 @@ import Workflows
         #expect(moved.map(\.source).last == "timer.sh: Timer expired!" && moved.count == 2)
         #expect(lines.lines.last?.contains("final_model/ keeps the best so far") == true)
         #expect(await watch.check() == false, "an expired timer moves the deadline once")
+    }
+
+    /// Judged tasks need OPENAI_API_KEY for grading: `evaluate.py` gets it (here a script that scores whether it
+    /// did), the task's other scripts and the agent do not.
+    @Test(.timeLimit(.minutes(5)))
+    func gradingKeysReachEvaluatePyOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let task = directory.path("home/task")
+        try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
+        try Data("healthbench\n".utf8).write(to: task.appendingPathComponent("benchmark.txt"))
+        try Data(
+            """
+            import argparse, json, os
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--model-path"); parser.add_argument("--json-output-file"); parser.add_argument("--limit")
+            parser.add_argument("--max-new-tokens")
+            args = parser.parse_args()
+            key = os.environ.get("OPENAI_API_KEY", "")
+            json.dump({"accuracy": 1.0 if key.startswith("sk-grading-") else 0.0, "n_examples": 1},
+                      open(args.json_output_file, "w"))
+
+            """.utf8
+        ).write(to: task.appendingPathComponent("evaluate.py"))
+        let base = try directory.makeModel("models/base", marker: "base")
+        let folder = try PostTrainBenchTask(directory: task)
+        #expect(folder.gradingKeys == ["OPENAI_API_KEY"])
+        var spec = try TaskSpec.postTrainBench(folder, baseModel: base.path, template: "qwen", rules: .v1_1)
+        let settings = try #require(spec.posttrainbench)
+        let environment = ["OPENAI_API_KEY": "sk-grading-123456", "ANTHROPIC_API_KEY": "sk-ant-999999", "PATH": "/bin"]
+        #expect(settings.gradingEnvironment(from: environment) == ["OPENAI_API_KEY": "sk-grading-123456"])
+
+        let python = PythonEnvironment()
+        try await python.ensure(progress: { _ in })
+        let evaluator = PostTrainBenchEvaluator(
+            taskDirectory: task, outputDirectory: directory.path("out"), expectedFingerprint: nil,
+            benchmark: folder.benchmark,
+            environment: python, extraEnvironment: settings.gradingEnvironment(from: environment))
+        let report = try await evaluator.evaluate(EvaluationTarget(modelPath: base.path, label: "base", limit: 1))
+        #expect(report.score == 1.0, "evaluate.py saw the grading key")
+        #expect(!report.command.joined(separator: " ").contains("sk-grading"))
+
+        // info.json's required_api_keys, when present, is the list (as the benchmark's --cleanenv allowlist).
+        try Data(#"{"required_api_keys": []}"#.utf8).write(to: task.appendingPathComponent("info.json"))
+        #expect(try PostTrainBenchTask(directory: task).gradingKeys.isEmpty)
+        spec = try TaskSpec.postTrainBench(
+            try PostTrainBenchTask(directory: task), baseModel: base.path, template: "qwen", rules: .v1_1)
+        #expect(spec.posttrainbench?.gradingEnvironment(from: environment).isEmpty == true)
     }
 
     @Test func theTraceIsKeptForTheJudgesAndIntermediateCheckpointsAreRemoved() throws {
