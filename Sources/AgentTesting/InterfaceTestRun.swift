@@ -20,7 +20,7 @@ public struct CountingDatasetChecker: DatasetChecker {
     }
 
     public func check(file: URL, format: String, cutoffLength: Int) async throws -> DatasetCheck {
-        let rows = try JSONDecoder().decode([JSONValue].self, from: Data(contentsOf: file))
+        let rows = try DatasetBuilder.readRows(file)  // a JSON array, or JSONL (as filter checks rows)
         return DatasetCheck(sampleCount: rows.count, findings: findings, contamination: contamination)
     }
 }

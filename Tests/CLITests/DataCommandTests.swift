@@ -146,5 +146,15 @@ final class DataCommandTests {
         #expect(badWhere.status == 2 && badWhere.error.contains("'colour'") && badWhere.error.contains("a, kind, q"))
         let noWeights = try cli.run(["data", "mix", "\(built):1", filtered, "--out", mixed])
         #expect(noWeights.status == 2 && noWeights.error.contains("every part a positive weight"), "\(noWeights.error)")
+
+        // --verify: only rows whose answer ("Answer N") has the row's number N as its final number.
+        let numbered = try write("numbered.jsonl", (0..<6).map { #"{"q": "Say \#($0)", "a": "Answer \#($0 == 2 ? 7 : $0)", "n": "\#($0)"}"# })
+        let verified = try cli.run([
+            "data", "build", "--source", numbered, "--map", "instruction={q}", "--map", "output={a}",
+            "--verify", "numeric:n", "--out", built,
+        ])
+        #expect(verified.status == 0 && verified.output.contains("5 row(s)"), "\(verified.output)\(verified.error)")
+        let badVerify = try cli.run(["data", "filter", built, "--verify", "numeric", "--out", filtered])
+        #expect(badVerify.status == 2 && badVerify.error.contains("SCORER:FIELD"), "\(badVerify.error)")
     }
 }

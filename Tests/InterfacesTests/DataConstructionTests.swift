@@ -167,6 +167,45 @@ import Testing
         #expect(DatasetManifest.load(for: clean)?.validation?.verdict == "approve")
     }
 
+    /// A verifier keeps only the rows whose answer is right: at build against a reference field of the source row
+    /// (worked solutions against their final answers, two planted wrong), at filter against a field of the dataset row.
+    @Test func aVerifierKeepsOnlyRowsWhoseAnswerPassesAtBuildAndFilter() async throws {
+        let run = try InterfaceTestRun()
+        _ = try run.writeSource(
+            "solutions.jsonl",
+            rows: (1...12).map { index in
+                let wrong = index == 4 || index == 9
+                return [
+                    "problem": .string("Add \(index) apples and \(index * 3) pears. How many fruits?"),
+                    "solution": .string("\(index) + \(index * 3) = \(index * 4 + (wrong ? 1 : 0)). #### \(index * 4 + (wrong ? 1 : 0))"),
+                    "final_answer": .string("\(index * 4)"),
+                ]
+            } + [["problem": "No reference here", "solution": "#### 1"]])
+        let built = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "checked", "sources": ["solutions.jsonl"], "#
+                + #""format": "alpaca", "mapping": {"instruction": "{problem}", "output": "{solution}"}, "#
+                + #""verifier": "numeric", "reference": "final_answer"}"#)
+        #expect(!built.isError && built.content.contains("10 rows"), "\(built.content)")
+        #expect(built.content.contains("2 × failed verifier") && built.content.contains("1 × no reference"), "\(built.content)")
+        let file = run.root.appendingPathComponent("iterations/1/data/checked.json")
+        let manifest = try #require(DatasetManifest.load(for: file))
+        #expect(manifest.operations.first?.parameters["verifier"]?["scorer"]?.stringValue == "numeric")
+        #expect(manifest.operations.first?.rowsIn == 13 && manifest.operations.first?.rowsOut == 10)
+
+        // At filter: a regex over the answer, the pattern in a field of the row (here the output itself must end
+        // in a four-hash answer; rows built without one fail).
+        let refused = try await run.call(
+            "data", #"{"action": "filter", "iteration": 1, "dataset": "x", "from": "checked", "verifier": "numeric"}"#)
+        #expect(refused.isError && refused.content.contains("needs reference"), "\(refused.content)")
+        let filtered = try await run.call(
+            "data",
+            #"{"action": "filter", "iteration": 1, "dataset": "small", "from": "checked", "drop": [], "#
+                + #""verifier": "numeric", "reference": "{instruction}"}"#)
+        // The instruction's final number is the pears (3n); only a solution whose final number equals it passes: none.
+        #expect(filtered.content.contains("10 -> 0 rows") && filtered.content.contains("10 failed_verifier"), "\(filtered.content)")
+    }
+
     @Test func mixTakesApprovedDatasetsByWeightSeededAndValidateNeedsAManifest() async throws {
         let run = try InterfaceTestRun()
         func source(_ name: String, _ count: Int, _ word: String) throws {

@@ -43,6 +43,9 @@ struct DataBuildCommand: AsyncParsableCommand {
     @Option(help: "At most this many rows per source.")
     var limit: Int?
 
+    @Option(help: "Keep only rows whose answer passes SCORER (exact, numeric, regex, multiple_choice) against the row's FIELD: SCORER:FIELD, e.g. numeric:final_answer.")
+    var verify: String?
+
     @Option(help: "The dataset file to write.")
     var out: String?
 
@@ -74,7 +77,7 @@ struct DataBuildCommand: AsyncParsableCommand {
             built = try await DataConstruction().build(
                 name: output.deletingPathExtension().lastPathComponent, sources: sources.map { URL(fileURLWithPath: $0) },
                 selection: DataSelection(split: split, where: condition, sample: sample, seed: seed, limit: limit),
-                format: datasetFormat, mapping: mapping, output: output)
+                format: datasetFormat, mapping: mapping, verifier: try RowVerifier.parse(verify), output: output)
         } catch let error as DatasetBuildError {
             throw CommandLineFailure.usage("\(error)")
         }
@@ -111,6 +114,9 @@ struct DataFilterCommand: AsyncParsableCommand {
     @Option(help: "cutoff_len in tokens for too_long (estimated).")
     var cutoff: Int = 2048
 
+    @Option(help: "Keep only rows whose answer passes SCORER (exact, numeric, regex, multiple_choice) against the row's FIELD: SCORER:FIELD, e.g. numeric:final_answer.")
+    var verify: String?
+
     @Option(help: "The dataset file to write.")
     var out: String?
 
@@ -134,7 +140,7 @@ struct DataFilterCommand: AsyncParsableCommand {
         do {
             filtered = try await DataConstruction().filter(
                 name: output.deletingPathExtension().lastPathComponent, source: URL(fileURLWithPath: file), kinds: kinds,
-                cutoffLength: cutoff, checker: checker, output: output)
+                cutoffLength: cutoff, checker: checker, verifier: try RowVerifier.parse(verify), output: output)
         } catch let error as DatasetBuildError {
             throw CommandLineFailure.usage("\(error)")
         }
@@ -189,5 +195,18 @@ struct DataMixCommand: ParsableCommand {
         } catch let error as DatasetBuildError {
             throw CommandLineFailure.usage("\(error)")
         }
+    }
+}
+
+extension RowVerifier {
+    /// `--verify SCORER:FIELD`, or `nil` without it.
+    /// - Throws: ``DatasetBuildError`` for a value that is not `SCORER:FIELD` with a known scorer.
+    static func parse(_ option: String?) throws -> RowVerifier? {
+        guard let option else { return nil }
+        let parts = option.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else {
+            throw DatasetBuildError("--verify takes SCORER:FIELD, e.g. numeric:final_answer (not '\(option)')")
+        }
+        return try RowVerifier(scorer: parts[0], reference: parts[1])
     }
 }

@@ -37,20 +37,41 @@ public struct DataConstruction: Sendable {
     }
 
     /// Reads each source (its selection applied per source), maps the rows and writes `output` with its manifest.
+    /// With a `verifier`, a row is kept only when its mapped answer (`mapping.output`, else `chosen`) passes against
+    /// the reference read from the same source row; the rest count as dropped (`failed verifier`, `no reference`).
     /// - Throws: ``DatasetBuildError`` naming the source, the line or the field.
     public func build(
         name: String, sources urls: [URL], selection: DataSelection, format: DatasetFormat, mapping: FieldMapping,
-        output: URL
+        verifier: RowVerifier? = nil, output: URL
     ) async throws -> Built {
-        let (inputs, read) = try await selectedRows(of: urls, selection: selection)
-        let result = try DatasetBuilder(format: format, mapping: mapping).build(rows: inputs, output: output)
+        var (inputs, read) = try await selectedRows(of: urls, selection: selection)
+        var verified: [String: Int] = [:]
+        if let verifier {
+            guard let answerTemplate = mapping.output ?? mapping.chosen else {
+                throw DatasetBuildError("a verifier checks the mapped answer: give mapping.output (or chosen)")
+            }
+            inputs = try inputs.filter { row in
+                guard let answer = try? DatasetBuilder.resolve(answerTemplate, in: row),
+                    let passed = try? verifier.accepts(answer, row: row)
+                else {
+                    verified["no reference", default: 0] += 1
+                    return false
+                }
+                if !passed { verified["failed verifier", default: 0] += 1 }
+                return passed
+            }
+        }
+        var result = try DatasetBuilder(format: format, mapping: mapping).build(rows: inputs, output: output)
+        result.skipped.merge(verified) { $0 + $1 }
         var parameters: [String: JSONValue] = ["mapping": try JSONValue(encoding: mapping)]
         if !selection.isEmpty || selection.split != nil { parameters["selection"] = try JSONValue(encoding: selection) }
+        if let verifier { parameters["verifier"] = try JSONValue(encoding: verifier) }
         let manifest = DatasetManifest(
             dataset: name, format: format.rawValue,
             operations: [
                 DatasetManifest.Operation(
-                    action: "build", sources: read, parameters: parameters, rowsIn: inputs.count, rowsOut: result.rows,
+                    action: "build", sources: read, parameters: parameters,
+                    rowsIn: inputs.count + verified.values.reduce(0, +), rowsOut: result.rows,
                     dropped: result.skipped)
             ])
         try manifest.write(for: output)
@@ -60,9 +81,11 @@ public struct DataConstruction: Sendable {
     /// Writes `output` from `source` without the rows `checker` flags for `kinds`; the manifest continues the
     /// source's (when it has one).
     public func filter(
-        name: String, source: URL, kinds: Set<String>, cutoffLength: Int, checker: any DatasetChecker, output: URL
+        name: String, source: URL, kinds: Set<String>, cutoffLength: Int, checker: any DatasetChecker,
+        verifier: RowVerifier? = nil, output: URL
     ) async throws -> (outcome: DatasetFilter.Outcome, manifest: DatasetManifest) {
-        let outcome = try await DatasetFilter(checker: checker).filter(source, dropping: kinds, cutoffLength: cutoffLength)
+        let outcome = try await DatasetFilter(checker: checker, verifier: verifier)
+            .filter(source, dropping: kinds, cutoffLength: cutoffLength)
         try DatasetBuilder.write(outcome.kept, to: output)
         var manifest = DatasetManifest.load(for: source)
             ?? DatasetManifest(dataset: source.deletingPathExtension().lastPathComponent, format: outcome.format.rawValue, operations: [])
@@ -76,7 +99,10 @@ public struct DataConstruction: Sendable {
                         path: source.path, sha256: try DatasetManifest.digest(of: source), kind: "dataset",
                         rowsRead: outcome.rowsIn, rowsSelected: outcome.kept.count)
                 ],
-                parameters: ["drop": .array(kinds.sorted().map(JSONValue.string)), "cutoffLength": .number(Double(cutoffLength))],
+                parameters: [
+                    "drop": .array(kinds.sorted().map(JSONValue.string)), "cutoffLength": .number(Double(cutoffLength)),
+                    "verifier": try verifier.map { try JSONValue(encoding: $0) } ?? .null,
+                ].filter { $0.value != .null },
                 rowsIn: outcome.rowsIn, rowsOut: outcome.kept.count, dropped: outcome.dropped))
         try manifest.write(for: output)
         return (outcome, manifest)

@@ -51,7 +51,10 @@ public struct DataTool: Tool {
         /// `generate mode=sample|teacher`: answers per prompt, and how they are verified against the reference.
         public var samples: Int?
         public var temperature: Double?
+        /// `generate`, and `build`/`filter` with `reference`: exact, numeric, regex or multiple_choice.
         public var verifier: String?
+        /// `build`/`filter` with `verifier`: the reference answer, a field or template of the row (`final_answer`).
+        public var reference: String?
         /// `generate mode=sample`: `base` or a checkpoint id (a folder under checkpoints/).
         public var model: String?
         /// `generate`: the longest answer, in tokens.
@@ -98,8 +101,12 @@ public struct DataTool: Tool {
         "samples": .integer(description: "generate sample/teacher: answers per prompt (default 4)", minimum: 1, maximum: 16),
         "temperature": .number(description: "generate sample/teacher: sampling temperature (default 0.8)"),
         "verifier": .string(
-            description: "generate sample/teacher: how an answer is checked against mapping.output (the reference)",
+            description: "generate sample/teacher: how an answer is checked against mapping.output (the reference); "
+                + "build/filter with reference: keep only rows whose answer passes",
             allowed: ["exact", "numeric", "regex", "multiple_choice"]),
+        "reference": .string(
+            description: "build/filter with verifier: the field (or template) of the row holding the right answer, "
+                + "e.g. final_answer"),
         "model": .string(description: "generate mode=sample: 'base' or a checkpoint id"),
         "maxNewTokens": .integer(description: "generate sample/teacher: longest answer in tokens (default 128)", minimum: 1),
         "iteration": .integer(description: "The iteration (build, validate; inspect with dataset)", minimum: 1),
@@ -214,7 +221,8 @@ public struct DataTool: Tool {
         let paths = try environment.workspace.prepareIteration(iteration)
         let output = paths.data.appendingPathComponent("\(name).json")
         let built = try await DataConstruction(sources: environment.sources).build(
-            name: name, sources: urls, selection: selection, format: format, mapping: mapping, output: output)
+            name: name, sources: urls, selection: selection, format: format, mapping: mapping,
+            verifier: try rowVerifier(arguments), output: output)
         let result = built.result
         let read = built.manifest.operations.last?.sources ?? []
         try await recordWritten(
@@ -397,7 +405,8 @@ public struct DataTool: Tool {
         let cutoff = arguments.cutoffLength ?? environment.task.cutoffLength
         let output = paths.data.appendingPathComponent("\(name).json")
         let (outcome, _) = try await DataConstruction(sources: environment.sources).filter(
-            name: name, source: source, kinds: kinds, cutoffLength: cutoff, checker: environment.checker, output: output)
+            name: name, source: source, kinds: kinds, cutoffLength: cutoff, checker: environment.checker,
+            verifier: try rowVerifier(arguments), output: output)
         try await recordWritten(
             name, iteration: iteration, paths: paths, output: output, rows: outcome.kept.count,
             skipped: outcome.rowsIn - outcome.kept.count)
@@ -405,6 +414,16 @@ public struct DataTool: Tool {
         return ToolOutput(
             "Filtered \(from) into \(name): \(outcome.rowsIn) -> \(outcome.kept.count) rows; dropped "
                 + (dropped.isEmpty ? "nothing" : dropped.joined(separator: ", ")) + ". Next: validate it.")
+    }
+
+    /// The verifier of `build` and `filter`: `verifier` with `reference`, or none.
+    private func rowVerifier(_ arguments: Arguments) throws -> RowVerifier? {
+        switch (arguments.verifier, arguments.reference) {
+        case (nil, nil): return nil
+        case (let name?, let reference?): return try RowVerifier(scorer: name, reference: reference)
+        case (.some, nil): throw ToolRefusal("\(arguments.action) with verifier needs reference: the field holding the right answer.")
+        case (nil, .some): throw ToolRefusal("reference goes with verifier: exact, numeric, regex or multiple_choice.")
+        }
     }
 
     /// Writes `dataset` from approved datasets of the iteration, by weight (of `limit` rows) or cap, seeded.

@@ -11,14 +11,19 @@ public struct DatasetFilter: Sendable {
         public var kept: [JSONValue]
         public var rowsIn: Int
         /// Rows dropped, by reason (a row flagged for several reasons counts under the first in
-        /// contamination, duplicate, near_duplicate, too_long).
+        /// contamination, duplicate, near_duplicate, too_long, failed_verifier).
         public var dropped: [String: Int]
         public var format: DatasetFormat
     }
 
     public var checker: any DatasetChecker
+    /// When set, rows whose answer fails it are dropped too (`failed_verifier`).
+    public var verifier: RowVerifier?
 
-    public init(checker: any DatasetChecker) { self.checker = checker }
+    public init(checker: any DatasetChecker, verifier: RowVerifier? = nil) {
+        self.checker = checker
+        self.verifier = verifier
+    }
 
     /// Filters the dataset in `file`.
     /// - Parameters:
@@ -40,6 +45,12 @@ public struct DatasetFilter: Sendable {
         ]
         for (kind, indices) in order where kinds.contains(kind) {
             for index in indices where reason[index] == nil { reason[index] = kind }
+        }
+        if let verifier {
+            for (index, row) in rows.enumerated() where reason[index] == nil {
+                let answer = RowVerifier.answer(of: row, format: format)
+                if (try? verifier.accepts(answer, row: row)) != true { reason[index] = "failed_verifier" }
+            }
         }
         var dropped: [String: Int] = [:]
         for kind in reason.values { dropped[kind, default: 0] += 1 }
