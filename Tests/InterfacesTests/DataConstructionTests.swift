@@ -30,6 +30,19 @@ import Testing
             ds.to_parquet(f"{folder}/qa.parquet")
             datasets.DatasetDict({"train": ds, "test": ds.select(range(5))}).save_to_disk(f"{folder}/qa_dict")
             ds.save_to_disk(f"{folder}/qa_single")
+            # A hub-cache repository as huggingface_hub downloads one: blobs, snapshot files linked to them, refs/main.
+            import hashlib, os
+            repo, rev = f"{folder}/hub/datasets--org--qa", "0123456789abcdef0123456789abcdef01234567"
+            for sub in ("blobs", f"snapshots/{rev}/data", "refs"):
+                os.makedirs(f"{repo}/{sub}")
+            for split, part in (("train", ds), ("test", ds.select(range(7)))):
+                part.to_parquet(f"{folder}/part.parquet")
+                data = open(f"{folder}/part.parquet", "rb").read()
+                os.remove(f"{folder}/part.parquet")
+                sha = hashlib.sha256(data).hexdigest()
+                open(f"{repo}/blobs/{sha}", "wb").write(data)
+                os.symlink(f"../../../blobs/{sha}", f"{repo}/snapshots/{rev}/data/{split}-00000-of-00001.parquet")
+            open(f"{repo}/refs/main", "w").write(rev)
             """
         let outcome = try await ProcessRunner.run(
             ProcessSpec(
@@ -91,6 +104,14 @@ import Testing
             #"{"action": "build", "iteration": 1, "dataset": "s", "format": "alpaca", "sources": ["qa_single"], "#
                 + #""limit": 12, "mapping": \#(Self.mapping)}"#)
         #expect(!single.isError && single.content.contains("12 rows"), "\(single.content)")
+
+        // A hub-cache repository is read offline at the snapshot its refs/main names.
+        let hub = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "h", "format": "alpaca", "#
+                + #""sources": ["hub/datasets--org--qa"], "split": "test", "mapping": \#(Self.mapping)}"#)
+        #expect(!hub.isError && hub.content.contains("7 rows") && hub.content.contains("hub snapshot 0123456789ab"),
+                "\(hub.content)")
 
         // CSV: a good file reads; a row with an extra field is an error naming the file and line.
         try Data("question,answer\n\"What is 1, plus 1?\",2\nWhat is 2 plus 2?,4\n".utf8)

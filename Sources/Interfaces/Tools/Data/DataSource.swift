@@ -98,12 +98,38 @@ public struct SourceReader: Sendable {
 
     public init(python: PythonEnvironment = PythonEnvironment()) { self.python = python }
 
+    /// For a hub-cache repository folder (`…/hub/datasets--org--name`, as `huggingface_hub` downloads it), the
+    /// snapshot its `refs/main` names; `nil` for any other source.
+    /// - Throws: ``DatasetBuildError`` when the repository folder has no `refs/main` or no such snapshot.
+    public static func hubSnapshot(_ source: URL) throws -> URL? {
+        guard source.lastPathComponent.hasPrefix("datasets--"),
+            FileManager.default.fileExists(atPath: source.appendingPathComponent("snapshots").path)
+        else { return nil }
+        let ref = source.appendingPathComponent("refs/main")
+        guard let revision = (try? String(contentsOf: ref, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines), !revision.isEmpty
+        else {
+            throw DatasetBuildError(
+                "\(source.path) is a hub-cache repository without refs/main: name one of its snapshots/<revision> folders")
+        }
+        let snapshot = source.appendingPathComponent("snapshots").appendingPathComponent(revision)
+        guard FileManager.default.fileExists(atPath: snapshot.path) else {
+            throw DatasetBuildError("\(source.path): refs/main names \(revision), which is not in snapshots/")
+        }
+        return snapshot
+    }
+
     /// The reader script.
     public static var script: URL { PackageResources.python.appendingPathComponent("scripts/data/read_source.py") }
 
     /// Reads `source` (a split of it, for datasets with several).
     /// - Throws: ``DatasetBuildError`` naming the file, the line and what to do.
     public func read(_ source: URL, split: String? = nil) async throws -> Read {
+        if let snapshot = try Self.hubSnapshot(source) {
+            var read = try await self.read(snapshot, split: split)
+            read.kind = "hub snapshot \(snapshot.lastPathComponent.prefix(12))"
+            return read
+        }
         let extensionName = source.pathExtension.lowercased()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) else {
