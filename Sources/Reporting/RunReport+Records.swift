@@ -231,7 +231,15 @@ extension RunReport {
         self.losses = jobOrder.compactMap { losses[$0] }
         self.budget = budget
         self.lineage = lineage
-        self.data = dataOrder.compactMap { data[$0] }
+        self.data = dataOrder.compactMap { key -> DataRow? in
+            guard var row = data[key] else { return nil }
+            let file = workspace.iteration(row.iteration).data.appendingPathComponent("\(row.dataset).json")
+            if let manifest = DatasetManifest.load(for: file) {
+                row.manifest = workspace.relativePath(of: DatasetManifest.file(for: file))
+                row.provenance = manifest.summary.split(separator: "\n").map(String.init)
+            }
+            return row
+        }
         self.events = events
         evaluations = Self.details(reported.map(\.report), baseline: baselinePoint?.label, workspace: workspace)
     }

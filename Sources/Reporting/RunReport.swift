@@ -127,6 +127,10 @@ public struct RunReport: Sendable, Hashable, Codable {
         public var verdict: String?
         public var reasons: [String]
         public var contaminationHits: Int?
+        /// The dataset's provenance manifest, relative to the run folder, when it has one.
+        public var manifest: String?
+        /// One line per operation of the manifest (sources with hashes, counts in and out, drops).
+        public var provenance: [String]?
     }
 
     /// A moment in the run: a stage entered, a call denied, a failure, a decision, the end.

@@ -111,3 +111,34 @@ import Testing
 enum HTMLTextForTests {
     static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
+
+/// A dataset's provenance manifest is cited where people look: the report's data table and the experiment log.
+@Suite struct DatasetProvenanceTests {
+    @Test func theReportAndTheExperimentLogCiteEachDatasetsManifest() async throws {
+        let run = try InterfaceTestRun()
+        _ = try run.writeSource(
+            "facts.jsonl",
+            rows: (0..<8).map { ["question": .string("Which number comes after \($0 * 7)?"), "answer": .string("\($0 * 7 + 1)")] })
+        let built = try await run.call(
+            "data",
+            #"{"action": "build", "iteration": 1, "dataset": "facts", "sources": ["facts.jsonl"], "format": "alpaca", "#
+                + #""limit": 6, "mapping": {"instruction": "{question}", "output": "{answer}"}}"#)
+        #expect(!built.isError, "\(built.content)")
+        _ = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "facts"}"#)
+        let logged = try await run.call(
+            "log",
+            #"{"iteration": 1, "stage": "data", "hypothesis": "successor facts help", "data": ["facts"], "#
+                + #""scores": [], "decision": "discard", "nextStep": "train on it"}"#)
+        #expect(!logged.isError, "\(logged.content)")
+        let log = try String(contentsOf: run.root.appendingPathComponent("experiment_log.md"), encoding: .utf8)
+        #expect(log.contains("- Provenance:\n  - facts (iterations/1/data/facts.manifest.json):"), "\(log)")
+        #expect(log.contains("build: 6 -> 6 rows from facts.jsonl (jsonl, sha256 "), "\(log)")
+
+        let report = try RunReport.load(runDirectory: run.root)
+        let row = try #require(report.data.first { $0.dataset == "facts" })
+        #expect(row.manifest == "iterations/1/data/facts.manifest.json")
+        #expect(row.provenance?.first?.hasPrefix("build: 6 -> 6 rows from facts.jsonl") == true, "\(row)")
+        let page = ReportPage(report).html
+        #expect(page.contains("<code>iterations/1/data/facts.manifest.json</code><br>build: 6 -&gt; 6 rows"))
+    }
+}

@@ -229,10 +229,17 @@ public struct ReportPage: Sendable {
             "<tr><td>\(row.iteration)</td><td><code>\(e(row.dataset))</code></td><td>\(row.rows)</td>"
                 + "<td>\(e(row.format ?? "—"))</td><td class=\"\(row.verdict == "approve" ? "ok" : "bad")\">"
                 + "\(e(row.verdict ?? "not validated"))</td><td>\(row.contaminationHits.map(String.init) ?? "—")</td>"
-                + "<td>\(e(row.reasons.joined(separator: "; ")))</td></tr>"
+                + "<td>\(e(row.reasons.joined(separator: "; ")))</td><td>\(provenance(row))</td></tr>"
         }
         return "<table><thead><tr><th>iter.</th><th>dataset</th><th>rows</th><th>format</th><th>verdict</th>"
-            + "<th>contamination hits</th><th>reasons</th></tr></thead><tbody>" + rows.joined() + "</tbody></table>"
+            + "<th>contamination hits</th><th>reasons</th><th>provenance</th></tr></thead><tbody>" + rows.joined()
+            + "</tbody></table>"
+    }
+
+    /// The manifest's operations, one line each, under the manifest's path.
+    private func provenance(_ row: RunReport.DataRow) -> String {
+        guard let manifest = row.manifest, let lines = row.provenance else { return "—" }
+        return "<code>\(e(manifest))</code>" + lines.map { "<br>\(e($0))" }.joined()
     }
 
     private var timeline: String {

@@ -87,7 +87,8 @@ public struct LogTool: Tool {
             failures: arguments.failures ?? [], nextStep: arguments.nextStep)
         try await environment.store.append(record)
         let rendered = ExperimentLog.render(
-            records: try await environment.store.records(), title: environment.task.name)
+            records: try await environment.store.records(), title: environment.task.name,
+            workspace: environment.workspace)
         try Data(rendered.utf8).write(to: environment.workspace.experimentLogFile, options: .atomic)
         let scoreText = scores.map { "\($0.label) \($0.rendered)" }.joined(separator: "; ")
         return ToolOutput(
