@@ -2,6 +2,7 @@ public import AgentCore
 public import DataEngine
 public import Foundation
 public import Interfaces
+public import Evaluation
 public import TrainingBackends
 import Runtime
 
@@ -44,7 +45,8 @@ public struct InterfaceTestRun: Sendable {
     /// The task's data root (sources written by ``writeSource(_:rows:)``).
     public let dataFolder: URL
 
-    /// Creates the run folder and its tools; the training backend logs `step N of M` and writes stand-in models.
+    /// Creates the run folder and its tools; the training backend logs `step N of M` and writes stand-in models
+    /// unless a real backend (and evaluator) is given.
     /// `hiddenSources` are files of the data root that no tool may read (as the benchmark file is in a real run).
     /// - Throws: when the folder cannot be created.
     public init(
@@ -53,7 +55,8 @@ public struct InterfaceTestRun: Sendable {
             output: .loadableModel),
         checker: any DatasetChecker = CountingDatasetChecker(),
         commandEnvironment: [String: String] = ["PATH": "/usr/bin:/bin"], hiddenSources: [String] = [],
-        teacher: TeacherPolicy = TeacherPolicy(), gpus: [Int]? = nil
+        teacher: TeacherPolicy = TeacherPolicy(), gpus: [Int]? = nil, template: String = "qwen",
+        evaluator: (any Evaluator)? = nil
     ) throws {
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("autotrainess-tests-\(UUID().uuidString)", isDirectory: true)
@@ -63,14 +66,14 @@ public struct InterfaceTestRun: Sendable {
         let baseModel = base.appendingPathComponent("base-model").path
         try FileManager.default.createDirectory(atPath: baseModel, withIntermediateDirectories: true)
         let task = TaskProfile(
-            name: "toy-math", baseModel: baseModel, template: "qwen", benchmark: "toy-math", benchmarkSize: 100,
+            name: "toy-math", baseModel: baseModel, template: template, benchmark: "toy-math", benchmarkSize: 100,
             cutoffLength: 512, dataRoots: [dataFolder.path])
         let manifest = RunManifest(runID: "test", task: task, budget: RunBudget(totalSeconds: 3600))
         workspace = try Workspace.create(at: root, manifest: manifest).0
         store = try workspace.openStore()
         environment = InterfaceEnvironment(
             workspace: workspace, task: task, store: store, backend: backend,
-            evaluator: ScoringEvaluator.arithmetic(baseModel: baseModel), checker: checker,
+            evaluator: evaluator ?? ScoringEvaluator.arithmetic(baseModel: baseModel), checker: checker,
             commandEnvironment: commandEnvironment,
             hiddenPaths: hiddenSources.map { [dataFolder] in dataFolder.appendingPathComponent($0) }, teacher: teacher,
             devices: gpus.map { DeviceScheduler(devices: $0) })

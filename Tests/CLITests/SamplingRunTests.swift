@@ -1,15 +1,20 @@
 import AgentCore
 import AgentTesting
+import Evaluation
 import Foundation
 import Interfaces
+import Runtime
 import Testing
+import TrainingBackends
 
 import AutoTrainess
 
 /// Rejection sampling for real: the demo's model (SmolLM2-135M-Instruct) answers arithmetic prompts on the CPU,
-/// sampled k times each, and a numeric verifier keeps only the correct answers. Part of the serialized demo suite.
+/// sampled k times each, and a numeric verifier keeps only the correct answers; the kept rows train the model with
+/// LlamaFactory (LoRA) and the trained model is evaluated against the untrained one on other sums. Part of the
+/// serialized demo suite.
 extension DemoCommandTests {
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(20)))
     func sampledAnswersOfASmallModelAreKeptOnlyWhenTheVerifierAcceptsThem() async throws {
         let lines = LineCollector()
         let launcher = RunLauncher(progress: { lines.append($0) })
@@ -17,7 +22,22 @@ extension DemoCommandTests {
         let directory = try TemporaryDirectory()
         let model = try await DemoRun(settings: .quick, runsDirectory: directory.path("runs"), launcher: launcher)
             .provisionModel()
-        let run = try InterfaceTestRun()
+        let settings = DemoSettings.quick
+        // Twenty sums none of the prompts asks, scored by their final number.
+        let benchmark = LocalBenchmark(
+            name: "sums",
+            items: (0..<20).map { index in
+                let (a, b) = (11 + index, 20 + index * 3 % 17)
+                return BenchmarkItem(
+                    id: "s\(index)", prompt: "What is \(a) + \(b)? Reply with the number only.", target: "\(a + b)",
+                    scorer: .numeric)
+            })
+        let run = try InterfaceTestRun(
+            backend: LlamaFactoryBackend(environment: launcher.python, hardware: Hardware.detect()),
+            template: DemoModel.smolLM2.llamaFactoryTemplate,
+            evaluator: LocalBenchmarkEvaluator(
+                benchmark: benchmark, workDirectory: directory.path("eval"), maxNewTokens: 16,
+                batchSize: settings.evaluationBatchSize, environment: launcher.python))
         try FileManager.default.createDirectory(
             at: run.root.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
@@ -47,7 +67,27 @@ extension DemoCommandTests {
             let answer = AnswerMatchingForTests.finalNumber(row["output"]?.stringValue ?? "")
             #expect(answer == Double(numbers[0] + numbers[1]), "\(row)")
         }
-        print("DemoCommandTests (rejection sampling): \(output.content)")
+
+        // The kept rows train the model (LoRA, the quick demo's settings), and both models are evaluated.
+        let validated = try await run.call("data", #"{"action": "validate", "iteration": 1, "dataset": "sampled"}"#)
+        #expect(validated.content.contains("sampled: approve"), "\(validated.content)")
+        var hyperparameters = DemoRun(settings: settings, runsDirectory: directory.path("runs"), launcher: launcher)
+            .hyperparameters
+        hyperparameters["max_steps"] = 12
+        let train = try await run.call(
+            "train",
+            JSONValue.object([
+                "iteration": 1, "datasets": ["sampled"], "startFrom": "smollm2",
+                "hyperparameters": .object(hyperparameters),
+            ]).compactText)
+        #expect(!train.isError, "\(train.content)")
+        let before = try await run.call("eval", #"{"iteration": 1, "model": "smollm2", "label": "before"}"#)
+        let after = try await run.call("eval", #"{"iteration": 1, "model": "iter1-job1", "label": "after"}"#)
+        #expect(!before.isError && !after.isError, "\(before.content)\n\(after.content)")
+        let reports = try await run.store.records().all(EvalReported.self)
+        #expect(reports.map(\.label) == ["before", "after"] && reports.allSatisfy { $0.sampleCount == 20 }, "\(reports)")
+        print("DemoCommandTests (rejection sampling): \(output.content)\n  trained: \(train.content.prefix(200))\n  "
+            + "sums before \(reports.first?.score ?? -1), after \(reports.last?.score ?? -1)")
     }
 }
 
