@@ -180,3 +180,66 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+/// Several candidates evaluated together (one iteration's parallel candidates): at most one is promoted, after
+/// Holm's correction for the number of comparisons.
+@Suite("CheckpointRegistry: candidates decided together")
+struct CheckpointRegistryGroupTests {
+    private let directory: TemporaryDirectory
+    private let run: URL
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        run = directory.path("runs/r1")
+    }
+
+    /// The base model's 100 item scores: 30 right (items 60–89).
+    private static let baseScores: [Double] = (0..<100).map { (60..<90).contains($0) ? 1 : 0 }
+
+    /// A candidate that gets `wins` of the base's wrong items right (items 0…) and `losses` of its right ones wrong.
+    private static func candidateScores(wins: Int, losses: Int) -> [Double] {
+        var scores = baseScores
+        for index in 0..<wins { scores[index] = 1 }
+        for index in 60..<(60 + losses) { scores[index] = 0 }
+        return scores
+    }
+
+    private func registry(candidates: [(id: String, wins: Int, losses: Int)]) async throws -> CheckpointRegistry {
+        let base = try directory.makeModel("models/base", marker: "base weights")
+        let registry = try CheckpointRegistry(runDirectory: run, baseModel: base, resamples: 2000, seed: 3)
+        try await registry.attach(makeReport("baseline", Self.baseScores), to: "base")
+        for candidate in candidates {
+            let model = try directory.makeModel("runs/r1/checkpoints/\(candidate.id)", marker: "\(candidate.id) weights")
+            try await registry.register(
+                id: candidate.id, modelPath: model.path, parent: "base", datasets: ["d"], configHash: candidate.id)
+            try await registry.attach(
+                makeReport(candidate.id, Self.candidateScores(wins: candidate.wins, losses: candidate.losses)),
+                to: candidate.id)
+        }
+        return registry
+    }
+
+    @Test func twoMarginalCandidatesAreNotPromotedWhereOneAloneWouldBe() async throws {
+        // Each gains 12 items and loses 4 of the base's 30 right ones: alone, its interval lies above zero.
+        let registry = try await registry(candidates: [("a", 12, 4), ("b", 12, 4)])
+        let decisions = try await registry.promoteBest(of: ["a", "b"])
+        let p = try #require(decisions.first?.comparison?.pValue)
+        try #require(p > 0.0125 && p <= 0.025, "the planted gain should be significant alone but not after Holm: p = \(p)")
+        #expect(decisions.first?.comparison?.isImprovement == true, "alone it would be promoted")
+        #expect(decisions.allSatisfy { !$0.promoted }, "\(decisions.map(\.reason))")
+        #expect(decisions.allSatisfy { $0.reason.contains("Holm over 2 candidates") })
+        #expect(await registry.best.id == "base")
+        #expect(try modelMarker(registry.finalModelURL) == "base weights")
+    }
+
+    @Test func theClearWinnerIsPromotedAndOnlyIt() async throws {
+        let registry = try await registry(candidates: [("weak", 12, 4), ("strong", 25, 0), ("also", 20, 0)])
+        let decisions = try await registry.promoteBest(of: ["weak", "strong", "also"])
+        #expect(decisions.map(\.promoted) == [false, true, false], "\(decisions.map(\.reason))")
+        #expect(decisions[1].reason.hasPrefix("Promoted:") && decisions[1].reason.contains("Holm over 3 candidates"))
+        #expect(decisions[2].reason.contains("at most one candidate of a group is promoted"), "\(decisions[2].reason)")
+        #expect(await registry.best.id == "strong")
+        #expect(try modelMarker(registry.finalModelURL) == "strong weights")
+        #expect(await registry.decisions.count == 3)
+    }
+}

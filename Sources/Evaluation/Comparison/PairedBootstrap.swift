@@ -29,12 +29,16 @@ public enum PairedBootstrap {
         public var resamples: Int
         /// The generator seed used.
         public var seed: UInt64
+        /// The one-sided bootstrap p-value of "no improvement": the share of resampled mean differences at or below
+        /// zero, `(count + 1) / (resamples + 1)`; `nil` in comparisons recorded before 0.2.0.
+        public var pValue: Double?
 
         /// Creates a comparison result.
         public init(
             meanDifference: Double, lowerBound: Double, upperBound: Double, sharedCount: Int, resamples: Int,
-            seed: UInt64
+            seed: UInt64, pValue: Double? = nil
         ) {
+            self.pValue = pValue
             self.meanDifference = meanDifference
             self.lowerBound = lowerBound
             self.upperBound = upperBound
@@ -110,9 +114,11 @@ public enum PairedBootstrap {
             means.append(total / Double(count))
         }
         means.sort()
+        let atOrBelowZero = means.firstIndex { $0 > 0 } ?? means.count
         return Comparison(
             meanDifference: mean, lowerBound: percentile(means, 0.025), upperBound: percentile(means, 0.975),
-            sharedCount: count, resamples: resamples, seed: seed)
+            sharedCount: count, resamples: resamples, seed: seed,
+            pValue: Double(atOrBelowZero + 1) / Double(resamples + 1))
     }
 
     private static func scoresByID(_ report: EvaluationReport) throws -> [String: Double] {

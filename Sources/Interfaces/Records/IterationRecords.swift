@@ -179,10 +179,14 @@ public struct EvalReported: RunRecord {
     /// The full report: `evaluator/reports/<n>/<label>.json` (0.1.0: `iterations/<n>/eval/<label>.json`).
     public var reportPath: String
     public var durationSeconds: Double
+    /// The model folders (as ``modelPath`` records them) of the candidates evaluated together in one `eval` call
+    /// (0.2.0); the runner decides their promotion jointly, correcting for the multiple comparisons. `nil` alone.
+    public var group: [String]?
     public init(
         iteration: Int, label: String, metric: String, score: Double, stderr: Double?, sampleCount: Int,
-        comparable: Bool, modelPath: String, reportPath: String, durationSeconds: Double
+        comparable: Bool, modelPath: String, reportPath: String, durationSeconds: Double, group: [String]? = nil
     ) {
+        self.group = group
         self.iteration = iteration
         self.label = label
         self.metric = metric

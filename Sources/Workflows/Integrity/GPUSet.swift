@@ -35,7 +35,8 @@ public struct GPUSet: Sendable, Hashable, Codable {
     /// or names a GPU outside it (a list of indices).
     public func rule(tools: Set<String> = ["train", "eval"], argument: String = "gpus") -> Rule {
         Rule("GPU set", tools: tools) { context in
-            if let count = context.integer(argument), count > indices.count {
+            let counts = [context.integer(argument)].compactMap { $0 } + context.candidateValues(argument).compactMap(\.intValue)
+            if let count = counts.max(), count > indices.count {
                 return .deny(
                     reason: "The job asks for \(count) GPU(s) but the task has \(indices.count)"
                         + (indices.isEmpty ? " (CPU only): leave gpus out." : ": ask for at most \(indices.count)."))

@@ -24,6 +24,10 @@ public struct Recipe: Sendable, Hashable, Codable {
     public var successCriterion: String
     /// Samples per evaluation; `nil` for the whole benchmark.
     public var evaluationLimit: Int?
+    /// A sweep: with two or more entries, each iteration trains one candidate per entry concurrently (its
+    /// hyperparameters merged over ``hyperparameters``), evaluates them together, and promotes at most one with
+    /// Holm's correction; e.g. `[{learning_rate: 1e-4}, {learning_rate: 5e-4}]`.
+    public var sweep: [[String: JSONValue]]?
 
     /// Creates a recipe.
     public init(
@@ -32,8 +36,9 @@ public struct Recipe: Sendable, Hashable, Codable {
         weakness: String = "the baseline evaluation shows wrong or badly formatted answers",
         hypothesis: String = "supervised examples in the benchmark's answer format teach the task and the format",
         successCriterion: String = "score above the baseline with a paired bootstrap 95% interval above 0",
-        evaluationLimit: Int? = nil
+        evaluationLimit: Int? = nil, sweep: [[String: JSONValue]]? = nil
     ) {
+        self.sweep = sweep
         self.datasetName = datasetName
         self.sources = sources
         self.format = format
@@ -47,7 +52,7 @@ public struct Recipe: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case datasetName, sources, format, mapping, hyperparameters, weakness, hypothesis, successCriterion
-        case evaluationLimit
+        case evaluationLimit, sweep
     }
 
     /// The keys a recipe may have in a task file (unknown ones are refused with the known ones listed).
@@ -68,6 +73,7 @@ public struct Recipe: Sendable, Hashable, Codable {
             hypothesis: try container.decodeIfPresent(String.self, forKey: .hypothesis) ?? defaults.hypothesis,
             successCriterion: try container.decodeIfPresent(String.self, forKey: .successCriterion)
                 ?? defaults.successCriterion,
-            evaluationLimit: try container.decodeIfPresent(Int.self, forKey: .evaluationLimit))
+            evaluationLimit: try container.decodeIfPresent(Int.self, forKey: .evaluationLimit),
+            sweep: try container.decodeIfPresent([[String: JSONValue]].self, forKey: .sweep))
     }
 }

@@ -98,12 +98,29 @@ public struct RecipePolicy: ModelProvider {
                 "iteration": .number(Double(n)), "datasets": [name], "startFrom": "base",
             ]
             if !recipe.hyperparameters.isEmpty { arguments["hyperparameters"] = .object(recipe.hyperparameters) }
+            if let sweep = recipe.sweep, sweep.count > 1 {
+                arguments["candidates"] = .array(
+                    sweep.map { entry in
+                        .object(["name": .string(Self.name(of: entry)), "hyperparameters": .object(entry)])
+                    })
+            }
             return .call("train", .object(arguments))
         }
         guard progress.evaluated else {
+            let trained = Self.candidates(of: n, in: progress)
+            if trained.count > 1 {
+                var arguments = evaluation(iteration: n, model: candidate, label: "iter\(n)").objectValue ?? [:]
+                arguments["model"] = nil
+                arguments["models"] = .array(trained.map(JSONValue.string))
+                return .call("eval", .object(arguments))
+            }
             return .call("eval", evaluation(iteration: n, model: candidate, label: "iter\(n)"))
         }
-        return .call("log", log(iteration: n, decision: progress.promotedThisIteration ? "keep" : "discard"))
+        let evaluated = Self.candidates(of: n, in: progress)
+        return .call(
+            "log",
+            log(iteration: n, decision: progress.promotedThisIteration ? "keep" : "discard",
+                labels: evaluated.count > 1 ? evaluated : ["iter\(n)"]))
     }
 
     private var name: JSONValue { .string(recipe.datasetName) }
@@ -137,10 +154,24 @@ public struct RecipePolicy: ModelProvider {
         return .object(arguments)
     }
 
-    private func log(iteration: Int, decision: String, failure: String? = nil) -> JSONValue {
+    /// The jobs of iteration `n` the run registered as candidates (saved steps left out), in job order.
+    static func candidates(of n: Int, in progress: IterationProgress) -> [String] {
+        progress.trainedModels.keys.filter { $0.hasPrefix("iter\(n)-job") && !$0.contains("-step") }
+            .sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
+    }
+
+    /// A sweep entry's name: its settings, e.g. `learning_rate=0.0001`.
+    static func name(of entry: [String: JSONValue]) -> String {
+        entry.keys.sorted().map { "\($0)=\(entry[$0]!.compactText)" }.joined(separator: ",")
+    }
+
+    private func log(
+        iteration: Int, decision: String, failure: String? = nil, labels: [String]? = nil
+    ) -> JSONValue {
+        let scores = ["baseline"] + (labels ?? ["iter\(iteration)"])
         var arguments: [String: JSONValue] = [
             "iteration": .number(Double(iteration)), "stage": "recipe", "hypothesis": .string(recipe.hypothesis),
-            "data": [name], "scores": ["baseline", .string("iter\(iteration)")], "decision": .string(decision),
+            "data": [name], "scores": .array(scores.map(JSONValue.string)), "decision": .string(decision),
             "nextStep": .string(decision == "keep" ? "stop: the recipe improved on the baseline" : "stop"),
         ]
         if let failure {

@@ -176,6 +176,72 @@ public actor CheckpointRegistry {
         return decision
     }
 
+    /// The one-sided level a single promotion is tested at: the 95% interval's lower bound above zero.
+    public static let promotionLevel = 0.025
+
+    /// Compares several candidates evaluated together (one iteration's parallel candidates) with the current best
+    /// and promotes at most one, correcting for the multiple comparisons with Holm's method on the paired
+    /// bootstraps' one-sided p-values: with k candidates, the smallest p must be at most 0.025 / k (Holm's first
+    /// step; as at most one is promoted, the later steps decide nothing more), and its interval must lie above zero.
+    /// Among several that pass, the one with the smallest p (then the larger gain) is promoted.
+    /// - Returns: one decision per candidate, in the order given, each naming the correction.
+    /// - Throws: as ``promote(_:benchmark:)``.
+    @discardableResult
+    public func promoteBest(of ids: [String], benchmark: String? = nil) throws -> [PromotionDecision] {
+        guard ids.count > 1 else { return try ids.map { try promote($0, benchmark: benchmark) } }
+        let current = best
+        var comparisons: [(id: String, comparison: PairedBootstrap.Comparison)] = []
+        for id in ids {
+            guard let candidate = candidate(id) else { throw RegistryError.unknownCandidate(id) }
+            guard let report = candidate.latestReport(on: benchmark) else {
+                throw RegistryError.missingReport(candidate: id, benchmark: benchmark)
+            }
+            guard let bestReport = current.latestReport(on: report.benchmark) else {
+                throw RegistryError.missingReport(candidate: current.id, benchmark: report.benchmark)
+            }
+            comparisons.append((id, try PairedBootstrap.compare(bestReport, report, resamples: resamples, seed: seed)))
+        }
+        let k = comparisons.count
+        let ranked = comparisons.enumerated().sorted { left, right in
+            let (l, r) = (left.element.comparison, right.element.comparison)
+            return (l.pValue ?? 1, -l.meanDifference, left.offset) < (r.pValue ?? 1, -r.meanDifference, right.offset)
+        }
+        var reasons: [String: String] = [:]
+        var winner: String?
+        for (rank, entry) in ranked.enumerated() {
+            let (id, comparison) = entry.element
+            let threshold = Self.promotionLevel / Double(k - rank)
+            let p = comparison.pValue ?? 1
+            let holm = String(
+                format: "Holm over %d candidates: p = %.4f, step %d needs p ≤ %.4f (0.025 / %d)", k, p, rank + 1,
+                threshold, k - rank)
+            let passes = rank == 0 && p <= threshold && comparison.isImprovement
+            if passes { winner = id }
+            let head = "'\(id)' − '\(current.id)' = \(comparison.summary); \(holm)"
+            if passes {
+                reasons[id] = "Promoted: \(head). final_model/ now holds '\(id)'."
+            } else if rank > 0, winner != nil, p <= threshold, comparison.isImprovement {
+                reasons[id] = "Not promoted: \(head); it also beats '\(current.id)', but at most one candidate of a "
+                    + "group is promoted and '\(winner!)' came first."
+            } else {
+                reasons[id] = "Not promoted: \(head); the corrected test does not rule out noise. final_model/ still "
+                    + "holds '\(winner ?? current.id)'."
+            }
+        }
+        if let winner, let candidate = candidate(winner) {
+            try ModelFolder.validate(URL(fileURLWithPath: candidate.modelPath))
+            try replaceFinalModel(with: candidate)
+        }
+        let decisions = comparisons.map { id, comparison in
+            PromotionDecision(
+                candidateID: id, comparedWith: current.id, promoted: id == winner, comparison: comparison,
+                reason: reasons[id] ?? "")
+        }
+        file.decisions += decisions
+        try persist()
+        return decisions
+    }
+
     /// The candidate a tool argument names: its id (the base model is ``baseCandidateID``) or its model folder,
     /// absolute or relative to `root`.
     public func resolve(_ reference: String, relativeTo root: URL? = nil) -> Candidate? {
@@ -187,13 +253,17 @@ public actor CheckpointRegistry {
     /// A rule that denies the given tools when their string argument `argument` names a model that is neither the
     /// base model nor a registered descendant: the lineage rule for training, and "registered models only" for
     /// evaluation. The argument may be a candidate id (`"base"` for the base model) or a model folder, absolute or
-    /// relative to `root`; calls without the argument are allowed (the tools then default to the base model).
+    /// relative to `root`; calls without the argument are allowed (the tools then default to the base model). The
+    /// plural (`models`) and each entry of `candidates` (`candidates[i].startFrom`) are checked the same way.
     public nonisolated func registeredModelRule(
         _ name: String = "registered models only", tools: Set<String>, argument: String, relativeTo root: URL? = nil
     ) -> Rule {
         Rule(name, tools: tools) { context in
-            guard let reference = context.string(argument) else { return .allow }
-            guard await self.resolve(reference, relativeTo: root) != nil else {
+            var references = [context.string(argument)].compactMap { $0 } + (context.strings(argument + "s") ?? [])
+            if case .object(let fields) = context.arguments, case .array(let candidates)? = fields["candidates"] {
+                references += candidates.compactMap { $0[argument]?.stringValue }
+            }
+            for reference in references where await self.resolve(reference, relativeTo: root) == nil {
                 return .deny(
                     reason: "'\(reference)' is neither the task's base model nor a registered checkpoint. Use "
                         + "\"\(Self.baseCandidateID)\" or the id of a candidate registered after an earlier train step."

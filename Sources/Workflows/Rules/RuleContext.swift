@@ -51,4 +51,11 @@ public struct RuleContext: Sendable, Hashable {
         guard case .object(let fields) = arguments, case .array(let values)? = fields[key] else { return nil }
         return values.compactMap(\.stringValue)
     }
+
+    /// The values of `key` in each entry of the `candidates` array argument (a `train` call with several
+    /// configurations), so that rules see every candidate's arguments, not only the call's.
+    public func candidateValues(_ key: String) -> [JSONValue] {
+        guard case .object(let fields) = arguments, case .array(let candidates)? = fields["candidates"] else { return [] }
+        return candidates.compactMap { $0[key] }
+    }
 }

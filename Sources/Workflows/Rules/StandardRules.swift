@@ -107,9 +107,11 @@ extension Rule {
         }
     }
 
-    /// The `datasets` a training call names (none when its arguments do not parse; the tool reports that itself).
+    /// The `datasets` a training call names, its candidates' included (none when its arguments do not parse; the
+    /// tool reports that itself).
     private static func namedDatasets(_ context: RuleContext) -> [String] {
-        context.strings("datasets") ?? []
+        (context.strings("datasets") ?? [])
+            + context.candidateValues("datasets").flatMap { $0.arrayValue?.compactMap(\.stringValue) ?? [] }
     }
 
     /// Training and evaluation jobs may start only while time is left beyond the final-evaluation reserve.

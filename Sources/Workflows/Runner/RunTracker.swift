@@ -16,6 +16,8 @@ actor RunTracker {
     private(set) var state: RunState
     private var processed = 0
     private var handledEvaluations: Set<Int> = []
+    /// The members of evaluation groups (one `eval` call's candidates) reported so far, by group, until the last.
+    private var pendingGroups: [[String]: (reported: Int, members: [(sequence: Int, candidate: String)])] = [:]
 
     init(store: any ExperimentStore, registry: CheckpointRegistry, root: URL) {
         self.store = store
@@ -140,11 +142,27 @@ actor RunTracker {
             try await store.append(BaselineEvaluated(evalSequence: sequence, label: report.label, score: report.score))
             return
         }
+        let belowFloor = "Not promoted: \(report.sampleCount) samples is below the evaluation's sample floor; "
+            + "evaluate with more samples before comparing."
+        if let group = evaluation.group, group.count > 1 {
+            // A group is decided once, when its last member is reported (they are recorded together).
+            var pending = pendingGroups[group] ?? (0, [])
+            pending.reported += 1
+            if evaluation.comparable {
+                pending.members.append((sequence, candidate.id))
+            } else {
+                try await appendEvaluated(sequence, candidate.id, promoted: false, reason: belowFloor)
+            }
+            guard pending.reported >= group.count else {
+                pendingGroups[group] = pending
+                return
+            }
+            pendingGroups[group] = nil
+            try await decideGroup(pending.members, benchmark: report.benchmark)
+            return
+        }
         if !evaluation.comparable {
-            try await appendEvaluated(
-                sequence, candidate.id, promoted: false,
-                reason: "Not promoted: \(report.sampleCount) samples is below the evaluation's sample floor; evaluate "
-                    + "with more samples before comparing.")
+            try await appendEvaluated(sequence, candidate.id, promoted: false, reason: belowFloor)
             return
         }
         let reason: String
@@ -155,6 +173,23 @@ actor RunTracker {
         }
         let promoted = await registry.best.id == candidate.id
         try await appendEvaluated(sequence, candidate.id, promoted: promoted, reason: reason)
+    }
+
+    /// The joint decision over a group's comparable members (``CheckpointRegistry/promoteBest(of:benchmark:)``).
+    private func decideGroup(_ members: [(sequence: Int, candidate: String)], benchmark: String) async throws {
+        guard !members.isEmpty else { return }
+        let decisions: [PromotionDecision]
+        do {
+            decisions = try await registry.promoteBest(of: members.map(\.candidate), benchmark: benchmark)
+        } catch {
+            for member in members {
+                try await appendEvaluated(member.sequence, member.candidate, promoted: false, reason: "Not promoted: \(error)")
+            }
+            return
+        }
+        for (member, decision) in zip(members, decisions) {
+            try await appendEvaluated(member.sequence, member.candidate, promoted: decision.promoted, reason: decision.reason)
+        }
     }
 
     private func appendEvaluated(_ sequence: Int, _ id: String, promoted: Bool, reason: String) async throws {

@@ -10,7 +10,11 @@ public struct EvalTool: Tool {
         /// The iteration number (0 for the baseline).
         public var iteration: Int
         /// `"base"`, a checkpoint id, or a model folder inside the run.
-        public var model: String
+        public var model: String?
+        /// Several candidates evaluated together (one iteration's parallel candidates): each gets the label
+        /// `<label>-<model>` (just the model id when it starts with the label), and their promotion is decided
+        /// jointly, at most one, with Holm's correction for the multiple comparisons.
+        public var models: [String]?
         /// A name for the evaluation.
         public var label: String
         /// At most this many rows (`build`) or samples (`eval`).
@@ -27,7 +31,9 @@ public struct EvalTool: Tool {
     public var name: String { "eval" }
     public var description: String {
         "Evaluate a model ('base', a checkpoint id, or a folder in the run) on the task's benchmark. Saves the report "
-            + "and a summary of 15 samples with a failure triage. compareWith needs both runs at the sample floor."
+            + "and a summary of 15 samples with a failure triage. compareWith needs both runs at the sample floor. "
+            + "models evaluates several candidates of one iteration together: at most one of them is promoted, "
+            + "and only if it beats the submission after Holm's correction for the number of candidates."
     }
 
     public var parameters: JSONSchema {
@@ -35,11 +41,15 @@ public struct EvalTool: Tool {
             properties: [
                 "iteration": .integer(description: "0 for the baseline, else the current iteration", minimum: 0),
                 "model": .string(description: "'base', a checkpoint id, or a model folder inside the run"),
+                "models": .array(
+                    of: .string(),
+                    description: "Instead of model: several candidate ids evaluated together (labels <label>-<id>); "
+                        + "promotion decided jointly with Holm's correction"),
                 "label": .string(description: "A name for this evaluation ([a-z0-9_-]), e.g. 'baseline', 'iter1-job1'"),
                 "limit": .integer(description: "Evaluate at most this many samples", minimum: 1),
                 "compareWith": .string(description: "Label of an earlier evaluation to compare with"),
             ],
-            required: ["iteration", "model", "label"])
+            required: ["iteration", "label"])
     }
 
     /// The fewest samples an evaluation needs before it may be compared: max(32, 5% of the benchmark).
@@ -68,14 +78,56 @@ public struct EvalTool: Tool {
             }
             previous = report
         }
+        switch (arguments.model, arguments.models) {
+        case (let model?, nil):
+            let outcome = try await evaluate(model, label: arguments.label, arguments: arguments, previous: previous)
+            if let record = outcome.record { try await environment.store.append(record) }
+            return outcome.record == nil ? .error(outcome.text) : ToolOutput(outcome.text)
+        case (nil, let models?) where !models.isEmpty:
+            guard Set(models).count == models.count else { return .error("models names a candidate twice.") }
+            guard !models.contains("base") else {
+                return .error("models takes candidates to compare with the submission; evaluate 'base' on its own.")
+            }
+            var records: [EvalReported] = []
+            var texts: [String] = []
+            for model in models {
+                let label = model.hasPrefix(arguments.label) ? model : "\(arguments.label)-\(model)"
+                let outcome = try await evaluate(model, label: label, arguments: arguments, previous: previous)
+                texts.append(outcome.text)
+                if let record = outcome.record { records.append(record) }
+            }
+            // Recorded together, so that the runner decides the group's promotion once, over every report.
+            let group = records.count > 1 ? records.map(\.modelPath) : nil
+            for var record in records {
+                record.group = group
+                try await environment.store.append(record)
+            }
+            if records.count > 1 {
+                texts.append(
+                    "These \(records.count) candidates are compared with the submission together: at most one is "
+                        + "promoted, with Holm's correction for \(records.count) comparisons (see the status line).")
+            }
+            let text = texts.joined(separator: "\n\n")
+            return records.isEmpty ? .error(text) : ToolOutput(text)
+        default:
+            return .error("Give model (one) or models (several candidates), not both or neither.")
+        }
+    }
+
+    /// Evaluates one model and saves its reports; the record is returned, not appended, so that a group's records
+    /// are appended together.
+    /// - Returns: the record (`nil` when the evaluation failed; its failure is recorded) and the text for the agent.
+    private func evaluate(
+        _ model: String, label: String, arguments: Arguments, previous: EvaluationReport?
+    ) async throws -> (record: EvalReported?, text: String) {
         let modelPath: String
-        switch resolveModel(arguments.model) {
+        switch resolveModel(model) {
         case .success(let path): modelPath = path
-        case .failure(let refusal): return .error(refusal.description)
+        case .failure(let refusal): return (nil, refusal.description)
         }
 
         let target = EvaluationTarget(
-            modelPath: modelPath, label: arguments.label, limit: arguments.limit, deadline: environment.deadline)
+            modelPath: modelPath, label: label, limit: arguments.limit, deadline: environment.deadline)
         let report: EvaluationReport
         do {
             report = try await environment.evaluator.evaluate(target)
@@ -86,35 +138,34 @@ public struct EvalTool: Tool {
         } catch {
             let message = Secrets.redactEnvironmentSecrets("\(error)")
             try await environment.store.append(
-                EvalFailed(iteration: arguments.iteration, label: arguments.label, error: message))
-            return .error("Evaluation \(arguments.label) failed: \(message)")
+                EvalFailed(iteration: arguments.iteration, label: label, error: message))
+            return (nil, "Evaluation \(label) failed: \(message)")
         }
         let paths = try environment.workspace.prepareIteration(arguments.iteration)
         // The full report (with the benchmark's answers) goes where the agent cannot read it; the agent's copy and
         // summary show its model's answers and whether each was right, never the answers themselves.
-        let reportURL = environment.workspace.evaluationReport(iteration: arguments.iteration, label: arguments.label)
-        let readableURL = paths.eval.appendingPathComponent("\(arguments.label).json")
-        let summaryURL = paths.eval.appendingPathComponent("\(arguments.label)-summary.md")
+        let reportURL = environment.workspace.evaluationReport(iteration: arguments.iteration, label: label)
+        let readableURL = paths.eval.appendingPathComponent("\(label).json")
+        let summaryURL = paths.eval.appendingPathComponent("\(label)-summary.md")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileManager.default.createDirectory(
             at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(report).write(to: reportURL, options: .atomic)
         try encoder.encode(Self.withoutTargets(report)).write(to: readableURL, options: .atomic)
-        let summary = EvaluationSummary(report: report, count: 15, seed: Self.seed(arguments.label))
+        let summary = EvaluationSummary(report: report, count: 15, seed: Self.seed(label))
         try Data(summary.markdown(showTargets: false).utf8).write(to: summaryURL, options: .atomic)
 
         let comparable = report.sampleCount >= sampleFloor
         let workspace = environment.workspace
-        try await environment.store.append(
-            EvalReported(
-                iteration: arguments.iteration, label: arguments.label, metric: report.metric, score: report.score,
-                stderr: report.stderr, sampleCount: report.sampleCount, comparable: comparable,
-                modelPath: workspace.relativePath(of: URL(fileURLWithPath: modelPath)),
-                reportPath: workspace.relativePath(of: reportURL), durationSeconds: report.durationSeconds))
+        let record = EvalReported(
+            iteration: arguments.iteration, label: label, metric: report.metric, score: report.score,
+            stderr: report.stderr, sampleCount: report.sampleCount, comparable: comparable,
+            modelPath: workspace.relativePath(of: URL(fileURLWithPath: modelPath)),
+            reportPath: workspace.relativePath(of: reportURL), durationSeconds: report.durationSeconds)
 
         var lines = [
-            "\(arguments.label): \(report.metric) \(Self.scoreText(report)) (n=\(report.sampleCount); floor "
+            "\(label): \(report.metric) \(Self.scoreText(report)) (n=\(report.sampleCount); floor "
                 + "\(sampleFloor): \(comparable ? "comparable" : "NOT comparable, smoke test only"))"
         ]
         let triage = FailureMode.allCases.compactMap { mode in
@@ -132,7 +183,7 @@ public struct EvalTool: Tool {
             "Saved \(workspace.relativePath(of: readableURL)) (every sample's answer and score; the benchmark's "
                 + "answers are kept out) and \(workspace.relativePath(of: summaryURL)) (15 samples with why each wrong "
                 + "one failed).")
-        return ToolOutput(lines.joined(separator: "\n"))
+        return (record, lines.joined(separator: "\n"))
     }
 
     /// `report` as the agent may read it: each sample without its `target`.

@@ -13,8 +13,8 @@ public struct TrainTool: Tool {
     public struct Arguments: Decodable, Sendable {
         /// The iteration number (0 for the baseline).
         public var iteration: Int
-        /// Approved dataset names.
-        public var datasets: [String]
+        /// Approved dataset names (the default of every candidate).
+        public var datasets: [String]?
         /// The training method (default `sft`).
         public var method: String?
         /// Which weights to train (default `lora`).
@@ -25,7 +25,24 @@ public struct TrainTool: Tool {
         public var hyperparameters: [String: JSONValue]?
         /// Save a checkpoint every this many steps; each becomes a candidate `<job>-step<N>` to evaluate.
         public var saveEvery: Int?
-        /// How many of the task's GPUs the job takes (default: all of them); more than one runs with torchrun.
+        /// How many of the task's GPUs the job takes (default: all of them; with candidates, an equal share);
+        /// more than one runs with torchrun.
+        public var gpus: Int?
+        /// Several configurations trained at once in this iteration, each a job of its own (its fields override
+        /// the call's); they run concurrently up to the machine's capacity (GPUs, or CPU cores shared equally).
+        public var candidates: [CandidateArguments]?
+    }
+
+    /// One configuration of a `train` call with several `candidates`.
+    public struct CandidateArguments: Decodable, Sendable {
+        /// A short name for the report (the job id identifies the candidate).
+        public var name: String?
+        public var datasets: [String]?
+        public var method: String?
+        public var finetuning: String?
+        public var startFrom: String?
+        /// Merged over the call's hyperparameters.
+        public var hyperparameters: [String: JSONValue]?
         public var gpus: Int?
     }
 
@@ -44,7 +61,9 @@ public struct TrainTool: Tool {
         "Train on datasets approved by the data tool for this iteration, from the base model or a checkpoint, "
             + "with LoRA (default) or full fine-tuning. Blocks until the job ends; returns steps, loss, the model "
             + "to evaluate, the settings decided for the job (threads, gradient checkpointing) and, with saveEvery, "
-            + "the checkpoints saved along the way, each a candidate you can evaluate to keep the best step."
+            + "the checkpoints saved along the way, each a candidate you can evaluate to keep the best step. "
+            + "candidates trains several configurations at once (a sweep), concurrently as far as the GPUs or CPU "
+            + "cores allow."
     }
 
     public var parameters: JSONSchema {
@@ -64,11 +83,71 @@ public struct TrainTool: Tool {
                 "gpus": .integer(
                     description: "How many of the task's GPUs the job takes (default all; jobs get disjoint GPUs and "
                         + "wait for busy ones)", minimum: 0),
+                "candidates": .array(
+                    of: .object(
+                        properties: [
+                            "name": .string(description: "A short name, e.g. 'lr-1e-4'"),
+                            "datasets": .array(of: .string()),
+                            "method": .string(allowed: TrainingMethod.allCases.map(\.rawValue)),
+                            "finetuning": .string(allowed: FinetuningType.allCases.map(\.rawValue)),
+                            "startFrom": .string(),
+                            "hyperparameters": .freeformObject(description: "Merged over the call's hyperparameters"),
+                            "gpus": .integer(minimum: 0),
+                        ], required: []),
+                    description: "Several configurations trained concurrently in this iteration, each a job and a "
+                        + "candidate (fields override the call's); evaluate them together with eval models=[...]"),
             ],
-            required: ["iteration", "datasets"])
+            required: ["iteration"])
     }
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
+        guard let candidates = arguments.candidates else {
+            guard arguments.datasets?.isEmpty == false else {
+                return .error("datasets is empty: name approved datasets (or give candidates).")
+            }
+            return try await train(arguments, share: nil)
+        }
+        guard candidates.count >= 1 else { return .error("candidates is empty: give one or more configurations.") }
+        guard candidates.count <= 8 else { return .error("At most 8 candidates per call.") }
+        // Each candidate: the call's fields, overridden by its own; an equal share of the machine by default.
+        let each = candidates.enumerated().map { index, candidate in
+            var merged = arguments
+            merged.candidates = nil
+            merged.datasets = candidate.datasets ?? arguments.datasets
+            merged.method = candidate.method ?? arguments.method
+            merged.finetuning = candidate.finetuning ?? arguments.finetuning
+            merged.startFrom = candidate.startFrom ?? arguments.startFrom
+            merged.gpus = candidate.gpus ?? arguments.gpus
+            merged.hyperparameters = (arguments.hyperparameters ?? [:])
+                .merging(candidate.hyperparameters ?? [:]) { _, own in own }
+            return (name: candidate.name ?? "candidate \(index + 1)", arguments: merged)
+        }
+        if let missing = each.first(where: { $0.arguments.datasets?.isEmpty != false }) {
+            return .error("\(missing.name) has no datasets: name approved datasets in the call or the candidate.")
+        }
+        let outputs = try await withThrowingTaskGroup(of: (Int, ToolOutput).self) { group in
+            for (index, candidate) in each.enumerated() {
+                group.addTask {
+                    (index, try await train(candidate.arguments, share: (index, each.count)))
+                }
+            }
+            var outputs: [(Int, ToolOutput)] = []
+            for try await output in group { outputs.append(output) }
+            return outputs.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let text = zip(each, outputs).map { candidate, output in
+            "[\(candidate.name)] " + (output.isError ? "FAILED: " : "") + output.content
+        }.joined(separator: "\n\n")
+        let trained = outputs.filter { !$0.isError }.count
+        let summary = "\(trained) of \(each.count) candidates trained concurrently."
+            + (trained > 1 ? " Evaluate them together (eval models=[...]) so that at most one is promoted, with "
+                + "Holm's correction for the comparisons." : "")
+        return trained == 0 ? .error(text + "\n\n" + summary) : ToolOutput(text + "\n\n" + summary)
+    }
+
+    /// One job: made from `arguments`, given its GPUs (or, as one of `share.count` candidates, its share of the
+    /// CPU cores), run to its end.
+    private func train(_ arguments: Arguments, share: (index: Int, count: Int)?) async throws -> ToolOutput {
         var job: TrainingJob
         do {
             job = try await makeJob(arguments)
@@ -78,8 +157,9 @@ public struct TrainTool: Tool {
         // The job's GPUs: disjoint from every other job's, waited for until the job's deadline.
         var held: [Int] = []
         if let devices = environment.devices {
+            let wanted = arguments.gpus ?? share.map { max(1, devices.devices.count / $0.count) } ?? devices.devices.count
             do {
-                held = try await devices.acquire(arguments.gpus ?? devices.devices.count, until: job.deadline)
+                held = try await devices.acquire(wanted, until: job.deadline)
             } catch let error as DeviceSchedulerError {
                 try? FileManager.default.removeItem(at: job.outputDirectory)
                 return .error("Refused: \(error).")
@@ -88,6 +168,9 @@ public struct TrainTool: Tool {
         } else if let gpus = arguments.gpus, gpus > 0 {
             try? FileManager.default.removeItem(at: job.outputDirectory)
             return .error("Refused: the task has no GPUs (CPU only); leave gpus out.")
+        } else if let share, job.cpuThreads == nil {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            job.cpuThreads = max(1, cores / share.count + (share.index < cores % share.count ? 1 : 0))
         }
         // The GPUs go back when the job ends, however it ends, before the call returns.
         do {
@@ -156,7 +239,8 @@ public struct TrainTool: Tool {
 
     private func makeJob(_ arguments: Arguments) async throws -> TrainingJob {
         guard arguments.iteration >= 1 else { throw ToolRefusal("iteration must be 1 or more.") }
-        guard !arguments.datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
+        let datasets = arguments.datasets ?? []
+        guard !datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
         let method =
             try arguments.method.map { name in
                 guard let method = TrainingMethod(rawValue: name) else {
@@ -177,7 +261,7 @@ public struct TrainTool: Tool {
         let paths = workspace.iteration(arguments.iteration)
         let state = RunState.rebuild(from: try await environment.store.records(), runDirectory: workspace.root)
         let approved = state.approvals[arguments.iteration] ?? [:]
-        let refusals = arguments.datasets.compactMap { name -> String? in
+        let refusals = datasets.compactMap { name -> String? in
             guard let approval = approved[name] else {
                 return "dataset '\(name)' is not approved for this iteration: validate it with the data tool first"
             }
@@ -205,9 +289,9 @@ public struct TrainTool: Tool {
             hyperparameters["save_steps"] = .number(Double(every))
         }
         return TrainingJob(
-            id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: arguments.datasets,
+            id: id, baseModel: baseModel, method: method, finetuning: finetuning, datasets: datasets,
             datasetDirectory: paths.data,
-            datasetSamples: approved.compactMapValues(\.samples).filter { arguments.datasets.contains($0.key) },
+            datasetSamples: approved.compactMapValues(\.samples).filter { datasets.contains($0.key) },
             template: environment.task.template,
             hyperparameters: hyperparameters,
             outputDirectory: paths.train.appendingPathComponent(id),
