@@ -10,6 +10,8 @@ do {
         try await TrainingBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "data":
         try await DataBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "parallel":
+        try await ParallelBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "sandbox":
         try await SandboxBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "scan" where arguments.count == 3:
@@ -17,6 +19,7 @@ do {
     default:
         print("usage: autotrainess-bench contamination [options]\n\(ContaminationBenchmark.usage)")
         print("       autotrainess-bench training [options]\n\(TrainingBenchmark.usage)")
+        print("       autotrainess-bench parallel [options]    (two training jobs in sequence vs at once)\n\(ParallelBenchmark.usage)")
         print("       autotrainess-bench sandbox [--calls N]    (run_command overhead of the shell sandbox)")
         print("       autotrainess-bench data [options]    (data tool rows/s: build from JSONL and Parquet, filter)\n\(DataBenchmark.usage)")
         print("       autotrainess-bench scan BENCHMARK TRAIN    (time one Swift scan of your own files)")
