@@ -294,6 +294,9 @@ public struct RunLauncher: Sendable {
         if let timerWatch { await timerWatch.check() }
         let throughput = TrainingThroughput(machineLog: TrainingThroughput.machineLog(in: python.cacheDirectory))
         throughput.learn(from: earlier)
+        if let executor = spec.executor, executor.kind != .local {
+            progress("Training jobs run through \(executor.kind.rawValue) (\(executor.host ?? executor.jobDirectory ?? "")); evaluation runs here.")
+        }
         let gpus = spec.gpus.map(GPUSet.init)
         let shell = try shellAccess(
             workspace, manifest: manifest, spec: spec, driver: driver, sandbox: ShellSandbox.locate())
@@ -301,7 +304,9 @@ public struct RunLauncher: Sendable {
         let environment = InterfaceEnvironment(
             workspace: workspace, task: spec.profile, store: store,
             backend: BudgetedTrainingBackend(
-                base: LlamaFactoryBackend(environment: python, hardware: Hardware.detect()),
+                base: LlamaFactoryBackend(
+                    environment: python, executor: try spec.executor?.make(path: workspace.runFile.path) ?? LocalExecutor(),
+                    hardware: Hardware.detect()),
                 budget: budget, throughput: throughput),
             evaluator: BudgetedEvaluator(
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),

@@ -49,6 +49,8 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var maxTokens: Int?
     /// Set when the task was taken from a PostTrainBench folder (`autotrainess run --posttrainbench`).
     public var posttrainbench: PostTrainBenchSettings?
+    /// Where training jobs run (`executor:`); this machine when absent.
+    public var executor: ExecutorSpec?
 
     /// Creates a task.
     public init(
@@ -71,7 +73,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, template, benchmark, budget, reserve, gpus, recipe, posttrainbench
+        case name, description, template, benchmark, budget, reserve, gpus, recipe, posttrainbench, executor
         case baseModel = "base_model"
         case cutoffLength = "cutoff_len"
         case dataRoots = "data_roots"
@@ -245,6 +247,7 @@ extension TaskSpec {
             .invalid(path: path, field: field, problem: problem)
         }
         do { _ = try budgetSeconds() } catch { throw fail("budget", "\(error)") }
+        _ = try executor?.make(path: path)
         guard FileManager.default.fileExists(atPath: baseModel) else {
             throw fail("base_model", "no model folder at \(baseModel); give the folder of a Hugging Face model")
         }
@@ -299,6 +302,7 @@ extension TaskSpec {
         try check(
             (root as? [String: Any])?["recipe"], known: Recipe.fieldNames,
             prefix: "recipe.")
+        try check((root as? [String: Any])?["executor"], known: ExecutorSpec.fieldNames, prefix: "executor.")
     }
 
     private static func describe(_ error: DecodingError) -> (field: String, problem: String) {

@@ -101,6 +101,28 @@ struct TaskSpecTests {
         #expect(spec.taskDescription.contains("toy-bench"))
     }
 
+    @Test func theExecutorIsChosenInTheTaskFileWithEachKindsFieldsChecked() throws {
+        let folder = try TaskFolder()
+        let slurm = try folder.load(
+            Self.yaml() + "executor:\n  kind: slurm\n  job_directory: /shared/jobs\n  partition: gpu\n  gpus_per_job: 1\n")
+        #expect(slurm.executor?.kind == .slurm)
+        let executor = try #require(try slurm.executor?.make(path: "t") as? SlurmExecutor)
+        #expect(executor.options.jobDirectory == "/shared/jobs" && executor.options.partition == "gpu")
+        #expect(executor.options.gpus == 1)
+        let ssh = try folder.load(
+            Self.yaml() + "executor:\n  kind: ssh\n  host: gpu-box\n  remote_work_directory: /scratch\n"
+                + "  path_mappings: {/home/me/runs: /scratch/runs}\n")
+        let remote = try #require(try ssh.executor?.make(path: "t") as? SSHExecutor)
+        #expect(remote.host.destination == "gpu-box" && remote.location(of: "/home/me/runs/r1") == "/scratch/runs/r1")
+
+        let noHost = folder.loadError(Self.yaml() + "executor:\n  kind: ssh\n  remote_work_directory: /scratch\n")
+        #expect("\(noHost.map { "\($0)" } ?? "")".contains("field 'executor.host': missing"))
+        let typo = folder.loadError(Self.yaml() + "executor:\n  kind: slurm\n  job_directory: /j\n  partiton: gpu\n")
+        #expect("\(typo.map { "\($0)" } ?? "")".contains("executor.partiton': unknown key (did you mean 'partition'?)"))
+        let kind = folder.loadError(Self.yaml() + "executor:\n  kind: ray\n")
+        #expect("\(kind.map { "\($0)" } ?? "")".contains("executor.kind"))
+    }
+
     @Test func absolutePathsAreKept() throws {
         let folder = try TaskFolder()
         let base = folder.absolute("models/base")

@@ -1,0 +1,84 @@
+import AgentCore
+public import Foundation
+public import TrainingBackends
+
+/// Where a run's training jobs run (task file `executor:`): on this machine (the default), on a host over SSH, or as
+/// Slurm batch jobs. Evaluation stays on this machine.
+///
+/// ```yaml
+/// executor:
+///   kind: slurm                     # local | ssh | slurm
+///   job_directory: /shared/jobs     # slurm: a folder the compute nodes see (batch scripts and output)
+///   partition: gpu                  # slurm, optional: account, gpus_per_job, cpus_per_task, memory, directives
+/// # kind: ssh
+/// # host: gpu-box                   # ssh: the host; optional user, port, identity_file
+/// # remote_work_directory: /scratch/autotrainess
+/// # path_mappings: {/home/me/runs: /scratch/runs}   # local folder: where the host sees it (staged with rsync)
+/// ```
+/// The job runs the managed venv's `llamafactory-cli` by its local path (mapped for SSH): the host or the compute
+/// nodes need that venv at that path (a shared file system, or the same installation).
+public struct ExecutorSpec: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case local, ssh, slurm }
+
+    public var kind: Kind
+    public var host: String?
+    public var user: String?
+    public var port: Int?
+    public var identityFile: String?
+    public var remoteWorkDirectory: String?
+    public var pathMappings: [String: String]?
+    public var jobDirectory: String?
+    public var partition: String?
+    public var account: String?
+    public var gpusPerJob: Int?
+    public var cpusPerTask: Int?
+    public var memory: String?
+    public var directives: [String]?
+
+    public init(kind: Kind) { self.kind = kind }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, host, user, port, partition, account, memory, directives
+        case identityFile = "identity_file"
+        case remoteWorkDirectory = "remote_work_directory"
+        case pathMappings = "path_mappings"
+        case jobDirectory = "job_directory"
+        case gpusPerJob = "gpus_per_job"
+        case cpusPerTask = "cpus_per_task"
+    }
+
+    /// The keys an `executor:` section may have.
+    static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// The executor the training backend hands its jobs to.
+    /// - Throws: ``TaskSpecError`` naming the field a kind needs and lacks.
+    public func make(path: String) throws -> any Executor {
+        func missing(_ field: String, _ why: String) -> TaskSpecError {
+            .invalid(path: path, field: "executor.\(field)", problem: "missing; \(why)")
+        }
+        switch kind {
+        case .local:
+            return LocalExecutor()
+        case .ssh:
+            guard let host else { throw missing("host", "an ssh executor needs the host to run jobs on") }
+            guard let remoteWorkDirectory else {
+                throw missing("remote_work_directory", "a writable folder on the host for job bookkeeping")
+            }
+            return SSHExecutor(
+                host: SSHHost(
+                    host: host, port: port, user: user, identityFile: identityFile,
+                    remoteWorkDirectory: remoteWorkDirectory),
+                pathMappings: (pathMappings ?? [:]).sorted { $0.key < $1.key }.map {
+                    PathMapping(local: $0.key, remote: $0.value)
+                })
+        case .slurm:
+            guard let jobDirectory else {
+                throw missing("job_directory", "a folder the compute nodes see, for batch scripts and output")
+            }
+            return SlurmExecutor(
+                options: SlurmOptions(
+                    jobDirectory: jobDirectory, partition: partition, account: account, gpus: gpusPerJob ?? 0,
+                    cpusPerTask: cpusPerTask, memory: memory, extraDirectives: directives ?? []))
+        }
+    }
+}
