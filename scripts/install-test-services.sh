@@ -9,6 +9,22 @@ set -euo pipefail
 exec 9>/tmp/autotrainess-install-test-services.lock
 flock 9
 
+# `ray`: Ray (with its dashboard, which serves the Jobs REST API) in its own venv, not from apt and without root:
+# ~/.cache/autotrainess/ray-venv (AUTOTRAINESS_RAY_VENV overrides). Kept apart from the managed training venv so
+# that Ray's pins never move LlamaFactory's.
+if [ "${1:-}" = "ray" ]; then
+    venv="${AUTOTRAINESS_RAY_VENV:-$HOME/.cache/autotrainess/ray-venv}"
+    if [ -x "$venv/bin/ray" ] && "$venv/bin/python" -c 'import ray.dashboard' 2>/dev/null; then
+        echo "[install-test-services] already installed: ray ($("$venv/bin/ray" --version 2>/dev/null)) in $venv"
+        exit 0
+    fi
+    echo "[install-test-services] creating $venv and installing ray[default]==2.52.1 (once; about a minute)"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ray[default]==2.52.1"
+    echo "[install-test-services] done: ray in $venv"
+    exit 0
+fi
+
 # With package names as arguments, only those (e.g. `install-test-services.sh bubblewrap`).
 packages=(openssh-server openssh-client rsync procps munge slurm-wlm slurm-client bubblewrap)
 if [ $# -gt 0 ]; then

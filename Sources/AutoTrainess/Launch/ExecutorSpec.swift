@@ -2,8 +2,8 @@ import AgentCore
 public import Foundation
 public import TrainingBackends
 
-/// Where a run's training jobs run (task file `executor:`): on this machine (the default), on a host over SSH, or as
-/// Slurm batch jobs. Evaluation stays on this machine.
+/// Where a run's training jobs run (task file `executor:`): on this machine (the default), on a host over SSH, as
+/// Slurm batch jobs, or as Ray jobs through a cluster's Jobs API. Evaluation stays on this machine.
 ///
 /// ```yaml
 /// executor:
@@ -14,11 +14,14 @@ public import TrainingBackends
 /// # host: gpu-box                   # ssh: the host; optional user, port, identity_file
 /// # remote_work_directory: /scratch/autotrainess
 /// # path_mappings: {/home/me/runs: /scratch/runs}   # local folder: where the host sees it (staged with rsync)
+/// # kind: ray
+/// # address: http://head:8265      # ray: the head's dashboard (Jobs REST API)
+/// # cpus_per_job: 4                 # ray, optional: gpus_per_job, autoscales, pending_limit_seconds
 /// ```
 /// The job runs the managed venv's `llamafactory-cli` by its local path (mapped for SSH): the host or the compute
 /// nodes need that venv at that path (a shared file system, or the same installation).
 public struct ExecutorSpec: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case local, ssh, slurm }
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case local, ssh, slurm, ray }
 
     public var kind: Kind
     public var host: String?
@@ -34,11 +37,17 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
     public var cpusPerTask: Int?
     public var memory: String?
     public var directives: [String]?
+    public var address: String?
+    public var cpusPerJob: Double?
+    public var autoscales: Bool?
+    public var pendingLimitSeconds: Int?
 
     public init(kind: Kind) { self.kind = kind }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, host, user, port, partition, account, memory, directives
+        case kind, host, user, port, partition, account, memory, directives, address, autoscales
+        case cpusPerJob = "cpus_per_job"
+        case pendingLimitSeconds = "pending_limit_seconds"
         case identityFile = "identity_file"
         case remoteWorkDirectory = "remote_work_directory"
         case pathMappings = "path_mappings"
@@ -79,6 +88,13 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
                 options: SlurmOptions(
                     jobDirectory: jobDirectory, partition: partition, account: account, gpus: gpusPerJob ?? 0,
                     cpusPerTask: cpusPerTask, memory: memory, extraDirectives: directives ?? []))
+        case .ray:
+            guard let address, let url = URL(string: address), url.scheme?.hasPrefix("http") == true else {
+                throw missing("address", "a ray executor needs the head's dashboard, e.g. http://head:8265")
+            }
+            return RayJobsExecutor(
+                address: url, cpus: cpusPerJob, gpus: Double(gpusPerJob ?? 0),
+                pendingLimit: .seconds(pendingLimitSeconds ?? 300), autoscales: autoscales ?? false)
         }
     }
 }

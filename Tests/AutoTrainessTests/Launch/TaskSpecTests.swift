@@ -119,7 +119,12 @@ struct TaskSpecTests {
         #expect("\(noHost.map { "\($0)" } ?? "")".contains("field 'executor.host': missing"))
         let typo = folder.loadError(Self.yaml() + "executor:\n  kind: slurm\n  job_directory: /j\n  partiton: gpu\n")
         #expect("\(typo.map { "\($0)" } ?? "")".contains("executor.partiton': unknown key (did you mean 'partition'?)"))
-        let kind = folder.loadError(Self.yaml() + "executor:\n  kind: ray\n")
+        let ray = try folder.load(Self.yaml() + "executor:\n  kind: ray\n  address: http://head:8265\n  cpus_per_job: 4\n")
+        let cluster = try #require(try ray.executor?.make(path: "t") as? RayJobsExecutor)
+        #expect(cluster.address.absoluteString == "http://head:8265" && cluster.cpus == 4 && cluster.gpus == 0)
+        let noAddress = folder.loadError(Self.yaml() + "executor:\n  kind: ray\n")
+        #expect("\(noAddress.map { "\($0)" } ?? "")".contains("field 'executor.address': missing"))
+        let kind = folder.loadError(Self.yaml() + "executor:\n  kind: kubernetes\n")
         #expect("\(kind.map { "\($0)" } ?? "")".contains("executor.kind"))
     }
 

@@ -1,0 +1,70 @@
+import AgentCore
+import Foundation
+import Runtime
+import Testing
+
+@testable import TrainingBackends
+
+/// `RayJobsExecutor` against a real local Ray head (`LocalRayCluster`: `ray start --head --num-cpus 2 --num-gpus 0`).
+@Suite("Ray Jobs executor", .serialized)
+struct RayJobsExecutorTests {
+    @Test(.enabled(if: LlamaFactoryIntegrationTests.enabled), .timeLimit(.minutes(10)))
+    func aTinyLoRAJobTrainsThroughRayAndItsMergedModelLoads() async throws {
+        try await LocalRayCluster.with { cluster in
+            let work = try Fixtures.temporaryDirectory("ray-lora")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let executor = RayJobsExecutor(address: cluster.address, cpus: 1)
+            let (steps, result, merged) = try await RealTrainingOverExecutorsTests.train(executor: executor, work: work)
+            #expect(steps.last == 4, "progress from the trainer's log, streamed from Ray: \(steps)")
+            #expect(result?.metrics["train_loss"] != nil)
+            #expect(try await cluster.jobs().filter { $0.status == "SUCCEEDED" }.count == 2, "the training and the merge")
+            // The merged model loads with transformers.
+            let environment = try await LlamaFactoryIntegrationTests.environment()
+            let load = try await ProcessRunner.run(
+                ProcessSpec(
+                    executable: environment.pythonExecutable.path,
+                    arguments: [
+                        "-c", "import sys; from transformers import AutoModelForCausalLM as M; "
+                            + "m = M.from_pretrained(sys.argv[1]); print('loaded', m.num_parameters())",
+                        merged.path,
+                    ], environment: environment.processEnvironment()))
+            #expect(load.succeeded && load.outputTail.contains { $0.hasPrefix("loaded ") }, "\(load.outputTail.suffix(5))")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aCancelledJobIsStoppedInRayAndAJobNoNodeCanTakeFailsAtOnce() async throws {
+        try await LocalRayCluster.with { cluster in
+            let executor = RayJobsExecutor(address: cluster.address, cpus: 1, pollInterval: .milliseconds(200))
+            let lines = LineCollector()
+            let spec = ProcessSpec(
+                executable: "sh", arguments: ["-c", "echo started; sleep 120; echo never"],
+                environment: ["PATH": "/usr/bin:/bin"])
+            let running = Task { try await executor.run(spec) { lines.append($0.text) } }
+            for _ in 0..<120 where !lines.lines.contains("started") { try await Task.sleep(for: .milliseconds(250)) }
+            #expect(lines.lines.contains("started"), "\(lines.lines)")
+            running.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await running.value }
+            let jobs = try await cluster.jobs()
+            #expect(jobs.count == 1 && jobs.first?.status == "STOPPED", "\(jobs)")
+            #expect(!lines.lines.contains("never"))
+
+            // A GPU the cluster lacks: refused before submission, naming what the nodes have.
+            let started = Date()
+            let gpu = RayJobsExecutor(address: cluster.address, gpus: 1)
+            await #expect {
+                _ = try await gpu.run(ProcessSpec(executable: "true", environment: [:])) { _ in }
+            } throws: { error in
+                "\(error)".contains("asked for 1.0 GPU") && "\(error)".contains("1 alive node(s) have 2.0 CPU, 0.0 GPU")
+            }
+            // With an autoscaler it may wait, but only up to its pending limit; then it is stopped, not left hanging.
+            let waiting = RayJobsExecutor(
+                address: cluster.address, gpus: 1, pendingLimit: .seconds(3), pollInterval: .milliseconds(200),
+                autoscales: true)
+            await #expect {
+                _ = try await waiting.run(ProcessSpec(executable: "true", environment: [:])) { _ in }
+            } throws: { "\($0)".contains("stayed pending") && "\($0)".contains("waiting for resources") }
+            #expect(Date().timeIntervalSince(started) < 60)
+        }
+    }
+}
