@@ -97,4 +97,44 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
                 pendingLimit: .seconds(pendingLimitSeconds ?? 300), autoscales: autoscales ?? false)
         }
     }
+
+    /// The command line's `--executor kind=slurm,job_directory=/shared/jobs,partition=gpu`: the task file's keys as
+    /// `key=value` pairs (numbers and `true`/`false` as such; `path_mappings` as `local:remote` pairs joined by `;`).
+    /// - Throws: ``TaskSpecError`` naming the key that is unknown or malformed.
+    public static func parse(_ text: String) throws -> ExecutorSpec {
+        var object: [String: JSONValue] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw TaskSpecError.invalid(
+                    path: "--executor", field: String(pair), problem: "write key=value pairs, e.g. kind=ray,address=http://head:8265")
+            }
+            let (key, value) = (parts[0], parts[1])
+            guard fieldNames.contains(key) else {
+                let hint = NameSuggestion.closest(to: key, among: fieldNames).map { " (did you mean '\($0)'?)" } ?? ""
+                throw TaskSpecError.invalid(path: "--executor", field: key, problem: "unknown key\(hint)")
+            }
+            if key == "path_mappings" {
+                let mappings = value.split(separator: ";").map { $0.split(separator: ":", maxSplits: 1).map(String.init) }
+                guard mappings.allSatisfy({ $0.count == 2 }) else {
+                    throw TaskSpecError.invalid(path: "--executor", field: key, problem: "write local:remote;local:remote")
+                }
+                object[key] = .object(Dictionary(uniqueKeysWithValues: mappings.map { ($0[0], JSONValue.string($0[1])) }))
+            } else if key == "directives" {
+                object[key] = .array(value.split(separator: ";").map { .string(String($0)) })
+            } else if let number = Double(value), key != "host", key != "address" {
+                object[key] = .number(number)
+            } else if value == "true" || value == "false" {
+                object[key] = .bool(value == "true")
+            } else {
+                object[key] = .string(value)
+            }
+        }
+        do {
+            return try JSONValue.object(object).decode(as: ExecutorSpec.self)
+        } catch {
+            throw TaskSpecError.invalid(
+                path: "--executor", field: "kind", problem: "kind must be one of local, ssh, slurm, ray (\(error))")
+        }
+    }
 }

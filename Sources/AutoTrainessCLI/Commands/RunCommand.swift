@@ -23,6 +23,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Override the task's GPUs, e.g. 0,1,2,3: training jobs get disjoint ones (a train call's gpus argument).")
     var gpus: String?
 
+    @Option(help: "Override where training jobs run: kind=local|ssh|slurm|ray and that kind's task-file keys, e.g. kind=ray,address=http://head:8265 or kind=slurm,job_directory=/shared/jobs,partition=gpu.")
+    var executor: String?
+
     @Option(help: "Where runs are written.")
     var runsDir: String = "runs"
 
@@ -53,6 +56,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("Give exactly one of --task FILE or --posttrainbench TASK_DIR.")
         }
         if let budget { spec.budget = budget }
+        if let executor {
+            spec.executor = try ExecutorSpec.parse(executor)
+            _ = try spec.executor?.make(path: "--executor")
+        }
         if let gpus {
             let indices = gpus.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard indices.allSatisfy({ Int($0) != nil }) else {

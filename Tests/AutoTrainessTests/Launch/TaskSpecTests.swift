@@ -128,6 +128,19 @@ struct TaskSpecTests {
         #expect("\(kind.map { "\($0)" } ?? "")".contains("executor.kind"))
     }
 
+    @Test func theCommandLineChoosesAnExecutorWithTheTaskFilesKeys() throws {
+        let ray = try ExecutorSpec.parse("kind=ray,address=http://head:8265,cpus_per_job=2,autoscales=true")
+        let cluster = try #require(try ray.make(path: "--executor") as? RayJobsExecutor)
+        #expect(cluster.cpus == 2 && cluster.autoscales && cluster.address.absoluteString == "http://head:8265")
+        let ssh = try ExecutorSpec.parse("kind=ssh,host=10.0.0.5,remote_work_directory=/scratch,path_mappings=/runs:/scratch/runs")
+        let remote = try #require(try ssh.make(path: "--executor") as? SSHExecutor)
+        #expect(remote.host.host == "10.0.0.5" && remote.location(of: "/runs/a") == "/scratch/runs/a")
+        #expect(throws: TaskSpecError.self) { try ExecutorSpec.parse("kind=k8s") }
+        #expect { try ExecutorSpec.parse("kind=slurm,partiton=gpu") } throws: {
+            "\($0)".contains("'partiton': unknown key (did you mean 'partition'?)")
+        }
+    }
+
     @Test func absolutePathsAreKept() throws {
         let folder = try TaskFolder()
         let base = folder.absolute("models/base")
