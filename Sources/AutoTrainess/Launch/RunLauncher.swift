@@ -313,7 +313,7 @@ public struct RunLauncher: Sendable {
             checker: checks,
             commandEnvironment: gpus?.environment() ?? Secrets.scrub(environment: ProcessInfo.processInfo.environment),
             shell: shell, hiddenPaths: Self.hiddenPaths(workspace, spec: spec), sources: SourceReader(python: python),
-            teacher: TeacherPolicy(forbiddenBy: spec.posttrainbench.flatMap { $0.rules.externalModelsRule }),
+            teacher: try teacherPolicy(spec, in: workspace),
             devices: spec.gpus.flatMap { $0.isEmpty ? nil : DeviceScheduler(devices: $0) })
         let workflow = Workflow.autoTrainess(
             AutoTrainessWorkflowOptions(
@@ -328,6 +328,21 @@ public struct RunLauncher: Sendable {
             workspace: workspace, spec: spec, driver: driver, store: store, registry: registry, budget: budget,
             workflow: workflow, tools: InterfaceTools.all(in: environment, skills: skills), brief: brief.rendered,
             lock: lock, timerWatch: timerWatch?.start())
+    }
+
+    /// The teacher `data action=generate mode=teacher` may use: the task's `teacher:`, forbidden where the task's
+    /// rules forbid external models (the refusal names the rule).
+    /// - Throws: ``TaskSpecError`` naming `teacher.provider` when the provider cannot be made (unknown, or no key).
+    func teacherPolicy(_ spec: TaskSpec, in workspace: Workspace) throws -> TeacherPolicy {
+        let forbidden = spec.posttrainbench.flatMap { $0.rules.externalModelsRule }
+        guard let teacher = spec.teacher, forbidden == nil else { return TeacherPolicy(forbiddenBy: forbidden) }
+        do {
+            let provider = try ProviderFactory.make(
+                provider: teacher.provider, model: teacher.model, baseURL: teacher.baseURL.flatMap(URL.init(string:)))
+            return TeacherPolicy(provider: provider, model: teacher.model)
+        } catch {
+            throw TaskSpecError.invalid(path: workspace.runFile.path, field: "teacher.provider", problem: "\(error)")
+        }
     }
 
     /// The data checks and contamination gate: the index of the benchmark file, and for a PostTrainBench task with

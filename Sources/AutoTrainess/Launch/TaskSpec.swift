@@ -51,6 +51,9 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var posttrainbench: PostTrainBenchSettings?
     /// Where training jobs run (`executor:`); this machine when absent.
     public var executor: ExecutorSpec?
+    /// An outside model `data action=generate mode=teacher` may sample answers from (`teacher: {provider, model,
+    /// base_url}`); refused anyway where the task's rules forbid external models (PostTrainBench v1.1).
+    public var teacher: TeacherSpec?
 
     /// Creates a task.
     public init(
@@ -73,7 +76,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, template, benchmark, budget, reserve, gpus, recipe, posttrainbench, executor
+        case name, description, template, benchmark, budget, reserve, gpus, recipe, posttrainbench, executor, teacher
         case baseModel = "base_model"
         case cutoffLength = "cutoff_len"
         case dataRoots = "data_roots"
@@ -303,6 +306,7 @@ extension TaskSpec {
             (root as? [String: Any])?["recipe"], known: Recipe.fieldNames,
             prefix: "recipe.")
         try check((root as? [String: Any])?["executor"], known: ExecutorSpec.fieldNames, prefix: "executor.")
+        try check((root as? [String: Any])?["teacher"], known: ["provider", "model", "base_url"], prefix: "teacher.")
     }
 
     private static func describe(_ error: DecodingError) -> (field: String, problem: String) {
@@ -321,5 +325,23 @@ extension TaskSpec {
         @unknown default:
             return ("?", "\(error)")
         }
+    }
+}
+
+/// The teacher of a task file: a provider name as `--provider` takes it, the model, an optional API root.
+public struct TeacherSpec: Sendable, Hashable, Codable {
+    public var provider: String
+    public var model: String
+    public var baseURL: String?
+
+    public init(provider: String, model: String, baseURL: String? = nil) {
+        self.provider = provider
+        self.model = model
+        self.baseURL = baseURL
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case provider, model
+        case baseURL = "base_url"
     }
 }

@@ -141,6 +141,24 @@ struct TaskSpecTests {
         }
     }
 
+    @Test func aTeacherFromTheTaskFileIsUsedUnlessTheRulesForbidIt() throws {
+        let folder = try TaskFolder()
+        let spec = try folder.load(
+            Self.yaml() + "teacher:\n  provider: openai-compatible\n  model: teacher-7b\n  base_url: http://127.0.0.1:9/v1\n")
+        #expect(spec.teacher == TeacherSpec(provider: "openai-compatible", model: "teacher-7b", baseURL: "http://127.0.0.1:9/v1"))
+        let workspace = Workspace(root: folder.directory.path("run"))
+        let launcher = RunLauncher(progress: { _ in })
+        let allowed = try launcher.teacherPolicy(spec, in: workspace)
+        #expect(allowed.provider != nil && allowed.model == "teacher-7b" && allowed.forbiddenBy == nil)
+        var ruled = spec
+        ruled.posttrainbench = PostTrainBenchSettings(
+            rules: .v1_1, taskDirectory: "/task", contaminationChecker: nil, testData: nil, hours: 10)
+        let forbidden = try launcher.teacherPolicy(ruled, in: workspace)
+        #expect(forbidden.provider == nil && forbidden.forbiddenBy?.contains("rule 9") == true)
+        let typo = folder.loadError(Self.yaml() + "teacher:\n  provider: openai\n  modle: x\n")
+        #expect("\(typo.map { "\($0)" } ?? "")".contains("teacher.modle"))
+    }
+
     @Test func absolutePathsAreKept() throws {
         let folder = try TaskFolder()
         let base = folder.absolute("models/base")
