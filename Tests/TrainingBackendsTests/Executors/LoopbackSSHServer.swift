@@ -69,7 +69,7 @@ struct LoopbackSSHServer {
             spec: ProcessSpec(executable: sshd, arguments: ["-D", "-e", "-f", configFile.path]))
         let server = LoopbackSSHServer(directory: directory, port: port)
         do {
-            try await TestServices.wait("sshd to listen on 127.0.0.1:\(port)", seconds: 15) {
+            try await TestServices.wait("sshd to listen on 127.0.0.1:\(port)", seconds: 60) {
                 if daemon.output.contains(where: { $0.contains("Server listening") }) {
                     return true
                 }

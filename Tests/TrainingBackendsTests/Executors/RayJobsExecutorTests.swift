@@ -5,9 +5,9 @@ import Testing
 
 @testable import TrainingBackends
 
-/// `RayJobsExecutor` against a real local Ray head (`LocalRayCluster`: `ray start --head --num-cpus 2 --num-gpus 0`).
-@Suite("Ray Jobs executor", .serialized)
-struct RayJobsExecutorTests {
+/// `RayJobsExecutor` against a real local Ray head (`LocalRayCluster`: `ray start --head --num-cpus 2 --num-gpus 0`):
+/// part of the serialized LlamaFactory integration suite, so that its training never overlaps another.
+extension LlamaFactoryIntegrationTests {
     @Test(.enabled(if: LlamaFactoryIntegrationTests.enabled), .timeLimit(.minutes(10)))
     func aTinyLoRAJobTrainsThroughRayAndItsMergedModelLoads() async throws {
         try await LocalRayCluster.with { cluster in

@@ -8,8 +8,8 @@ import Testing
 /// The real training command (the managed venv's `llamafactory-cli`, a LoRA job of the tiny Qwen2 model, then the
 /// merge) through each remote executor: a real single-node Slurm and a loopback sshd with a path mapping (so the
 /// inputs are staged in and the outputs back). Progress comes from the trainer's log as it is written remotely.
-@Suite("Real LlamaFactory training through Slurm and SSH", .serialized)
-struct RealTrainingOverExecutorsTests {
+/// (Real training: part of the serialized LlamaFactory integration suite, so that these jobs never overlap.)
+enum RealTrainingOverExecutorsTests {
     static let enabled = LlamaFactoryIntegrationTests.enabled
 
     /// Trains with `executor`; the steps seen, the result and the merged model folder.
@@ -37,8 +37,10 @@ struct RealTrainingOverExecutorsTests {
         }
         return (steps, result, merged)
     }
+}
 
-    @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
+extension LlamaFactoryIntegrationTests {
+    @Test(.enabled(if: Self.enabled), .timeLimit(.minutes(10)))
     func aTinyLoRAJobTrainsThroughSlurm() async throws {
         try await LocalSlurmCluster.with { cluster in
             let work = cluster.directory.appendingPathComponent("work")
@@ -48,7 +50,7 @@ struct RealTrainingOverExecutorsTests {
                     jobDirectory: cluster.directory.appendingPathComponent("jobs").path, pollIntervalSeconds: 0.5,
                     cancelWaitSeconds: 20),
                 environment: cluster.environment)
-            let (steps, result, merged) = try await Self.train(executor: executor, work: work)
+            let (steps, result, merged) = try await RealTrainingOverExecutorsTests.train(executor: executor, work: work)
             #expect(steps.last == 4, "progress from the trainer's log: \(steps)")
             #expect(result?.metrics["train_loss"] != nil)
             #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("config.json").path))
@@ -56,7 +58,7 @@ struct RealTrainingOverExecutorsTests {
         }
     }
 
-    @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
+    @Test(.enabled(if: Self.enabled), .timeLimit(.minutes(10)))
     func aTinyLoRAJobTrainsOverSSHWithItsFilesStaged() async throws {
         try await LoopbackSSHServer.with { server in
             let local = server.directory.appendingPathComponent("experiment")
@@ -64,7 +66,7 @@ struct RealTrainingOverExecutorsTests {
             try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
             let executor = SSHExecutor(
                 host: server.host, pathMappings: [PathMapping(local: local.path, remote: remote.path)])
-            let (steps, result, merged) = try await Self.train(
+            let (steps, result, merged) = try await RealTrainingOverExecutorsTests.train(
                 executor: executor, work: local, input: local.appendingPathComponent("tiny"))
             #expect(steps.last == 4, "progress from the trainer's log: \(steps)")
             #expect(result?.metrics["train_loss"] != nil)
@@ -81,8 +83,7 @@ import Interfaces
 /// Parallel candidates through a real Slurm: one `train` call with two candidates becomes two batch jobs that the
 /// one-node cluster (2 CPUs) runs at the same time. One batch job per candidate rather than one job array, so that
 /// each keeps its own deadline, progress, cancellation and failure report.
-@Suite("Parallel candidates through Slurm", .serialized)
-struct ParallelCandidatesOverSlurmTests {
+extension LlamaFactoryIntegrationTests {
     @Test(.enabled(if: LlamaFactoryIntegrationTests.enabled), .timeLimit(.minutes(10)))
     func twoCandidatesRunAsConcurrentSlurmJobs() async throws {
         try await LocalSlurmCluster.with { cluster in

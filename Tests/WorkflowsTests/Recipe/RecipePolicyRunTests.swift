@@ -102,7 +102,7 @@ struct RecipePolicyRunTests {
         #expect(evaluated.payload["promoted"] == false)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aRunCancelledDuringTrainingStopsAtOnceAndResumesToTheSameDecision() async throws {
         let fixture = try Fixture()
         let (runner, store) = try fixture.runner(quality: "good", backend: HangingBackend())
