@@ -49,7 +49,7 @@ struct LocalRayCluster {
         ]
         start.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("ray-start-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         start.standardOutput = handle
         start.standardError = handle
