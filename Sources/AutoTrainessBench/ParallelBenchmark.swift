@@ -61,7 +61,8 @@ struct ParallelBenchmark {
             sequential.append(Date().timeIntervalSince(started))
             print(String(format: "round %d, in sequence: %.1f s (samples/s %.2f, %.2f)", round, sequential.last!, a, b))
             let (jobA, jobB) = (
-                job("par-a-\(round)", threads: max(1, cores / 2)), job("par-b-\(round)", threads: max(1, cores - cores / 2))
+                job("par-a-\(round)", threads: MachineCores.share(0, among: 2, capacity: cores)),
+                job("par-b-\(round)", threads: MachineCores.share(1, among: 2, capacity: cores))
             )
             started = Date()
             async let first = backendTrain(backend, jobA)

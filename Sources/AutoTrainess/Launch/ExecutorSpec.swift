@@ -110,10 +110,7 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
                     path: "--executor", field: String(pair), problem: "write key=value pairs, e.g. kind=ray,address=http://head:8265")
             }
             let (key, value) = (parts[0], parts[1])
-            guard fieldNames.contains(key) else {
-                let hint = NameSuggestion.closest(to: key, among: fieldNames).map { " (did you mean '\($0)'?)" } ?? ""
-                throw TaskSpecError.invalid(path: "--executor", field: key, problem: "unknown key\(hint)")
-            }
+            try TaskSpec.rejectUnknown([key], known: fieldNames, path: "--executor")
             if key == "path_mappings" {
                 let mappings = value.split(separator: ";").map { $0.split(separator: ":", maxSplits: 1).map(String.init) }
                 guard mappings.allSatisfy({ $0.count == 2 }) else {

@@ -146,13 +146,12 @@ public struct RunLauncher: Sendable {
             registry: run.registry, budget: run.budget)
         progress("Run \(workspace.root.path): driven by \(run.driver).")
         let outcome = try await runner.run(task: run.brief)
-        if let settings = run.spec.posttrainbench {
-            await submit(outcome, of: run.spec, settings: settings, store: run.store)
-            writeReport(workspace)
-            keepTrace(workspace, outcome: outcome, settings: settings)
-        } else {
-            writeReport(workspace)
-        }
+        // A PostTrainBench submission is checked before the report (which shows the checks), and the trace, which
+        // carries the report, is copied after it.
+        let settings = run.spec.posttrainbench
+        if let settings { await submit(outcome, of: run.spec, settings: settings, store: run.store) }
+        writeReport(workspace)
+        if let settings { keepTrace(workspace, outcome: outcome, settings: settings) }
         return outcome
     }
 

@@ -286,16 +286,22 @@ extension TaskSpec {
         }
     }
 
-    /// A misspelled key would otherwise be ignored silently: name it, with the closest known key.
+    /// A misspelled key would otherwise be ignored silently: the first of `keys` (sorted) that is not `known` is
+    /// named, with the closest known key and the list; task files, their sections and `--executor` share it.
+    /// - Throws: ``TaskSpecError/invalid(path:field:problem:)`` with `prefix` before the key.
+    static func rejectUnknown(_ keys: some Sequence<String>, known: [String], prefix: String = "", path: String) throws {
+        for key in keys.sorted() where !known.contains(key) {
+            let hint = NameSuggestion.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+            throw TaskSpecError.invalid(
+                path: path, field: prefix + key, problem: "unknown key\(hint); known keys: \(known.joined(separator: ", "))")
+        }
+    }
+
+    /// Checks the task file's keys and those of its sections (``rejectUnknown(_:known:prefix:path:)``).
     private static func rejectUnknownKeys(in text: String, path: String) throws {
         func check(_ object: Any?, known: [String], prefix: String) throws {
             guard let keys = (object as? [String: Any])?.keys else { return }
-            for key in keys.sorted() where !known.contains(key) {
-                let hint = NameSuggestion.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-                throw TaskSpecError.invalid(
-                    path: path, field: prefix + key,
-                    problem: "unknown key\(hint); known keys: \(known.joined(separator: ", "))")
-            }
+            try rejectUnknown(keys, known: known, prefix: prefix, path: path)
         }
         let root = try? Yams.load(yaml: text)
         try check(root, known: CodingKeys.allCases.map(\.rawValue), prefix: "")
@@ -309,7 +315,8 @@ extension TaskSpec {
         try check((root as? [String: Any])?["teacher"], known: ["provider", "model", "base_url"], prefix: "teacher.")
     }
 
-    private static func describe(_ error: DecodingError) -> (field: String, problem: String) {
+    /// The field a decoding error is about, and the problem in words.
+    static func describe(_ error: DecodingError) -> (field: String, problem: String) {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }

@@ -66,28 +66,14 @@ public struct PostTrainBenchTaskFile: Sendable, Hashable, Codable {
     /// - Throws: ``TaskSpecError`` naming the file and field.
     public static func decode(_ text: String, path: String, folder: URL) throws -> PostTrainBenchTaskFile {
         if let root = (try? Yams.load(yaml: text)) as? [String: Any] {
-            let known = CodingKeys.allCases.map(\.rawValue)
-            for key in root.keys.sorted() where !known.contains(key) {
-                let hint = NameSuggestion.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-                throw TaskSpecError.invalid(
-                    path: path, field: key, problem: "unknown key\(hint); known keys: \(known.joined(separator: ", "))")
-            }
+            try TaskSpec.rejectUnknown(root.keys, known: CodingKeys.allCases.map(\.rawValue), path: path)
         }
         var file: PostTrainBenchTaskFile
         do {
             file = try YAMLDecoder().decode(PostTrainBenchTaskFile.self, from: text)
         } catch let error as DecodingError {
-            let field: String
-            switch error {
-            case .keyNotFound(let key, _): field = key.stringValue
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            @unknown default: field = "?"
-            }
-            let problem = if case .keyNotFound = error { "missing; it is required" } else {
-                field == "rules" ? "must be v1 or v1.1" : "has the wrong type"
-            }
-            throw TaskSpecError.invalid(path: path, field: field, problem: problem)
+            let (field, problem) = TaskSpec.describe(error)
+            throw TaskSpecError.invalid(path: path, field: field, problem: field == "rules" ? "must be v1 or v1.1" : problem)
         }
         func absolute(_ value: String) -> String {
             let expanded = NSString(string: value).expandingTildeInPath

@@ -35,7 +35,10 @@ public struct MachineCores: Sendable {
 
     /// The cores each of `count` jobs started together asks for: `capacity / count`, the remainder to the first
     /// ones, at least one each.
-    public func share(_ index: Int, among count: Int) -> Int {
+    public func share(_ index: Int, among count: Int) -> Int { Self.share(index, among: count, capacity: capacity) }
+
+    /// The same for `capacity` cores (by default this process's, ``detectedCapacity(environment:)``).
+    public static func share(_ index: Int, among count: Int, capacity: Int = detectedCapacity()) -> Int {
         let count = max(1, count)
         return max(1, capacity / count + (index < capacity % count ? 1 : 0))
     }

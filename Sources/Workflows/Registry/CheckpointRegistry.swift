@@ -143,20 +143,14 @@ public actor CheckpointRegistry {
     ///   (`final_model/` is then unchanged); ``PairedBootstrap/ComparisonError`` when the reports cannot be paired.
     @discardableResult
     public func promote(_ id: String, benchmark: String? = nil) throws -> PromotionDecision {
-        guard let candidate = candidate(id) else { throw RegistryError.unknownCandidate(id) }
-        guard let candidateReport = candidate.latestReport(on: benchmark) else {
-            throw RegistryError.missingReport(candidate: id, benchmark: benchmark)
-        }
+        let (candidate, candidateReport) = try latestReport(of: id, on: benchmark)
         let current = best
         guard current.id != id else {
             return PromotionDecision(
                 candidateID: id, comparedWith: id, promoted: false, comparison: nil,
                 reason: "'\(id)' is already the submission.")
         }
-        guard let bestReport = current.latestReport(on: candidateReport.benchmark) else {
-            throw RegistryError.missingReport(candidate: current.id, benchmark: candidateReport.benchmark)
-        }
-        let comparison = try PairedBootstrap.compare(bestReport, candidateReport, resamples: resamples, seed: seed)
+        let comparison = try compare(candidateReport, with: current)
         guard comparison.isImprovement else {
             let decision = PromotionDecision(
                 candidateID: id, comparedWith: current.id, promoted: false, comparison: comparison,
@@ -192,14 +186,7 @@ public actor CheckpointRegistry {
         let current = best
         var comparisons: [(id: String, comparison: PairedBootstrap.Comparison)] = []
         for id in ids {
-            guard let candidate = candidate(id) else { throw RegistryError.unknownCandidate(id) }
-            guard let report = candidate.latestReport(on: benchmark) else {
-                throw RegistryError.missingReport(candidate: id, benchmark: benchmark)
-            }
-            guard let bestReport = current.latestReport(on: report.benchmark) else {
-                throw RegistryError.missingReport(candidate: current.id, benchmark: report.benchmark)
-            }
-            comparisons.append((id, try PairedBootstrap.compare(bestReport, report, resamples: resamples, seed: seed)))
+            comparisons.append((id, try compare(try latestReport(of: id, on: benchmark).report, with: current)))
         }
         let k = comparisons.count
         let ranked = comparisons.enumerated().sorted { left, right in
@@ -213,8 +200,8 @@ public actor CheckpointRegistry {
             let threshold = Self.promotionLevel / Double(k - rank)
             let p = comparison.pValue ?? 1
             let holm = String(
-                format: "Holm over %d candidates: p = %.4f, step %d needs p ≤ %.4f (0.025 / %d)", k, p, rank + 1,
-                threshold, k - rank)
+                format: "Holm over %d candidates: p = %.4f, step %d needs p ≤ %.4f (%.3f / %d)", k, p, rank + 1,
+                threshold, Self.promotionLevel, k - rank)
             let passes = rank == 0 && p <= threshold && comparison.isImprovement
             if passes { winner = id }
             let head = "'\(id)' − '\(current.id)' = \(comparison.summary); \(holm)"
@@ -242,6 +229,23 @@ public actor CheckpointRegistry {
         return decisions
     }
 
+    /// The candidate `id` and its latest report on `benchmark` (any benchmark when `nil`).
+    private func latestReport(of id: String, on benchmark: String?) throws -> (candidate: Candidate, report: EvaluationReport) {
+        guard let candidate = candidate(id) else { throw RegistryError.unknownCandidate(id) }
+        guard let report = candidate.latestReport(on: benchmark) else {
+            throw RegistryError.missingReport(candidate: id, benchmark: benchmark)
+        }
+        return (candidate, report)
+    }
+
+    /// `report` paired against `current`'s latest report on the same benchmark (candidate − current).
+    private func compare(_ report: EvaluationReport, with current: Candidate) throws -> PairedBootstrap.Comparison {
+        guard let bestReport = current.latestReport(on: report.benchmark) else {
+            throw RegistryError.missingReport(candidate: current.id, benchmark: report.benchmark)
+        }
+        return try PairedBootstrap.compare(bestReport, report, resamples: resamples, seed: seed)
+    }
+
     /// The candidate a tool argument names: its id (the base model is ``baseCandidateID``) or its model folder,
     /// absolute or relative to `root`.
     public func resolve(_ reference: String, relativeTo root: URL? = nil) -> Candidate? {
@@ -259,10 +263,8 @@ public actor CheckpointRegistry {
         _ name: String = "registered models only", tools: Set<String>, argument: String, relativeTo root: URL? = nil
     ) -> Rule {
         Rule(name, tools: tools) { context in
-            var references = [context.string(argument)].compactMap { $0 } + (context.strings(argument + "s") ?? [])
-            if case .object(let fields) = context.arguments, case .array(let candidates)? = fields["candidates"] {
-                references += candidates.compactMap { $0[argument]?.stringValue }
-            }
+            let references = [context.string(argument)].compactMap { $0 } + (context.strings(argument + "s") ?? [])
+                + context.candidateValues(argument).compactMap(\.stringValue)
             for reference in references where await self.resolve(reference, relativeTo: root) == nil {
                 return .deny(
                     reason: "'\(reference)' is neither the task's base model nor a registered checkpoint. Use "

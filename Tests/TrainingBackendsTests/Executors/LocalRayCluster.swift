@@ -91,13 +91,6 @@ struct LocalRayCluster {
                 environment: environment, deadline: Date().addingTimeInterval(60)))
     }
 
-    /// A job's status as the Jobs API reports it.
-    func status(of jobID: String) async throws -> String {
-        let (data, _) = try await URLSession.shared.data(from: address.appendingPathComponent("api/jobs/\(jobID)"))
-        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        return object?["status"] as? String ?? "?"
-    }
-
     /// Every job's submission id and status.
     func jobs() async throws -> [(id: String, status: String)] {
         let (data, _) = try await URLSession.shared.data(from: address.appendingPathComponent("api/jobs/"))

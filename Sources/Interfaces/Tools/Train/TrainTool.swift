@@ -101,12 +101,7 @@ public struct TrainTool: Tool {
     }
 
     public func call(_ arguments: Arguments, in context: ToolContext) async throws -> ToolOutput {
-        guard let candidates = arguments.candidates else {
-            guard arguments.datasets?.isEmpty == false else {
-                return .error("datasets is empty: name approved datasets (or give candidates).")
-            }
-            return try await train(arguments, share: nil)
-        }
+        guard let candidates = arguments.candidates else { return try await train(arguments, share: nil) }
         guard candidates.count >= 1 else { return .error("candidates is empty: give one or more configurations.") }
         guard candidates.count <= 8 else { return .error("At most 8 candidates per call.") }
         // Each candidate: the call's fields, overridden by its own; an equal share of the machine by default.
@@ -169,8 +164,7 @@ public struct TrainTool: Tool {
             try? FileManager.default.removeItem(at: job.outputDirectory)
             return .error("Refused: the task has no GPUs (CPU only); leave gpus out.")
         } else if let share, job.cpuThreads == nil {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            job.cpuThreads = max(1, cores / share.count + (share.index < cores % share.count ? 1 : 0))
+            job.cpuThreads = MachineCores.share(share.index, among: share.count)
         }
         // The GPUs go back when the job ends, however it ends, before the call returns.
         do {
@@ -240,7 +234,9 @@ public struct TrainTool: Tool {
     private func makeJob(_ arguments: Arguments) async throws -> TrainingJob {
         guard arguments.iteration >= 1 else { throw ToolRefusal("iteration must be 1 or more.") }
         let datasets = arguments.datasets ?? []
-        guard !datasets.isEmpty else { throw ToolRefusal("datasets is empty: name approved datasets.") }
+        guard !datasets.isEmpty else {
+            throw ToolRefusal("datasets is empty: name approved datasets (or give candidates).")
+        }
         let method =
             try arguments.method.map { name in
                 guard let method = TrainingMethod(rawValue: name) else {
