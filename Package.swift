@@ -92,8 +92,11 @@ let package = Package(
         .executableTarget(name: "DemoFromCode", dependencies: ["AutoTrainess"], path: "Examples/DemoFromCode"),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        // Real services for tests (a one-node Slurm, helpers to start daemons and wait for them), shared by suites.
+        .target(name: "TestClusters", dependencies: ["Runtime"], path: "Tests/TestClusters"),
         .testTarget(
-            name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting"], exclude: ["Fixtures"]
+            name: "TrainingBackendsTests", dependencies: ["TrainingBackends", "AgentTesting", "TestClusters"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AgentTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "DataEngineTests", dependencies: ["DataEngine", "Runtime"]),
@@ -108,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "AutoTrainess", "AgentTesting", .product(name: "MCP", package: "swift-sdk"),
+                "AutoTrainess", "AgentTesting", "TestClusters", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Fixtures"]

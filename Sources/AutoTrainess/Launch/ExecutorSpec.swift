@@ -7,9 +7,10 @@ public import TrainingBackends
 ///
 /// ```yaml
 /// executor:
-///   kind: slurm                     # local | ssh | slurm
+///   kind: slurm                     # local | ssh | slurm | ray
 ///   job_directory: /shared/jobs     # slurm: a folder the compute nodes see (batch scripts and output)
-///   partition: gpu                  # slurm, optional: account, gpus_per_job, cpus_per_task, memory, directives
+///   partition: gpu                  # slurm, optional: account, gpus_per_job, cpus_per_task, memory, directives,
+///                                   #   slurm_conf (the cluster's slurm.conf when not the default)
 /// # kind: ssh
 /// # host: gpu-box                   # ssh: the host; optional user, port, identity_file
 /// # remote_work_directory: /scratch/autotrainess
@@ -37,6 +38,7 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
     public var cpusPerTask: Int?
     public var memory: String?
     public var directives: [String]?
+    public var slurmConf: String?
     public var address: String?
     public var cpusPerJob: Double?
     public var autoscales: Bool?
@@ -54,6 +56,7 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
         case jobDirectory = "job_directory"
         case gpusPerJob = "gpus_per_job"
         case cpusPerTask = "cpus_per_task"
+        case slurmConf = "slurm_conf"
     }
 
     /// The keys an `executor:` section may have.
@@ -84,10 +87,15 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
             guard let jobDirectory else {
                 throw missing("job_directory", "a folder the compute nodes see, for batch scripts and output")
             }
+            var environment = Secrets.scrub(environment: ProcessInfo.processInfo.environment)
+            if let slurmConf {
+                environment["SLURM_CONF"] = slurmConf
+            }
             return SlurmExecutor(
                 options: SlurmOptions(
                     jobDirectory: jobDirectory, partition: partition, account: account, gpus: gpusPerJob ?? 0,
-                    cpusPerTask: cpusPerTask, memory: memory, extraDirectives: directives ?? []))
+                    cpusPerTask: cpusPerTask, memory: memory, extraDirectives: directives ?? []),
+                environment: environment)
         case .ray:
             guard let address, let url = URL(string: address), url.scheme?.hasPrefix("http") == true else {
                 throw missing("address", "a ray executor needs the head's dashboard, e.g. http://head:8265")

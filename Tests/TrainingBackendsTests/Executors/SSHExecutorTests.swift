@@ -1,4 +1,5 @@
 import Foundation
+import TestClusters
 import Runtime
 import Testing
 

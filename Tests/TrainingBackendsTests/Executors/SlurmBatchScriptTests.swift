@@ -39,12 +39,13 @@ struct SlurmBatchScriptTests {
         #expect(script.text == (try Self.golden("slurm-job-array.sbatch")))
     }
 
-    @Test func theEarliestDeadlineSetsTheLimitAndAPassedOneStillAsksForAMinute() {
+    /// The array's limit is the latest task's (the executor stops each task at its own deadline).
+    @Test func theLatestDeadlineSetsTheLimitAndAPassedOneStillAsksForAMinute() {
         let options = SlurmOptions(jobDirectory: "/j", defaultTimeLimitMinutes: 600)
-        let early = SlurmBatchScript(
+        let tasks = SlurmBatchScript(
             specs: [Self.spec(["a"], deadline: Self.now + 3600), Self.spec(["b"], deadline: Self.now + 61)],
             jobName: "n", options: options, base: Self.base, now: Self.now)
-        #expect(early.text.contains("#SBATCH --time=00:02:00\n"))
+        #expect(tasks.text.contains("#SBATCH --time=01:00:00\n"))
         let passed = SlurmBatchScript(
             specs: [Self.spec(["a"], deadline: Self.now - 10)], jobName: "n", options: options, base: Self.base,
             now: Self.now)

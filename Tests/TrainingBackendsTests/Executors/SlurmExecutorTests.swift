@@ -1,4 +1,5 @@
 import Foundation
+import TestClusters
 import Runtime
 import Synchronization
 import Testing
@@ -45,6 +46,48 @@ struct SlurmExecutorTests {
             }
             #expect(outcomes.map(\.exitCode) == [0, 0])
             #expect(lines.withLock { $0 } == [0: ["candidate 0 task 0"], 1: ["candidate 1 task 1"]])
+        }
+    }
+
+    /// Two members of a job group (two candidates of one `train` call) run as the two tasks of one job array, each
+    /// followed alone: one is cancelled (only its task stops), the other runs on to its own exit status.
+    @Test func aJobGroupBecomesOneArrayWhoseTasksAreFollowedAlone() async throws {
+        try await LocalSlurmCluster.with { cluster in
+            let executor = Self.executor(cluster)
+            let group = JobGroup(size: 2)
+            let lines = [LineCollector(), LineCollector()]
+            let scripts = [
+                "echo member 0 task $SLURM_ARRAY_TASK_ID; sleep 982",
+                "echo member 1 task $SLURM_ARRAY_TASK_ID; sleep 3; exit 4",
+            ]
+            let members = (0..<2).map { member in
+                Task {
+                    try await JobGroup.join(group, member: member) {
+                        try await executor.run(
+                            ProcessSpec(
+                                executable: "sh", arguments: ["-c", scripts[member]], environment: cluster.environment)
+                        ) { line in lines[member].append(line.text) }
+                    }
+                }
+            }
+            try await TestServices.wait("member 0's task to start", seconds: 60) {
+                lines[0].lines.contains { $0.hasPrefix("member 0") }
+            }
+            members[0].cancel()
+            await #expect(throws: CancellationError.self) { try await members[0].value }
+            let second = try await members[1].value
+            #expect(second.exitCode == 4)
+            #expect(lines[0].lines.first == "member 0 task 0" && lines[1].lines == ["member 1 task 1"])
+            #expect(lines[0].lines.contains { $0.contains("CANCELLED") }, "Slurm says the task was cancelled")
+            let jobs = cluster.directory.appendingPathComponent("jobs").path
+            let names = try FileManager.default.contentsOfDirectory(atPath: jobs)
+            let sbatch = names.filter { $0.hasSuffix(".sbatch") }
+            #expect(sbatch.count == 1, "one submission for both members: \(names)")
+            let script = try String(contentsOfFile: "\(jobs)/\(sbatch.first ?? "")", encoding: .utf8)
+            #expect(script.contains("#SBATCH --array=0-1\n"))
+            try await TestServices.wait("the cancelled task's processes to exit", seconds: 20) {
+                try await !TestServices.processCommandLines().contains("sleep 982")
+            }
         }
     }
 

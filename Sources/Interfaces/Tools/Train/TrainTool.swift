@@ -120,10 +120,15 @@ public struct TrainTool: Tool {
         if let missing = each.first(where: { $0.arguments.datasets?.isEmpty != false }) {
             return .error("\(missing.name) has no datasets: name approved datasets in the call or the candidate.")
         }
+        // One job group: an executor that can submit the candidates as one unit (a Slurm job array) does.
+        let jobs = JobGroup(size: each.count)
         let outputs = try await withThrowingTaskGroup(of: (Int, ToolOutput).self) { group in
             for (index, candidate) in each.enumerated() {
                 group.addTask {
-                    (index, try await train(candidate.arguments, share: (index, each.count)))
+                    let output = try await JobGroup.join(jobs, member: index) {
+                        try await train(candidate.arguments, share: (index, each.count))
+                    }
+                    return (index, output)
                 }
             }
             var outputs: [(Int, ToolOutput)] = []

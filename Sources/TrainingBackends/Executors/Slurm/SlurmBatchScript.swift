@@ -17,8 +17,8 @@ public struct SlurmBatchScript: Sendable, Hashable {
     ///
     /// Each task changes to its spec's working folder and `exec`s its command through `env`, with the variables
     /// the spec sets or changes compared with `base` (the submitting environment, which `sbatch` exports).
-    /// The time limit is the time left until the earliest deadline, rounded up to a whole minute (at least one),
-    /// or `options.defaultTimeLimitMinutes`.
+    /// The time limit is the time left until the latest deadline (the executor stops each task at its own),
+    /// rounded up to a whole minute (at least one), or `options.defaultTimeLimitMinutes`.
     ///
     /// - Parameters:
     ///   - specs: What to run; at least one.
@@ -87,7 +87,7 @@ public struct SlurmBatchScript: Sendable, Hashable {
     }
 
     private static func timeLimitMinutes(specs: [ProcessSpec], options: SlurmOptions, now: Date) -> Int? {
-        guard let deadline = specs.compactMap(\.deadline).min() else {
+        guard let deadline = specs.compactMap(\.deadline).max() else {
             return options.defaultTimeLimitMinutes
         }
         return max(1, Int((deadline.timeIntervalSince(now) / 60).rounded(.up)))

@@ -7,14 +7,17 @@ public import Runtime
 /// The compute nodes are assumed to share this machine's filesystem (the usual cluster setup), so the staging
 /// hooks keep their defaults; scripts and output files go in `options.jobDirectory`, which must be shared too.
 ///
-/// - `run` submits one batch job; `runArray` submits a job array with one task per spec (parallel candidates).
-/// - The time limit (`--time`) is the time left until the spec's deadline; the executor also cancels the job
-///   itself once the deadline has passed, and the outcome then has `timedOut == true` (as it does for `TIMEOUT`).
+/// - `run` submits one batch job; `runArray` submits a job array with one task per spec. Parallel candidates
+///   (members of one ``JobGroup``) are gathered into one array by `run`.
+/// - The time limit (`--time`) is the time left until the latest deadline of the specs; the executor also cancels
+///   each task itself once its own deadline has passed, and the outcome then has `timedOut == true` (as it does
+///   for `TIMEOUT`).
 /// - Output (stdout and stderr together, in the job's output file) is streamed line by line as `.stdout` while the
 ///   job runs, by polling the file every `options.pollIntervalSeconds`.
 /// - The state comes from `scontrol show job -o` (no accounting needed), and from `sacct` once the controller
 ///   has forgotten the job.
-/// - Cancelling the calling task runs `scancel` and waits (up to `options.cancelWaitSeconds`) for the job to end.
+/// - Cancelling the calling task runs `scancel` (for its array task alone) and waits (up to
+///   `options.cancelWaitSeconds`) for it to end.
 public struct SlurmExecutor: Executor {
     /// Resources, names and folders.
     public var options: SlurmOptions
@@ -37,6 +40,9 @@ public struct SlurmExecutor: Executor {
 
     /// Runs `spec` as one batch job; see the type's documentation.
     ///
+    /// As the first process of a member of a ``JobGroup`` (one of several candidates trained together), the spec
+    /// waits for the other members' first processes and runs as its task of one job array.
+    ///
     /// - Throws: `SlurmExecutorError` when the job cannot be submitted or followed, `ProcessRunnerError` when a
     ///   Slurm command is missing, `CancellationError` when cancelled (after `scancel`).
     public func run(
@@ -44,8 +50,14 @@ public struct SlurmExecutor: Executor {
     ) async throws
         -> ProcessOutcome
     {
-        let outcomes = try await runArray([spec]) { _, line in onLine(line) }
-        return outcomes[0]
+        if let membership = JobGroup.membership,
+            let (job, task) = try await membership.group.gather(
+                JobGroup.Arrival(member: membership.member, spec: spec, onLine: onLine),
+                combine: { arrivals in try await submit(arrivals.map(\.spec), onLine: arrivals.map(\.onLine)) })
+        {
+            return try await job.outcome(of: task)
+        }
+        return try await submit([spec], onLine: [onLine]).outcome(of: 0)
     }
 
     /// Runs `specs` as one job array (a plain job when there is one spec) and returns one outcome per spec.
@@ -53,74 +65,38 @@ public struct SlurmExecutor: Executor {
     /// - Parameters:
     ///   - specs: What each array task runs, in task-index order.
     ///   - onLine: Called with the task index and each line its output file gains.
-    /// - Throws: As `run(_:onLine:)`.
+    /// - Throws: As `run(_:onLine:)`; cancelling stops every task.
     public func runArray(
         _ specs: [ProcessSpec], onLine: @escaping @Sendable (Int, ProcessOutputLine) -> Void
     ) async throws -> [ProcessOutcome] {
         guard !specs.isEmpty else {
             return []
         }
+        let job = try await submit(specs, onLine: specs.indices.map { index in { onLine(index, $0) } })
+        return try await withThrowingTaskGroup(of: (Int, ProcessOutcome).self) { group in
+            for index in specs.indices {
+                group.addTask { (index, try await job.outcome(of: index)) }
+            }
+            var outcomes: [Int: ProcessOutcome] = [:]
+            for try await (index, outcome) in group { outcomes[index] = outcome }
+            return specs.indices.map { outcomes[$0]! }
+        }
+    }
+
+    /// Writes the batch script for `specs`, submits it and starts following the job.
+    private func submit(
+        _ specs: [ProcessSpec], onLine: [@Sendable (ProcessOutputLine) -> Void]
+    ) async throws -> SlurmSubmittedJob {
         let jobName = "\(options.jobNamePrefix)-\(UUID().uuidString.prefix(8).lowercased())"
         let script = SlurmBatchScript(specs: specs, jobName: jobName, options: options, base: environment)
         try FileManager.default.createDirectory(
             atPath: options.jobDirectory, withIntermediateDirectories: true)
         let scriptPath = "\(options.jobDirectory)/\(jobName).sbatch"
         try script.text.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-
-        let start = ContinuousClock.now
-        let jobID = try await submit(scriptPath)
-        var tails = specs.indices.map {
-            OutputFileTail(
-                path: SlurmBatchScript.outputFile(
-                    jobDirectory: options.jobDirectory, jobName: jobName, jobID: jobID,
-                    index: specs.count > 1 ? $0 : nil))
-        }
-        var collected = Array(repeating: [String](), count: specs.count)
-        func drain(flush: Bool = false) {
-            for index in tails.indices {
-                for line in tails[index].read(flush: flush) {
-                    collected[index].append(line)
-                    if collected[index].count > ProcessRunner.tailLineLimit {
-                        collected[index].removeFirst()
-                    }
-                    onLine(index, .stdout(line))
-                }
-            }
-        }
-
-        let deadline = specs.compactMap(\.deadline).min()
-        var cancelledAtDeadline = false
-        var states: [SlurmTaskState]
-        do {
-            while true {
-                try Task.checkCancellation()
-                drain()
-                states = try await self.states(of: jobID)
-                if Self.allFinished(states, count: specs.count) {
-                    break
-                }
-                if let deadline, !cancelledAtDeadline, Date() >= deadline {
-                    cancelledAtDeadline = true
-                    try await cancel(jobID)
-                }
-                try await Task.sleep(for: .seconds(options.pollIntervalSeconds))
-            }
-        } catch is CancellationError {
-            // An unstructured task, so that `scancel` and the wait for the end are not cancelled themselves.
-            await Task { try? await cancel(jobID) }.value
-            throw CancellationError()
-        }
-        drain(flush: true)
-        let wall = ContinuousClock.now - start
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        return specs.indices.map { index in
-            let state = states.first { specs.count == 1 || $0.arrayIndex == index }
-            return ProcessOutcome(
-                exitCode: state.map { $0.signal == 0 ? $0.exitCode : nil } ?? nil,
-                signal: state.flatMap { $0.signal == 0 ? nil : $0.signal },
-                wallSeconds: seconds, outputTail: collected[index],
-                timedOut: cancelledAtDeadline || state?.reachedTimeLimit == true)
-        }
+        let job = SlurmSubmittedJob(
+            jobID: try await submit(scriptPath), jobName: jobName, specs: specs, onLine: onLine, executor: self)
+        Task { await job.follow() }
+        return job
     }
 
     /// Submits the script with `sbatch --parsable` and returns the job id.
@@ -135,7 +111,7 @@ public struct SlurmExecutor: Executor {
     }
 
     /// The job's task states, from `scontrol`, or from `sacct` once the controller no longer knows it.
-    private func states(of jobID: String) async throws -> [SlurmTaskState] {
+    func states(of jobID: String) async throws -> [SlurmTaskState] {
         let shown = try await slurm("scontrol", ["show", "job", "-o", jobID])
         let states = SlurmTaskState.parseScontrol(shown.outputTail)
         if shown.succeeded, !states.isEmpty {
@@ -150,31 +126,7 @@ public struct SlurmExecutor: Executor {
         return recorded
     }
 
-    /// `scancel`, then waits (bounded) until every task has ended.
-    private func cancel(_ jobID: String) async throws {
-        _ = try await slurm("scancel", [jobID])
-        let end = ContinuousClock.now + .seconds(options.cancelWaitSeconds)
-        while ContinuousClock.now < end {
-            let states = try await states(of: jobID)
-            if states.allSatisfy(\.isFinished) {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    private func slurm(_ command: String, _ arguments: [String]) async throws -> ProcessOutcome {
+    func slurm(_ command: String, _ arguments: [String]) async throws -> ProcessOutcome {
         try await ProcessRunner.run(ProcessSpec(executable: command, arguments: arguments, environment: environment))
-    }
-
-    private static func allFinished(_ states: [SlurmTaskState], count: Int) -> Bool {
-        guard !states.isEmpty, states.allSatisfy(\.isFinished) else {
-            return false
-        }
-        if count == 1 {
-            return true
-        }
-        let finished = Set(states.compactMap(\.arrayIndex))
-        return (0..<count).allSatisfy { finished.contains($0) }
     }
 }

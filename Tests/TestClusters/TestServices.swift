@@ -1,5 +1,5 @@
-import Foundation
-import Runtime
+public import Foundation
+public import Runtime
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,23 +7,22 @@ import Synchronization
 #endif
 
 /// A program a real-service test needs is not installed.
-struct MissingTestService: Error, CustomStringConvertible {
-    let programs: [String]
+public struct MissingTestService: Error, CustomStringConvertible {
+    public let programs: [String]
 
-    var description: String {
+    public var description: String {
         "This test needs \(programs.joined(separator: ", ")), which is not installed. "
             + "Run `sudo scripts/install-test-services.sh` (Debian: openssh-server, rsync, munge, slurm-wlm)."
     }
 
     /// The package's installer of the test services.
-    static let installer = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/install-test-services.sh").path
+    public static let installer = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/install-test-services.sh").path
 
     /// Makes sure every program in `paths` is installed: when one is missing and the tests run as root (as on CI),
     /// runs `scripts/install-test-services.sh` once (idempotent, with progress), then checks again.
     /// - Throws: ``MissingTestService`` naming what is still missing.
-    static func require(_ paths: [String]) async throws {
+    public static func require(_ paths: [String]) async throws {
         func missing() -> [String] { paths.filter { !FileManager.default.isExecutableFile(atPath: $0) } }
         if !missing().isEmpty, geteuid() == 0 {
             try await installOnce.value
@@ -52,14 +51,16 @@ struct MissingTestService: Error, CustomStringConvertible {
 }
 
 /// A test service did not come up in time, or a helper command failed.
-struct TestServiceFailure: Error, CustomStringConvertible {
-    let description: String
+public struct TestServiceFailure: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// Helpers shared by the real-service tests.
-enum TestServices {
+public enum TestServices {
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw TestServiceFailure(description: "socket() failed") }
         defer { close(socketFD) }
@@ -79,7 +80,7 @@ enum TestServices {
 
     /// Runs a command to completion and returns its output lines; throws when it does not exit 0.
     @discardableResult
-    static func run(
+    public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil
     ) async throws
         -> [String]
@@ -97,7 +98,7 @@ enum TestServices {
     }
 
     /// Polls `condition` every 100 ms for at most `seconds`; throws `what` when it never holds.
-    static func wait(
+    public static func wait(
         _ what: String, seconds: Double, condition: () async throws -> Bool
     ) async throws {
         let end = ContinuousClock.now + .seconds(seconds)
@@ -111,28 +112,28 @@ enum TestServices {
     }
 
     /// The command lines of every running process (`ps -eo args`).
-    static func processCommandLines() async throws -> [String] {
+    public static func processCommandLines() async throws -> [String] {
         try await run("/bin/ps", ["-eo", "args"])
     }
 }
 
 /// A long-running daemon started in the foreground under `ProcessRunner`, stopped by cancelling its task.
-final class ForegroundDaemon: Sendable {
-    let name: String
+public final class ForegroundDaemon: Sendable {
+    public let name: String
     private let task: Task<ProcessOutcome, any Error>
     private let lines = LineCollector()
 
-    init(name: String, spec: ProcessSpec) {
+    public init(name: String, spec: ProcessSpec) {
         self.name = name
         let lines = self.lines
         task = Task { try await ProcessRunner.run(spec) { lines.append($0.text) } }
     }
 
     /// The daemon's output so far.
-    var output: [String] { lines.lines }
+    public var output: [String] { lines.lines }
 
     /// Stops the daemon's whole process group and waits for it.
-    func stop() async {
+    public func stop() async {
         task.cancel()
         _ = try? await task.value
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Runtime
 
 /// A real single-node Slurm (munged, slurmctld, slurmd from Debian's packages) on localhost, for the executor tests.
@@ -6,24 +6,24 @@ import Runtime
 /// Everything lives in a temporary folder: a generated `slurm.conf` (no accounting, `proctrack/linuxproc`,
 /// `task/none`, `select/cons_tres`, one node with 2 CPUs), state and spool folders, logs, and a munge socket.
 /// The daemons run in the foreground under `ProcessRunner` and are stopped at the end.
-struct LocalSlurmCluster {
-    static let programs = [
+public struct LocalSlurmCluster: Sendable {
+    public static let programs = [
         "/usr/sbin/munged", "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/scontrol",
         "/usr/bin/scancel", "/usr/bin/sinfo",
     ]
 
     /// The folder holding the configuration, state, logs and job files.
-    let directory: URL
+    public let directory: URL
 
     /// The environment for the Slurm client commands: this process's, with `SLURM_CONF` pointing at the cluster.
-    var environment: [String: String] {
+    public var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["SLURM_CONF"] = directory.appendingPathComponent("slurm.conf").path
         return environment
     }
 
     /// Starts a cluster, runs `body`, and stops the daemons (whether `body` threw or not).
-    static func with<T>(_ body: (LocalSlurmCluster) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (LocalSlurmCluster) async throws -> T) async throws -> T {
         try await MissingTestService.require(programs)
         let directory = URL(fileURLWithPath: "/tmp/autotrainess-slurm-\(UUID().uuidString.prefix(8))")
         for folder in ["state", "spool", "log", "jobs"] {
