@@ -18,6 +18,8 @@ public import TrainingBackends
 /// # kind: ray
 /// # address: http://head:8265      # ray: the head's dashboard (Jobs REST API)
 /// # cpus_per_job: 4                 # ray, optional: gpus_per_job, autoscales, pending_limit_seconds
+/// # train_workers: 8                # ray, optional: LlamaFactory's own Ray mode, 8 workers across the nodes
+/// # cpus_per_worker: 8              #   (with cpus_per_worker); python: the venv's python the workers run
 /// ```
 /// The job runs the managed venv's `llamafactory-cli` by its local path (mapped for SSH): the host or the compute
 /// nodes need that venv at that path (a shared file system, or the same installation).
@@ -43,11 +45,16 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
     public var cpusPerJob: Double?
     public var autoscales: Bool?
     public var pendingLimitSeconds: Int?
+    public var python: String?
+    public var trainWorkers: Int?
+    public var cpusPerWorker: Double?
 
     public init(kind: Kind) { self.kind = kind }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, host, user, port, partition, account, memory, directives, address, autoscales
+        case kind, host, user, port, partition, account, memory, directives, address, autoscales, python
+        case trainWorkers = "train_workers"
+        case cpusPerWorker = "cpus_per_worker"
         case cpusPerJob = "cpus_per_job"
         case pendingLimitSeconds = "pending_limit_seconds"
         case identityFile = "identity_file"
@@ -100,10 +107,21 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
             guard let address, let url = URL(string: address), url.scheme?.hasPrefix("http") == true else {
                 throw missing("address", "a ray executor needs the head's dashboard, e.g. http://head:8265")
             }
+            if let trainWorkers, trainWorkers < 1 {
+                throw TaskSpecError.invalid(
+                    path: path, field: "executor.train_workers", problem: "must be 1 or more (or left out)")
+            }
             return RayJobsExecutor(
                 address: url, cpus: cpusPerJob, gpus: Double(gpusPerJob ?? 0),
-                pendingLimit: .seconds(pendingLimitSeconds ?? 300), autoscales: autoscales ?? false)
+                pendingLimit: .seconds(pendingLimitSeconds ?? 300), autoscales: autoscales ?? false,
+                pythonExecutable: python)
         }
+    }
+
+    /// LlamaFactory's own Ray mode for training, when a `ray` executor sets `train_workers`.
+    public var rayTraining: RayTraining? {
+        guard kind == .ray, let trainWorkers else { return nil }
+        return RayTraining(workers: trainWorkers, cpusPerWorker: cpusPerWorker ?? 1)
     }
 
     /// The command line's `--executor kind=slurm,job_directory=/shared/jobs,partition=gpu`: the task file's keys as

@@ -305,7 +305,7 @@ public struct RunLauncher: Sendable {
             backend: BudgetedTrainingBackend(
                 base: LlamaFactoryBackend(
                     environment: python, executor: try spec.executor?.make(path: workspace.runFile.path) ?? LocalExecutor(),
-                    hardware: Hardware.detect()),
+                    hardware: Hardware.detect(), rayTraining: spec.executor?.rayTraining),
                 budget: budget, throughput: throughput),
             evaluator: BudgetedEvaluator(
                 base: try evaluator(for: spec, in: workspace, integrity: integrity), budget: budget),

@@ -32,6 +32,9 @@ public struct LlamaFactoryBackend: TrainingBackend {
     public var executor: any Executor
     /// The machine the jobs run on, for their settings (``TrainingDefaults``); describe a remote one by hand.
     public var hardware: Hardware
+    /// Train with LlamaFactory's own Ray mode (workers across a Ray cluster's nodes; with ``RayJobsExecutor``);
+    /// `nil` runs one `llamafactory-cli train` (torchrun for several GPUs).
+    public var rayTraining: RayTraining?
 
     /// Creates a backend.
     ///
@@ -40,14 +43,16 @@ public struct LlamaFactoryBackend: TrainingBackend {
     ///   - provisionsEnvironment: Whether to provision the venv before the first job.
     ///   - executor: Where the processes run.
     ///   - hardware: The machine the jobs run on (this one by default).
+    ///   - rayTraining: LlamaFactory's Ray mode for training, or `nil`.
     public init(
         environment: PythonEnvironment = PythonEnvironment(), provisionsEnvironment: Bool = true,
-        executor: any Executor = LocalExecutor(), hardware: Hardware = .detect()
+        executor: any Executor = LocalExecutor(), hardware: Hardware = .detect(), rayTraining: RayTraining? = nil
     ) {
         self.environment = environment
         self.provisionsEnvironment = provisionsEnvironment
         self.executor = executor
         self.hardware = hardware
+        self.rayTraining = rayTraining
     }
 
     /// `job` with threads, gradient checkpointing, packing and data loading decided for ``hardware``
@@ -110,7 +115,10 @@ public struct LlamaFactoryBackend: TrainingBackend {
     ) async throws
         -> TrainingResult
     {
-        let trainConfig = try LlamaFactoryConfig.training(for: placed(job))
+        var trainConfig = try LlamaFactoryConfig.training(for: placed(job))
+        if let rayTraining {
+            trainConfig.values["ray_num_workers"] = .number(Double(rayTraining.workers))
+        }
         _ = try LlamaFactoryConfig.export(for: placed(job))  // its checks, before anything is launched
         try TemplateCompatibility.check(
             template: job.template, modelDirectory: job.baseModel.standardizedFileURL)
@@ -241,10 +249,18 @@ public struct LlamaFactoryBackend: TrainingBackend {
         _ subcommand: String, config: URL, log: URL, job: TrainingJob,
         emit: @escaping @Sendable (TrainingEvent) -> Void, progressLog: URL?, outputs: [URL]
     ) async throws -> ProcessOutcome {
+        var executable = environment.binDirectory.appendingPathComponent("llamafactory-cli").path
+        var arguments = [subcommand, config.path]
+        var variables = launchEnvironment(for: job)
+        if subcommand == "train", let rayTraining {
+            executable = environment.pythonExecutable.path
+            arguments = [RayTraining.launcher.path, config.path]
+            variables["USE_RAY"] = "1"
+            variables["AUTOTRAINESS_RAY_CPUS_PER_WORKER"] = String(rayTraining.cpusPerWorker)
+            variables["FORCE_TORCHRUN"] = nil
+        }
         let spec = ProcessSpec(
-            executable: environment.binDirectory.appendingPathComponent("llamafactory-cli").path,
-            arguments: [subcommand, config.path],
-            environment: launchEnvironment(for: job),
+            executable: executable, arguments: arguments, environment: variables,
             workingDirectory: config.deletingLastPathComponent(),
             deadline: job.deadline
         )

@@ -136,6 +136,17 @@ struct TaskSpecTests {
         let remote = try #require(try ssh.make(path: "--executor") as? SSHExecutor)
         #expect(remote.host.host == "10.0.0.5" && remote.location(of: "/runs/a") == "/scratch/runs/a")
         #expect(throws: TaskSpecError.self) { try ExecutorSpec.parse("kind=k8s") }
+        // LlamaFactory's own Ray mode, and the Python its workers run.
+        let workers = try ExecutorSpec.parse(
+            "kind=ray,address=http://head:8265,train_workers=8,cpus_per_worker=6,python=/opt/venv/bin/python")
+        #expect(workers.rayTraining == RayTraining(workers: 8, cpusPerWorker: 6))
+        #expect(try (workers.make(path: "--executor") as? RayJobsExecutor)?.pythonExecutable == "/opt/venv/bin/python")
+        #expect(ray.rayTraining == nil)
+        #expect { try ExecutorSpec.parse("kind=ray,address=http://h:8265,train_workers=0").make(path: "--executor") } throws: {
+            "\($0)".contains("executor.train_workers")
+        }
+        let slurmConf = try ExecutorSpec.parse("kind=slurm,job_directory=/j,slurm_conf=/etc/other/slurm.conf")
+        #expect(try (slurmConf.make(path: "--executor") as? SlurmExecutor)?.environment["SLURM_CONF"] == "/etc/other/slurm.conf")
         #expect { try ExecutorSpec.parse("kind=slurm,partiton=gpu") } throws: {
             "\($0)".contains("'partiton': unknown key (did you mean 'partition'?)")
         }

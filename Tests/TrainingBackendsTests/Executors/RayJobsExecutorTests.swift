@@ -32,6 +32,31 @@ extension LlamaFactoryIntegrationTests {
         }
     }
 
+    /// LlamaFactory's own Ray mode: the Ray job's driver (`ray_train.py`, `USE_RAY=1`, `ray_num_workers: 2`) starts
+    /// two worker actors on the head's 2 CPUs (run by the managed venv's Python), which train the tiny model as one
+    /// distributed job; rank 0 writes the output folder as a plain run does, and the merged model loads.
+    @Test(.enabled(if: LlamaFactoryIntegrationTests.enabled), .timeLimit(.minutes(10)))
+    func llamaFactorysOwnRayModeTrainsWithTwoWorkerActors() async throws {
+        try await LocalRayCluster.with { cluster in
+            let work = try Fixtures.temporaryDirectory("ray-train-mode")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let environment = try await LlamaFactoryIntegrationTests.environment()
+            let executor = RayJobsExecutor(address: cluster.address, pythonExecutable: environment.pythonExecutable.path)
+            let lines = LineCollector()
+            let (steps, result, merged) = try await RealTrainingOverExecutorsTests.train(
+                executor: executor, work: work, rayTraining: RayTraining(workers: 2), onLog: { lines.append($0) })
+            let log = lines.lines.joined(separator: "\n")
+            #expect(log.contains("Using ray.remote mode with 2 workers"), "\(log.suffix(3000))")
+            #expect(lines.lines.contains { $0.hasPrefix("(Worker pid=") }, "worker lines, colour codes removed")
+            #expect(steps.last == 4, "progress from rank 0's trainer log: \(steps)")
+            #expect(result?.metrics["train_loss"] != nil, "\(log.suffix(3000))")
+            #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("model.safetensors").path))
+            let config = try String(
+                contentsOf: work.appendingPathComponent("output_train_config.yaml"), encoding: .utf8)
+            #expect(config.contains("ray_num_workers"))
+        }
+    }
+
     @Test(.timeLimit(.minutes(10)))
     func aCancelledJobIsStoppedInRayAndAJobNoNodeCanTakeFailsAtOnce() async throws {
         try await LocalRayCluster.with { cluster in

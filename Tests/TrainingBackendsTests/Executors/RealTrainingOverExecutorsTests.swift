@@ -15,7 +15,8 @@ enum RealTrainingOverExecutorsTests {
 
     /// Trains with `executor`; the steps seen, the result and the merged model folder.
     static func train(
-        executor: any Executor, work: URL, input: URL? = nil
+        executor: any Executor, work: URL, input: URL? = nil, rayTraining: RayTraining? = nil,
+        onLog: @Sendable (String) -> Void = { _ in }
     ) async throws -> (steps: [Int], result: TrainingResult?, merged: URL) {
         let environment = try await LlamaFactoryIntegrationTests.environment()
         let model = try await TinyModelFixture.shared.directory(environment: environment)
@@ -31,8 +32,10 @@ enum RealTrainingOverExecutorsTests {
             model: source, output: work.appendingPathComponent("output"), steps: 4, merged: merged)
         var steps: [Int] = []
         var result: TrainingResult?
-        let backend = LlamaFactoryBackend(environment: environment, provisionsEnvironment: false, executor: executor)
+        let backend = LlamaFactoryBackend(
+            environment: environment, provisionsEnvironment: false, executor: executor, rayTraining: rayTraining)
         for try await event in backend.train(job) {
+            if case .log(let line) = event { onLog(line) }
             if case .progress(let progress) = event { steps.append(progress.step) }
             if case .finished(let finished) = event { result = finished }
         }

@@ -27,13 +27,17 @@ public struct RayJobsExecutor: Executor {
     /// Whether the cluster may add nodes (an autoscaler): then a job no alive node can take is submitted and
     /// waits up to ``pendingLimit``; without, it is refused before submission.
     public var autoscales: Bool
+    /// The Python the job's Ray workers run (`runtime_env.py_executable`), when it is not the cluster's own: the
+    /// managed venv's, for LlamaFactory's Ray mode (``RayTraining``) on a cluster started from another environment.
+    public var pythonExecutable: String?
 
     public init(
         address: URL, cpus: Double? = nil, gpus: Double = 0, pendingLimit: Duration = .seconds(300),
         pollInterval: Duration = .milliseconds(500), transport: any HTTPTransport = URLSessionTransport(),
-        autoscales: Bool = false
+        autoscales: Bool = false, pythonExecutable: String? = nil
     ) {
         self.autoscales = autoscales
+        self.pythonExecutable = pythonExecutable
         self.address = address
         self.cpus = cpus
         self.gpus = gpus
@@ -54,10 +58,11 @@ public struct RayJobsExecutor: Executor {
         let started = ContinuousClock.now
         if !autoscales { try await checkCapacity() }
         let submissionID = "autotrainess-\(UUID().uuidString.prefix(12).lowercased())"
+        var runtimeEnvironment: [String: JSONValue] = ["env_vars": .object(spec.environment.mapValues(JSONValue.string))]
+        if let pythonExecutable { runtimeEnvironment["py_executable"] = .string(pythonExecutable) }
         var body: [String: JSONValue] = [
             "entrypoint": .string(Self.entrypoint(spec)), "submission_id": .string(submissionID),
-            "runtime_env": ["env_vars": .object(spec.environment.mapValues(JSONValue.string))],
-            "entrypoint_num_gpus": .number(gpus),
+            "runtime_env": .object(runtimeEnvironment), "entrypoint_num_gpus": .number(gpus),
         ]
         if let cpus { body["entrypoint_num_cpus"] = .number(cpus) }
         let submitted = try await request("POST", "api/jobs/", body: .object(body))
@@ -71,7 +76,7 @@ public struct RayJobsExecutor: Executor {
             var complete = logs.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             // The last piece is empty after a newline, or a line still being written (read on the next poll).
             if !final || complete.last == "" { complete.removeLast() }
-            for line in complete.dropFirst(printed) {
+            for line in complete.dropFirst(printed).map(Self.withoutColours) {
                 onLine(.stdout(line))
                 tail.append(line)
                 if tail.count > 200 { tail.removeFirst(tail.count - 200) }
@@ -165,6 +170,12 @@ public struct RayJobsExecutor: Executor {
             throw RayJobsExecutorError.request(method: method, url: url.absoluteString, status: response.status, body: String(text.prefix(500)))
         }
         return (try? JSONValue(parsing: text)) ?? .string(text)
+    }
+
+    /// `line` without terminal colour codes (Ray prefixes its workers' lines with a coloured `(Worker pid=N)`).
+    static func withoutColours(_ line: String) -> String {
+        guard line.contains("\u{1B}[") else { return line }
+        return line.replacing(/\x1B\[[0-9;]*m/, with: "")
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -1,0 +1,62 @@
+"""`llamafactory-cli train CONFIG` in LlamaFactory's own Ray mode (USE_RAY=1), as AutoTrainess launches it.
+
+Usage: python ray_train.py CONFIG.yaml   (the config sets `ray_num_workers`; the environment sets USE_RAY=1 and,
+optionally, AUTOTRAINESS_RAY_CPUS_PER_WORKER). Run as a Ray job, the driver joins the job's cluster (RAY_ADDRESS).
+
+LlamaFactory 0.9.5 sizes its placement group by every device of the cluster instead of by `ray_num_workers`
+(`get_placement_group(total_devices)`, with 10 CPUs per bundle and per worker): a CPU-only cluster can never place
+it (the job waits forever) and a GPU cluster has all its GPUs reserved by one run (upstream issue
+hiyouga/LlamaFactory#10348). Until the pinned release has the fix, this launcher gives the run one bundle per worker:
+AUTOTRAINESS_RAY_CPUS_PER_WORKER CPUs (default 1) and, on an accelerator, one device. Everything else is LlamaFactory's
+own Ray mode: rank 0 writes the adapter, checkpoints and trainer_log.jsonl into output_dir as a plain run does.
+"""
+
+import os
+import sys
+
+from llamafactory.extras.misc import get_device_name
+from llamafactory.train import tuner
+
+CPUS_PER_WORKER = float(os.environ.get("AUTOTRAINESS_RAY_CPUS_PER_WORKER", "1"))
+_workers = {"count": 1}
+_training_function = tuner._ray_training_function
+_remote_config = tuner.get_ray_remote_config_for_worker
+
+
+def _ray_training_function(ray_args, config):
+    _workers["count"] = ray_args.ray_num_workers
+    return _training_function(ray_args, config)
+
+
+def _placement_group(total_devices):
+    from ray.util.placement_group import placement_group
+
+    bundle = {"CPU": CPUS_PER_WORKER}
+    device = get_device_name().upper()
+    if device != "CPU":
+        bundle[device] = 1
+    return placement_group([dict(bundle) for _ in range(_workers["count"])], strategy="PACK"), bundle
+
+
+def _worker_config(**kwargs):
+    config = _remote_config(**kwargs)
+    config["num_cpus"] = CPUS_PER_WORKER
+    return config
+
+
+tuner._ray_training_function = _ray_training_function
+tuner.get_placement_group = _placement_group
+tuner.get_ray_remote_config_for_worker = _worker_config
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: ray_train.py CONFIG.yaml")
+    if get_device_name() == "cpu":
+        # A Ray job's driver started without entrypoint resources gets RAY_EXPERIMENTAL_NOSET_CUDA_VISIBLE_DEVICES=1;
+        # LlamaFactory copies the driver's environment into its workers, which on CPU then fail looking up their
+        # (absent) accelerator ids with KeyError: 'CPU'.
+        os.environ.pop("RAY_EXPERIMENTAL_NOSET_CUDA_VISIBLE_DEVICES", None)
+    from llamafactory.cli import main
+
+    sys.argv = ["llamafactory-cli", "train", sys.argv[1]]
+    sys.exit(main())
