@@ -99,3 +99,19 @@ extension LlamaFactoryIntegrationTests {
         }
     }
 }
+
+/// What the Ray executor does with the Jobs API's answers, without a cluster.
+@Suite("Ray Jobs executor: logs")
+struct RayJobsLogTests {
+    @Test func aLongLogIsReadLessOftenUpToThirtySeconds() {
+        let poll = Duration.milliseconds(500)
+        #expect(RayJobsExecutor.logReadInterval(bytes: 900_000, poll: poll) == poll)
+        #expect(RayJobsExecutor.logReadInterval(bytes: 8 << 20, poll: poll) == .seconds(4))
+        #expect(RayJobsExecutor.logReadInterval(bytes: 500 << 20, poll: poll) == .seconds(30))
+    }
+
+    @Test func workerLinesLoseTheirColourCodes() {
+        #expect(RayJobsExecutor.withoutColours("\u{1B}[36m(Worker pid=41)\u{1B}[0m step 3") == "(Worker pid=41) step 3")
+        #expect(RayJobsExecutor.withoutColours("plain [1] line") == "plain [1] line")
+    }
+}

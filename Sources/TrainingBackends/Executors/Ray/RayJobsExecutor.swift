@@ -5,7 +5,8 @@ public import Runtime
 /// Runs a job on a Ray cluster through the Ray Jobs REST API of its head (`http://head:8265`): the command is
 /// submitted as the job's entrypoint with its environment in `runtime_env.env_vars` and the resources it asks for
 /// (`entrypoint_num_cpus`, `entrypoint_num_gpus`); the job's status and logs are polled, its log lines streamed as
-/// they appear; cancelling the calling task or reaching the spec's deadline stops the job in Ray.
+/// they appear (less often once the log is long: ``logReadInterval(bytes:poll:)``); cancelling the calling task or
+/// reaching the spec's deadline stops the job in Ray.
 ///
 /// The entrypoint runs the local paths of the spec (the venv's `llamafactory-cli`, the config, the data): the
 /// cluster's nodes must see them at the same paths (a shared file system, as on a single machine). A job the
@@ -71,8 +72,10 @@ public struct RayJobsExecutor: Executor {
         var printed = 0
         var tail: [String] = []
         var pendingSince: ContinuousClock.Instant? = started
+        var nextLogRead = started
         func streamLogs(final: Bool = false) async throws {
             let logs = try await request("GET", "api/jobs/\(jobID)/logs")["logs"]?.stringValue ?? ""
+            nextLogRead = ContinuousClock.now + Self.logReadInterval(bytes: logs.utf8.count, poll: pollInterval)
             var complete = logs.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             // The last piece is empty after a newline, or a line still being written (read on the next poll).
             if !final || complete.last == "" { complete.removeLast() }
@@ -101,7 +104,10 @@ public struct RayJobsExecutor: Executor {
                         jobID: jobID, resources: resourceText, message: info["message"]?.stringValue ?? "")
                 }
                 if status != "PENDING" { pendingSince = nil }
-                try await streamLogs(final: ["SUCCEEDED", "FAILED", "STOPPED"].contains(status))
+                let ended = ["SUCCEEDED", "FAILED", "STOPPED"].contains(status)
+                if ended || ContinuousClock.now >= nextLogRead {
+                    try await streamLogs(final: ended)
+                }
                 switch status {
                 case "SUCCEEDED", "FAILED", "STOPPED":
                     if status == "FAILED", let message = info["message"]?.stringValue, !message.isEmpty {
@@ -170,6 +176,13 @@ public struct RayJobsExecutor: Executor {
             throw RayJobsExecutorError.request(method: method, url: url.absoluteString, status: response.status, body: String(text.prefix(500)))
         }
         return (try? JSONValue(parsing: text)) ?? .string(text)
+    }
+
+    /// How long until the job's log is read again, when it has `bytes`: every poll up to 1 MiB, then one poll
+    /// interval more per MiB, at most 30 s. The Jobs API returns the whole log each time (it has no offset), so a
+    /// long job's log is not re-read twice a second; the trainer's progress comes from its own log file meanwhile.
+    static func logReadInterval(bytes: Int, poll: Duration) -> Duration {
+        min(.seconds(30), poll * max(1, bytes >> 20))
     }
 
     /// `line` without terminal colour codes (Ray prefixes its workers' lines with a coloured `(Worker pid=N)`).
