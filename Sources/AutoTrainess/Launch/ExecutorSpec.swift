@@ -20,6 +20,7 @@ public import TrainingBackends
 /// # cpus_per_job: 4                 # ray, optional: gpus_per_job, autoscales, pending_limit_seconds
 /// # train_workers: 8                # ray, optional: LlamaFactory's own Ray mode, 8 workers across the nodes
 /// # cpus_per_worker: 8              #   (with cpus_per_worker); python: the venv's python the workers run
+/// # path_mappings: {/mnt/lab: /lab} # ray: where the nodes see shared storage mounted elsewhere here (no copy)
 /// ```
 /// The job runs the managed venv's `llamafactory-cli` by its local path (mapped for SSH): the host or the compute
 /// nodes need that venv at that path (a shared file system, or the same installation).
@@ -72,6 +73,9 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
     /// The executor the training backend hands its jobs to.
     /// - Throws: ``TaskSpecError`` naming the field a kind needs and lacks.
     public func make(path: String) throws -> any Executor {
+        let mappings = (pathMappings ?? [:]).sorted { $0.key < $1.key }.map {
+            PathMapping(local: $0.key, remote: $0.value)
+        }
         func missing(_ field: String, _ why: String) -> TaskSpecError {
             .invalid(path: path, field: "executor.\(field)", problem: "missing; \(why)")
         }
@@ -87,9 +91,7 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
                 host: SSHHost(
                     host: host, port: port, user: user, identityFile: identityFile,
                     remoteWorkDirectory: remoteWorkDirectory),
-                pathMappings: (pathMappings ?? [:]).sorted { $0.key < $1.key }.map {
-                    PathMapping(local: $0.key, remote: $0.value)
-                })
+                pathMappings: mappings)
         case .slurm:
             guard let jobDirectory else {
                 throw missing("job_directory", "a folder the compute nodes see, for batch scripts and output")
@@ -114,7 +116,7 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
             return RayJobsExecutor(
                 address: url, cpus: cpusPerJob, gpus: Double(gpusPerJob ?? 0),
                 pendingLimit: .seconds(pendingLimitSeconds ?? 300), autoscales: autoscales ?? false,
-                pythonExecutable: python)
+                pythonExecutable: python, pathMappings: mappings)
         }
     }
 

@@ -100,6 +100,37 @@ extension LlamaFactoryIntegrationTests {
     }
 }
 
+extension LlamaFactoryIntegrationTests {
+    /// Shared storage mounted at another path on the nodes (here: a symbolic link to the same folder): the job runs
+    /// in, reads from and is told about the nodes' paths.
+    @Test(.timeLimit(.minutes(10)))
+    func aJobSeesThisMachinesFoldersWhereThePathMappingsSay() async throws {
+        try await LocalRayCluster.with { cluster in
+            let root = URL(fileURLWithPath: "/tmp/autotrainess-ray-mapping-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let local = root.appendingPathComponent("here")
+            let nodes = root.appendingPathComponent("on-nodes")
+            try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: nodes, withDestinationURL: local)
+            try "shared hello\n".write(to: local.appendingPathComponent("hello.txt"), atomically: true, encoding: .utf8)
+            let executor = RayJobsExecutor(
+                address: cluster.address, cpus: 1, pathMappings: [PathMapping(local: local.path, remote: nodes.path)])
+            #expect(executor.location(of: local.appendingPathComponent("x").path) == nodes.appendingPathComponent("x").path)
+            let lines = LineCollector()
+            let outcome = try await executor.run(
+                ProcessSpec(
+                    executable: "sh", arguments: ["-c", "cat \(local.path)/hello.txt; pwd; echo \"file=$GREETING\""],
+                    environment: ["PATH": "/usr/bin:/bin", "GREETING": local.appendingPathComponent("hello.txt").path],
+                    workingDirectory: local)
+            ) { lines.append($0.text) }
+            #expect(outcome.succeeded, "\(lines.lines)")
+            #expect(lines.lines.contains("shared hello"))
+            #expect(lines.lines.contains(nodes.path), "the job ran in the nodes' path: \(lines.lines)")
+            #expect(lines.lines.contains("file=\(nodes.path)/hello.txt"))
+        }
+    }
+}
+
 /// What the Ray executor does with the Jobs API's answers, without a cluster.
 @Suite("Ray Jobs executor: logs")
 struct RayJobsLogTests {

@@ -9,7 +9,7 @@ public import Runtime
 /// reaching the spec's deadline stops the job in Ray.
 ///
 /// The entrypoint runs the local paths of the spec (the venv's `llamafactory-cli`, the config, the data): the
-/// cluster's nodes must see them at the same paths (a shared file system, as on a single machine). A job the
+/// cluster's nodes must see them on shared storage, at the same paths or where ``pathMappings`` say. A job the
 /// cluster cannot place (e.g. a GPU it does not have) fails with ``RayJobsExecutorError/unschedulable(jobID:resources:message:)``
 /// once ``pendingLimit`` passes, instead of waiting forever.
 public struct RayJobsExecutor: Executor {
@@ -31,14 +31,19 @@ public struct RayJobsExecutor: Executor {
     /// The Python the job's Ray workers run (`runtime_env.py_executable`), when it is not the cluster's own: the
     /// managed venv's, for LlamaFactory's Ray mode (``RayTraining``) on a cluster started from another environment.
     public var pythonExecutable: String?
+    /// Where the cluster's nodes see this machine's folders, when its shared storage is mounted elsewhere there
+    /// (`/mnt/lab` here, `/lab` on the nodes): the entrypoint's command, working folder, environment values and
+    /// Python are translated; nothing is copied (the storage is the same).
+    public var pathMappings: [PathMapping]
 
     public init(
         address: URL, cpus: Double? = nil, gpus: Double = 0, pendingLimit: Duration = .seconds(300),
         pollInterval: Duration = .milliseconds(500), transport: any HTTPTransport = URLSessionTransport(),
-        autoscales: Bool = false, pythonExecutable: String? = nil
+        autoscales: Bool = false, pythonExecutable: String? = nil, pathMappings: [PathMapping] = []
     ) {
         self.autoscales = autoscales
         self.pythonExecutable = pythonExecutable
+        self.pathMappings = pathMappings
         self.address = address
         self.cpus = cpus
         self.gpus = gpus
@@ -47,10 +52,20 @@ public struct RayJobsExecutor: Executor {
         self.transport = transport
     }
 
-    /// The entrypoint: `cd` to the working folder, then the command, every word quoted.
-    public static func entrypoint(_ spec: ProcessSpec) -> String {
-        let command = ([spec.executable] + spec.arguments).map(ShellCommand.quote).joined(separator: " ")
-        return spec.workingDirectory.map { "cd \(ShellCommand.quote($0.path)) && \(command)" } ?? command
+    /// The entrypoint: `cd` to the working folder, then the command, every word quoted and its paths translated by
+    /// `pathMappings`.
+    public static func entrypoint(_ spec: ProcessSpec, pathMappings: [PathMapping] = []) -> String {
+        let command = ([spec.executable] + spec.arguments).map {
+            ShellCommand.quote(PathMapping.rewrite(pathMappings, in: $0))
+        }.joined(separator: " ")
+        return spec.workingDirectory.map {
+            "cd \(ShellCommand.quote(PathMapping.apply(pathMappings, to: $0.path))) && \(command)"
+        } ?? command
+    }
+
+    /// Where the cluster's nodes see `localPath` (``pathMappings``).
+    public func location(of localPath: String) -> String {
+        PathMapping.apply(pathMappings, to: localPath)
     }
 
     public func run(
@@ -59,10 +74,11 @@ public struct RayJobsExecutor: Executor {
         let started = ContinuousClock.now
         if !autoscales { try await checkCapacity() }
         let submissionID = "autotrainess-\(UUID().uuidString.prefix(12).lowercased())"
-        var runtimeEnvironment: [String: JSONValue] = ["env_vars": .object(spec.environment.mapValues(JSONValue.string))]
-        if let pythonExecutable { runtimeEnvironment["py_executable"] = .string(pythonExecutable) }
+        let variables = spec.environment.mapValues { JSONValue.string(PathMapping.rewrite(pathMappings, in: $0)) }
+        var runtimeEnvironment: [String: JSONValue] = ["env_vars": .object(variables)]
+        if let pythonExecutable { runtimeEnvironment["py_executable"] = .string(location(of: pythonExecutable)) }
         var body: [String: JSONValue] = [
-            "entrypoint": .string(Self.entrypoint(spec)), "submission_id": .string(submissionID),
+            "entrypoint": .string(Self.entrypoint(spec, pathMappings: pathMappings)), "submission_id": .string(submissionID),
             "runtime_env": .object(runtimeEnvironment), "entrypoint_num_gpus": .number(gpus),
         ]
         if let cpus { body["entrypoint_num_cpus"] = .number(cpus) }
