@@ -23,19 +23,42 @@ _training_function = tuner._ray_training_function
 _remote_config = tuner.get_ray_remote_config_for_worker
 
 
+PLACEMENT_TIMEOUT = float(os.environ.get("AUTOTRAINESS_RAY_PLACEMENT_TIMEOUT", "300"))
+
+
 def _ray_training_function(ray_args, config):
+    import ray
+
     _workers["count"] = ray_args.ray_num_workers
+    if not ray.is_initialized():
+        ray.init(**(ray_args.ray_init_kwargs or {}))
+    # LlamaFactory takes the device type from the driver's node; a driver placed on a node without a GPU (a CPU
+    # head, or Ray hiding the GPUs of a driver that reserved none) would train a GPU cluster on CPUs. The cluster
+    # decides instead: with GPUs in it, the workers take one each.
+    if ray.cluster_resources().get("GPU", 0) > 0 and get_device_name() == "cpu":
+        from llamafactory.train import trainer_utils
+
+        tuner.get_device_name = trainer_utils.get_device_name = lambda: "gpu"
     return _training_function(ray_args, config)
 
 
 def _placement_group(total_devices):
-    from ray.util.placement_group import placement_group
+    from ray.util.placement_group import placement_group, remove_placement_group
 
     bundle = {"CPU": CPUS_PER_WORKER}
-    device = get_device_name().upper()
+    device = tuner.get_device_name().upper()
     if device != "CPU":
         bundle[device] = 1
-    return placement_group([dict(bundle) for _ in range(_workers["count"])], strategy="PACK"), bundle
+    group = placement_group([dict(bundle) for _ in range(_workers["count"])], strategy="PACK")
+    # Bounded: a group the cluster cannot hold would otherwise wait forever while the job shows RUNNING.
+    if not group.wait(timeout_seconds=PLACEMENT_TIMEOUT):
+        remove_placement_group(group)
+        sys.exit(
+            f"Ray could not place {_workers['count']} worker(s) of {bundle} within {PLACEMENT_TIMEOUT:.0f} s; "
+            "the cluster has " + str(__import__("ray").cluster_resources()) + ". Ask for fewer workers or CPUs "
+            "per worker (train_workers, cpus_per_worker), or add nodes."
+        )
+    return group, bundle
 
 
 def _worker_config(**kwargs):

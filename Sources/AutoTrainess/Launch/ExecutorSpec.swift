@@ -18,8 +18,9 @@ public import TrainingBackends
 /// # kind: ray
 /// # address: http://head:8265      # ray: the head's dashboard (Jobs REST API)
 /// # cpus_per_job: 4                 # ray, optional: gpus_per_job, autoscales, pending_limit_seconds
-/// # train_workers: 8                # ray, optional: LlamaFactory's own Ray mode, 8 workers across the nodes
-/// # cpus_per_worker: 8              #   (with cpus_per_worker); python: the venv's python the workers run
+/// # train_workers: 8                # ray, optional: LlamaFactory's own Ray mode, 8 workers across the nodes,
+/// # cpus_per_worker: 8              #   each reserving 8 CPUs (default 1) and, on a GPU cluster, one GPU
+/// # python: /opt/venv/bin/python    # ray, optional: the Python the workers run (the managed venv's)
 /// # path_mappings: {/mnt/lab: /lab} # ray: where the nodes see shared storage mounted elsewhere here (no copy)
 /// ```
 /// The job runs the managed venv's `llamafactory-cli` by its local path (mapped for SSH): the host or the compute
@@ -112,6 +113,11 @@ public struct ExecutorSpec: Sendable, Hashable, Codable {
             if let trainWorkers, trainWorkers < 1 {
                 throw TaskSpecError.invalid(
                     path: path, field: "executor.train_workers", problem: "must be 1 or more (or left out)")
+            }
+            if let cpusPerWorker, cpusPerWorker < 1 {
+                throw TaskSpecError.invalid(
+                    path: path, field: "executor.cpus_per_worker",
+                    problem: "must be 1 or more (LlamaFactory places a 1-CPU task in each worker's bundle)")
             }
             return RayJobsExecutor(
                 address: url, cpus: cpusPerJob, gpus: Double(gpusPerJob ?? 0),

@@ -257,7 +257,12 @@ public struct LlamaFactoryBackend: TrainingBackend {
             arguments = [RayTraining.launcher.path, config.path]
             variables["USE_RAY"] = "1"
             variables["AUTOTRAINESS_RAY_CPUS_PER_WORKER"] = String(rayTraining.cpusPerWorker)
-            variables["FORCE_TORCHRUN"] = nil
+            // LlamaFactory copies the driver's environment into every worker: this machine's thread count and
+            // devices must not reach them; each worker computes with the CPUs it reserved.
+            let threads = String(max(1, Int(rayTraining.cpusPerWorker)))
+            variables["OMP_NUM_THREADS"] = threads
+            variables["MKL_NUM_THREADS"] = threads
+            for name in ["FORCE_TORCHRUN", "NPROC_PER_NODE", "CUDA_VISIBLE_DEVICES"] { variables[name] = nil }
         }
         let spec = ProcessSpec(
             executable: executable, arguments: arguments, environment: variables,

@@ -7,10 +7,11 @@ public import Foundation
 ///
 /// The driver runs `Python/llamafactory/ray_train.py`, which gives the run one placement-group bundle per worker:
 /// LlamaFactory 0.9.5 asks for one bundle per device of the whole cluster, with 10 CPUs each, which a CPU-only cluster
-/// can never place (upstream issue hiyouga/LlamaFactory#10348). The driver's node decides the device type (LlamaFactory
-/// reads it there): on a cluster whose head has no GPU, give the entrypoint resources that place it on a GPU node.
-/// The output folder must be on storage every node shares; the managed venv (with `ray` at the cluster's version)
-/// must be where the workers can run it (``RayJobsExecutor/pythonExecutable``).
+/// can never place (upstream issue hiyouga/LlamaFactory#10348). It also takes the device type from the cluster (any
+/// GPU: one per worker) rather than from the driver's node, and fails a placement the cluster cannot hold after
+/// `AUTOTRAINESS_RAY_PLACEMENT_TIMEOUT` seconds (300). The output folder and the launcher must be on storage every
+/// node shares; the managed venv (with `ray` at the cluster's version) must be where the workers can run it
+/// (``RayJobsExecutor/pythonExecutable``).
 public struct RayTraining: Sendable, Hashable, Codable {
     /// Worker actors (one device each on an accelerator cluster, `cpusPerWorker` CPUs on a CPU-only one).
     public var workers: Int

@@ -144,6 +144,11 @@ public struct RayJobsExecutor: Executor {
             let stopping = Task.detached { [self] in try? await stop(jobID) }
             _ = await stopping.value
             throw CancellationError()
+        } catch {
+            // Any other failure to follow the job (an unreachable head, an unreadable answer) stops it too: nobody
+            // would follow it any more.
+            try? await stop(jobID)
+            throw error
         }
     }
 
@@ -194,8 +199,8 @@ public struct RayJobsExecutor: Executor {
         return (try? JSONValue(parsing: text)) ?? .string(text)
     }
 
-    /// How long until the job's log is read again, when it has `bytes`: every poll up to 1 MiB, then one poll
-    /// interval more per MiB, at most 30 s. The Jobs API returns the whole log each time (it has no offset), so a
+    /// How long until the job's log is read again, when it has `bytes`: every poll below 2 MiB, then one poll
+    /// interval per whole MiB, at most 30 s. The Jobs API returns the whole log each time (it has no offset), so a
     /// long job's log is not re-read twice a second; the trainer's progress comes from its own log file meanwhile.
     static func logReadInterval(bytes: Int, poll: Duration) -> Duration {
         min(.seconds(30), poll * max(1, bytes >> 20))

@@ -23,6 +23,8 @@ actor SlurmSubmittedJob {
     /// When `scancel` was sent for a task, to bound the wait for its end.
     private var cancelSent: [Int: ContinuousClock.Instant] = [:]
     private var stoppedAtDeadline: Set<Int> = []
+    /// Since when the job's state could not be read (retried for a minute).
+    private var failingSince: ContinuousClock.Instant?
 
     init(
         jobID: String, jobName: String, specs: [ProcessSpec],
@@ -49,6 +51,7 @@ actor SlurmSubmittedJob {
     func outcome(of index: Int) async throws -> ProcessOutcome {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessOutcome, any Error>) in
+                precondition(waiters[index] == nil, "one waiter per task")
                 if let result = results[index] {
                     continuation.resume(with: result)
                 } else {
@@ -75,7 +78,17 @@ actor SlurmSubmittedJob {
             let states: [SlurmTaskState]
             do {
                 states = try await executor.states(of: jobID)
+                failingSince = nil
             } catch {
+                // A controller that does not answer once is retried for a minute; then the job is stopped (nobody
+                // would follow it any more) and every task still running fails with the error.
+                let since = failingSince ?? ContinuousClock.now
+                failingSince = since
+                if ContinuousClock.now - since < .seconds(60) {
+                    try? await Task.sleep(for: .seconds(options.pollIntervalSeconds))
+                    continue
+                }
+                _ = try? await executor.slurm("scancel", [jobID])
                 for index in running { finish(index, with: .failure(error)) }
                 return
             }
@@ -87,7 +100,19 @@ actor SlurmSubmittedJob {
                 }
                 if let sent = cancelSent[index] {
                     if ContinuousClock.now - sent > .seconds(options.cancelWaitSeconds) {
-                        finish(index, with: .failure(CancellationError()))
+                        // No end state seen (a pending task cancelled may leave none): a cancelled caller gets its
+                        // cancellation, a task stopped at its deadline a timed-out outcome.
+                        if cancelRequested.contains(index) {
+                            finish(index, with: .failure(CancellationError()))
+                        } else {
+                            read(index, flush: true)
+                            finish(
+                                index,
+                                with: .success(
+                                    ProcessOutcome(
+                                        exitCode: nil, signal: 15, wallSeconds: elapsedSeconds,
+                                        outputTail: collected[index], timedOut: true)))
+                        }
                     }
                     continue
                 }
@@ -130,8 +155,7 @@ actor SlurmSubmittedJob {
             finish(index, with: .failure(CancellationError()))
             return
         }
-        let wall = ContinuousClock.now - start
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        let seconds = elapsedSeconds
         finish(
             index,
             with: .success(
@@ -140,6 +164,11 @@ actor SlurmSubmittedJob {
                     signal: state.signal == 0 ? nil : state.signal,
                     wallSeconds: seconds, outputTail: collected[index],
                     timedOut: stoppedAtDeadline.contains(index) || state.reachedTimeLimit)))
+    }
+
+    private var elapsedSeconds: Double {
+        let wall = ContinuousClock.now - start
+        return Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
     }
 
     private func finish(_ index: Int, with result: Result<ProcessOutcome, any Error>) {
