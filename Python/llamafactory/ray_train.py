@@ -21,8 +21,6 @@ CPUS_PER_WORKER = float(os.environ.get("AUTOTRAINESS_RAY_CPUS_PER_WORKER", "1"))
 _workers = {"count": 1}
 _training_function = tuner._ray_training_function
 _remote_config = tuner.get_ray_remote_config_for_worker
-
-
 PLACEMENT_TIMEOUT = float(os.environ.get("AUTOTRAINESS_RAY_PLACEMENT_TIMEOUT", "300"))
 
 
@@ -43,6 +41,7 @@ def _ray_training_function(ray_args, config):
 
 
 def _placement_group(total_devices):
+    import ray
     from ray.util.placement_group import placement_group, remove_placement_group
 
     bundle = {"CPU": CPUS_PER_WORKER}
@@ -55,7 +54,7 @@ def _placement_group(total_devices):
         remove_placement_group(group)
         sys.exit(
             f"Ray could not place {_workers['count']} worker(s) of {bundle} within {PLACEMENT_TIMEOUT:.0f} s; "
-            "the cluster has " + str(__import__("ray").cluster_resources()) + ". Ask for fewer workers or CPUs "
+            f"the cluster has {ray.cluster_resources()}. Ask for fewer workers or CPUs "
             "per worker (train_workers, cpus_per_worker), or add nodes."
         )
     return group, bundle

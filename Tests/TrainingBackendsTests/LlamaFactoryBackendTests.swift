@@ -41,6 +41,18 @@ struct LlamaFactoryBackendTests {
         #expect(deepspeed["NPROC_PER_NODE"] == "1")
     }
 
+    /// LlamaFactory copies the driver's environment into every Ray worker: a worker's CPUs set the threads, and
+    /// this machine's devices and torchrun settings stay here.
+    @Test func rayModeGivesWorkersTheirOwnThreadsAndNoneOfThisMachinesDevices() {
+        var job = Self.job(gpus: [2, 3], hyperparameters: ["deepspeed": "ds.json"])
+        job.cpuThreads = 16
+        let environment = Self.backend().launchEnvironment(
+            for: job, ray: RayTraining(workers: 4, cpusPerWorker: 3), base: ["CUDA_VISIBLE_DEVICES": "0"])
+        #expect(environment["USE_RAY"] == "1" && environment["AUTOTRAINESS_RAY_CPUS_PER_WORKER"] == "3.0")
+        #expect(environment["OMP_NUM_THREADS"] == "3" && environment["MKL_NUM_THREADS"] == "3")
+        for name in ["CUDA_VISIBLE_DEVICES", "FORCE_TORCHRUN", "NPROC_PER_NODE"] { #expect(environment[name] == nil) }
+    }
+
     @Test func configProblemsFailTheStreamBeforeAnythingIsLaunched() async throws {
         let stream = Self.backend().train(Self.job(hyperparameters: ["evaluation_strategy": "steps"]))
         var events: [TrainingEvent] = []

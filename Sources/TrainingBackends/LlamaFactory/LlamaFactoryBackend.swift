@@ -227,11 +227,22 @@ public struct LlamaFactoryBackend: TrainingBackend {
     }
 
     /// The environment for `llamafactory-cli`: the venv's, plus device selection for the job.
+    ///
+    /// In Ray mode (`ray`) LlamaFactory copies the driver's environment into every worker: the threads are a
+    /// worker's CPUs, and this machine's devices and torchrun settings stay here.
     func launchEnvironment(
-        for job: TrainingJob, base: [String: String] = ProcessInfo.processInfo.environment
+        for job: TrainingJob, ray: RayTraining? = nil, base: [String: String] = ProcessInfo.processInfo.environment
     )
         -> [String: String]
     {
+        if let ray {
+            var values = environment.processEnvironment(base: base, threads: max(1, Int(ray.cpusPerWorker)))
+            values["USE_V1"] = nil
+            for name in ["FORCE_TORCHRUN", "NPROC_PER_NODE", "CUDA_VISIBLE_DEVICES"] { values[name] = nil }
+            values["USE_RAY"] = "1"
+            values["AUTOTRAINESS_RAY_CPUS_PER_WORKER"] = String(ray.cpusPerWorker)
+            return values
+        }
         var values = environment.processEnvironment(base: base, threads: job.cpuThreads)
         values["USE_V1"] = nil
         if !job.gpus.isEmpty {
@@ -249,23 +260,14 @@ public struct LlamaFactoryBackend: TrainingBackend {
         _ subcommand: String, config: URL, log: URL, job: TrainingJob,
         emit: @escaping @Sendable (TrainingEvent) -> Void, progressLog: URL?, outputs: [URL]
     ) async throws -> ProcessOutcome {
-        var executable = environment.binDirectory.appendingPathComponent("llamafactory-cli").path
-        var arguments = [subcommand, config.path]
-        var variables = launchEnvironment(for: job)
-        if subcommand == "train", let rayTraining {
-            executable = environment.pythonExecutable.path
-            arguments = [RayTraining.launcher.path, config.path]
-            variables["USE_RAY"] = "1"
-            variables["AUTOTRAINESS_RAY_CPUS_PER_WORKER"] = String(rayTraining.cpusPerWorker)
-            // LlamaFactory copies the driver's environment into every worker: this machine's thread count and
-            // devices must not reach them; each worker computes with the CPUs it reserved.
-            let threads = String(max(1, Int(rayTraining.cpusPerWorker)))
-            variables["OMP_NUM_THREADS"] = threads
-            variables["MKL_NUM_THREADS"] = threads
-            for name in ["FORCE_TORCHRUN", "NPROC_PER_NODE", "CUDA_VISIBLE_DEVICES"] { variables[name] = nil }
-        }
+        // Training in Ray mode runs LlamaFactory's CLI through the launcher that sizes its placement group.
+        let ray = subcommand == "train" ? rayTraining : nil
         let spec = ProcessSpec(
-            executable: executable, arguments: arguments, environment: variables,
+            executable: ray == nil
+                ? environment.binDirectory.appendingPathComponent("llamafactory-cli").path
+                : environment.pythonExecutable.path,
+            arguments: ray == nil ? [subcommand, config.path] : [RayTraining.launcher.path, config.path],
+            environment: launchEnvironment(for: job, ray: ray),
             workingDirectory: config.deletingLastPathComponent(),
             deadline: job.deadline
         )
